@@ -1,0 +1,194 @@
+//! The command line, as clap reads it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leadbox",
+    version,
+    about = "A terminal inbox for Microsoft commercial marketplace leads"
+)]
+#[command(after_help = "With no command, leadbox opens the inbox on the store.")]
+pub struct Cli {
+    /// The store to use (default: the platform data dir, e.g. ~/.local/share/leadbox/leads.db)
+    #[arg(long, global = true, env = "LEADBOX_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import lead exports (JSON, NDJSON or CSV; the format is read from the content)
+    Import(ImportArgs),
+    /// List leads, most urgent first
+    List(ListArgs),
+    /// Show one lead with its touch log and the other leads of its contact
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
+    /// Log a touch on a lead (email, call and meeting reach the customer; a note does not)
+    Touch {
+        id: i64,
+        #[arg(long, value_parser = parse_touch_kind)]
+        kind: crate::domain::TouchKind,
+        #[arg(long)]
+        note: Option<String>,
+        /// When it happened (default: now)
+        #[arg(long, value_parser = parse_time_arg)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Set a lead's status: new, contacted, qualified, won or lost
+    Status {
+        id: i64,
+        #[arg(value_parser = parse_status)]
+        status: crate::domain::Status,
+    },
+    /// Give a lead to an owner ("" clears it)
+    Assign { id: i64, owner: String },
+    /// Write the leads to a CRM-ready CSV or JSON file
+    Export {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Output file (default: standard output); created readable by its owner only
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Counts by action, source, offer and status, and the SLA figures
+    Stats {
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
+    /// Open the inbox on the bundled sample leads, in a throwaway store
+    Demo {
+        /// Import the sample and list it instead of opening the inbox
+        #[arg(long)]
+        list: bool,
+    },
+    /// Write deterministic, realistic sample leads (for tests and benchmarks)
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = GenFormatArg::Ndjson)]
+        format: GenFormatArg,
+        /// Time of the first lead
+        #[arg(long, value_parser = parse_time_arg, default_value = "2026-11-16T00:00:00Z")]
+        start: chrono::DateTime<chrono::Utc>,
+        /// Days the leads spread over
+        #[arg(long, default_value_t = 5)]
+        days: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Import nothing from a file that has any bad record
+    #[arg(long)]
+    pub strict: bool,
+    /// Force the format instead of reading it from the content
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<crate::import::Format>,
+    /// Force the text encoding (e.g. windows-1252, shift_jis, utf-16le)
+    #[arg(long, value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Received time of records that carry none (default: the file's modification time)
+    #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// Only these actions (INS, PLT, DNC, Create, StartTestDrive, any other code, or "other")
+    #[arg(long = "action", value_name = "A")]
+    pub actions: Vec<String>,
+    #[arg(long, value_name = "S")]
+    pub source: Option<String>,
+    /// Offer id or display name
+    #[arg(long, value_name = "O")]
+    pub offer: Option<String>,
+    #[arg(long, value_parser = parse_status, value_name = "S")]
+    pub status: Option<crate::domain::Status>,
+    /// exempt, met, missed, due or overdue
+    #[arg(long, value_parser = parse_sla, value_name = "STATE")]
+    pub sla: Option<crate::domain::SlaState>,
+    /// Text in the name, email, company, offer or notes
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Show Microsoft's test leads too
+    #[arg(long)]
+    pub include_test: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenFormatArg {
+    Ndjson,
+    Csv,
+}
+
+fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    crate::domain::time::parse_time(s).ok_or_else(|| {
+        format!("cannot read the time '{s}' (expected RFC 3339, e.g. 2026-11-20T09:00:00Z)")
+    })
+}
+
+fn parse_status(s: &str) -> Result<crate::domain::Status, String> {
+    s.parse()
+}
+
+fn parse_sla(s: &str) -> Result<crate::domain::SlaState, String> {
+    s.parse()
+}
+
+fn parse_touch_kind(s: &str) -> Result<crate::domain::TouchKind, String> {
+    s.parse()
+}
+
+fn parse_format(s: &str) -> Result<crate::import::Format, String> {
+    s.parse()
+}
+
+fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    crate::import::encoding_for_label(s).ok_or_else(|| {
+        format!("unknown encoding '{s}' (e.g. utf-8, windows-1252, shift_jis, utf-16le)")
+    })
+}

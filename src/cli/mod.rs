@@ -1,0 +1,372 @@
+//! The `leadbox` command line: every command goes through the same core and store.
+
+mod args;
+pub mod output;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Duration, Utc};
+use clap::Parser;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::domain::{Action, LeadFilter, SortKey};
+use crate::generate::{write_leads, GenFormat, GenOptions};
+use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
+use crate::store::Store;
+pub use args::Cli;
+use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
+use output::{JsonArrayWriter, LeadJson};
+
+/// The bundled sample the demo opens: (name, contents).
+pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
+    (
+        "assets/sample-leads.ndjson",
+        include_bytes!("../../assets/sample-leads.ndjson"),
+    ),
+    (
+        "assets/sample-crm-report.csv",
+        include_bytes!("../../assets/sample-crm-report.csv"),
+    ),
+];
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("leadbox: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `leadbox list | head` closing the pipe early is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// The current time: the system clock, or `LEADBOX_NOW` (RFC 3339) for reproducible runs.
+pub fn now() -> Result<DateTime<Utc>> {
+    match std::env::var("LEADBOX_NOW") {
+        Ok(raw) if !raw.trim().is_empty() => {
+            crate::domain::time::parse_time(&raw).with_context(|| {
+                format!("LEADBOX_NOW: cannot read the time '{raw}' (expected RFC 3339)")
+            })
+        }
+        _ => Ok(Utc::now()),
+    }
+}
+
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "leadbox")
+        .context("cannot find a data directory for the store: give one with --db or LEADBOX_DB")?;
+    Ok(dirs.data_dir().join("leads.db"))
+}
+
+fn open_store(db: Option<&Path>) -> Result<Store> {
+    let path = match db {
+        Some(path) => path.to_path_buf(),
+        None => default_db_path()?,
+    };
+    Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let db = cli.db.as_deref();
+    let Some(command) = cli.command else {
+        let store = open_store(db)?;
+        crate::tui::run(store)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let now = now()?;
+    match command {
+        Command::Import(args) => import(open_store(db)?, args, now),
+        Command::List(args) => {
+            let store = open_store(db)?;
+            let filter = lead_filter(&args.filter)?;
+            let stdout = BufWriter::new(std::io::stdout().lock());
+            match args.format {
+                ListFormat::Table => write_table(&store, &filter, now, stdout)?,
+                ListFormat::Json => write_json(&store, &filter, now, stdout)?,
+                ListFormat::Csv => write_csv(&store, &filter, now, stdout)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, format } => {
+            let store = open_store(db)?;
+            let lead = store.lead(id)?;
+            let touches = store.touches(id)?;
+            let contact = store.contact_leads(lead.contact_id)?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                ShowFormat::Text => {
+                    out.write_all(output::lead_text(&lead, &touches, &contact, now).as_bytes())?
+                }
+                ShowFormat::Json => {
+                    let value = serde_json::json!({
+                        "lead": LeadJson::new(&lead, now),
+                        "touches": touches.iter().map(|t| serde_json::json!({
+                            "id": t.id,
+                            "kind": t.kind.as_str(),
+                            "note": t.note,
+                            "at": crate::domain::time::format_time(t.at),
+                        })).collect::<Vec<_>>(),
+                        "contact_leads": contact.iter().map(|l| LeadJson::new(l, now)).collect::<Vec<_>>(),
+                    });
+                    serde_json::to_writer_pretty(&mut out, &value)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Touch { id, kind, note, at } => {
+            let mut store = open_store(db)?;
+            let at = at.unwrap_or(now);
+            store.add_touch(id, kind, note.as_deref(), at, now)?;
+            let lead = store.lead(id)?;
+            println!(
+                "Lead {id}: {kind} logged at {}; status {}, SLA {}",
+                crate::domain::time::format_time(at),
+                lead.status,
+                lead.sla_state(now)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status { id, status } => {
+            let previous = open_store(db)?.set_status(id, status)?;
+            println!("Lead {id}: status {previous} → {status}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Assign { id, owner } => {
+            let mut store = open_store(db)?;
+            store.set_owner(id, Some(&owner))?;
+            match store.lead(id)?.owner {
+                Some(owner) => println!("Lead {id}: owner {owner}"),
+                None => println!("Lead {id}: no owner"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            filter,
+            format,
+            output,
+        } => {
+            let store = open_store(db)?;
+            let filter = lead_filter(&filter)?;
+            let out: Box<dyn Write> = match &output {
+                Some(path) => Box::new(BufWriter::new(
+                    create_private(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?,
+                )),
+                None => Box::new(BufWriter::new(std::io::stdout().lock())),
+            };
+            match format {
+                ExportFormat::Csv => write_csv(&store, &filter, now, out)?,
+                ExportFormat::Json => write_json(&store, &filter, now, out)?,
+            }
+            if let Some(path) = output {
+                let count = store.count(&filter, now)?;
+                eprintln!("Exported {count} leads to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { format } => {
+            let stats = open_store(db)?.stats(now)?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                ShowFormat::Text => out.write_all(output::stats_text(&stats).as_bytes())?,
+                ShowFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &output::StatsJson::new(&stats))?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { list } => demo(list, now),
+        Command::Generate {
+            count,
+            seed,
+            format,
+            start,
+            days,
+        } => {
+            let format = match format {
+                GenFormatArg::Ndjson => GenFormat::Ndjson,
+                GenFormatArg::Csv => GenFormat::Csv,
+            };
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            write_leads(
+                &mut out,
+                &GenOptions {
+                    count,
+                    seed,
+                    format,
+                    start,
+                    days,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
+    let options = ImportOptions {
+        format: args.format,
+        encoding: args.encoding,
+        received_at: args.received_at,
+        strict: args.strict,
+    };
+    let mut reports: Vec<FileReport> = Vec::new();
+    for file in &args.files {
+        let report = import_path(&mut store, file, &options, now)?;
+        for line in report.error_lines() {
+            eprintln!("error: {line}");
+        }
+        if !args.json {
+            println!("{report}");
+        }
+        reports.push(report);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(if reports.iter().all(FileReport::is_clean) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn lead_filter(args: &FilterArgs) -> Result<LeadFilter> {
+    let mut filter = LeadFilter {
+        source: args.source.clone(),
+        offer: args.offer.clone(),
+        status: args.status,
+        sla: args.sla,
+        include_test: args.include_test,
+        ..LeadFilter::default()
+    }
+    .with_search(args.search.as_deref().unwrap_or(""));
+    for action in &args.actions {
+        if action.eq_ignore_ascii_case("other") {
+            filter.other_actions = true;
+        } else if let Some(action) = Action::parse(action) {
+            filter.actions.push(action);
+        } else {
+            bail!(
+                "--action needs a value (INS, PLT, DNC, Create, StartTestDrive, a code, or other)"
+            );
+        }
+    }
+    if let Some(source) = &filter.source {
+        filter.source = Some(
+            crate::domain::lead_source::normalize_source(source)
+                .map_or(source.clone(), str::to_string),
+        );
+    }
+    Ok(filter)
+}
+
+fn write_table(
+    store: &Store,
+    filter: &LeadFilter,
+    now: DateTime<Utc>,
+    mut out: impl Write,
+) -> Result<()> {
+    writeln!(out, "{}", output::table_header())?;
+    let mut shown = 0u64;
+    store.for_each(filter, SortKey::Urgency, now, |lead| {
+        shown += 1;
+        writeln!(out, "{}", output::table_row(&lead, now)).map_err(anyhow::Error::from)
+    })?;
+    writeln!(out, "{shown} lead{}", if shown == 1 { "" } else { "s" })?;
+    out.flush()?;
+    Ok(())
+}
+
+fn write_json(
+    store: &Store,
+    filter: &LeadFilter,
+    now: DateTime<Utc>,
+    out: impl Write,
+) -> Result<()> {
+    let mut array = JsonArrayWriter::new(out)?;
+    store.for_each(filter, SortKey::Urgency, now, |lead| {
+        array
+            .push(&LeadJson::new(&lead, now))
+            .map_err(anyhow::Error::from)
+    })?;
+    array.finish()?;
+    Ok(())
+}
+
+fn write_csv(
+    store: &Store,
+    filter: &LeadFilter,
+    now: DateTime<Utc>,
+    out: impl Write,
+) -> Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(output::CSV_HEADER)?;
+    store.for_each(filter, SortKey::Urgency, now, |lead| {
+        csv.write_record(output::csv_row(&lead, now))
+            .map_err(anyhow::Error::from)
+    })?;
+    csv.flush()?;
+    Ok(())
+}
+
+/// Exports hold personal data: the file is readable by its owner only.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Loads the bundled sample into `store`, shifted so that its newest lead arrived minutes ago
+/// and the SLA countdowns are live.
+pub fn load_sample(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<FileReport>> {
+    let mut reports = Vec::new();
+    for (name, bytes) in SAMPLE_FILES {
+        reports.push(import_bytes(
+            store,
+            name,
+            bytes,
+            now,
+            &ImportOptions::default(),
+            now,
+        )?);
+    }
+    if let Some(newest) = store.newest_received()? {
+        let target = now - Duration::minutes(7);
+        store.shift_times((target - newest).num_seconds())?;
+    }
+    Ok(reports)
+}
+
+fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
+    let dir = tempfile::Builder::new().prefix("leadbox-demo-").tempdir()?;
+    let mut store = Store::open(&dir.path().join("demo.db"))?;
+    load_sample(&mut store, now)?;
+    if list {
+        write_table(
+            &store,
+            &LeadFilter::default(),
+            now,
+            BufWriter::new(std::io::stdout().lock()),
+        )?;
+    } else {
+        crate::tui::run(store)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,400 @@
+//! How leads and figures are written for people (tables, text) and for scripts (JSON, CSV).
+
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+use std::io::Write;
+
+use crate::domain::sla::countdown;
+use crate::domain::text::{fit, printable};
+use crate::domain::time::format_time;
+use crate::domain::{Action, Lead, SlaState, Touch};
+use crate::store::Stats;
+
+/// The public JSON shape of a lead (`list --format json`, `export`, `show`). Scripts rely on
+/// these keys: add, never rename.
+#[derive(Debug, Serialize)]
+pub struct LeadJson<'a> {
+    pub id: i64,
+    pub contact_id: i64,
+    pub received_at: String,
+    pub source: Option<&'a str>,
+    pub action: Option<&'a str>,
+    pub offer: Option<&'a str>,
+    pub offer_name: Option<&'a str>,
+    pub lead_source: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub name: Option<String>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub company: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub is_test: bool,
+    pub status: &'static str,
+    pub owner: Option<&'a str>,
+    pub touches: u32,
+    pub last_touch_at: Option<String>,
+    pub sla_due_at: Option<String>,
+    pub sla_state: &'static str,
+}
+
+impl<'a> LeadJson<'a> {
+    pub fn new(lead: &'a Lead, now: DateTime<Utc>) -> LeadJson<'a> {
+        LeadJson {
+            id: lead.id,
+            contact_id: lead.contact_id,
+            received_at: format_time(lead.received_at),
+            source: lead.source.as_deref(),
+            action: lead.action.as_ref().map(Action::as_str),
+            offer: lead.offer.as_deref(),
+            offer_name: lead.offer_name.as_deref(),
+            lead_source: lead.lead_source.as_deref(),
+            first_name: lead.first_name.as_deref(),
+            last_name: lead.last_name.as_deref(),
+            name: lead.name(),
+            email: lead.email.as_deref(),
+            phone: lead.phone.as_deref(),
+            country: lead.country.as_deref(),
+            company: lead.company.as_deref(),
+            title: lead.title.as_deref(),
+            description: lead.description.as_deref(),
+            is_test: lead.is_test,
+            status: lead.status.as_str(),
+            owner: lead.owner.as_deref(),
+            touches: lead.touches,
+            last_touch_at: lead.last_touch_at.map(format_time),
+            sla_due_at: lead.sla_due_at.map(format_time),
+            sla_state: lead.sla_state(now).as_str(),
+        }
+    }
+}
+
+/// The CSV header: the JSON keys, in the same order.
+pub const CSV_HEADER: [&str; 24] = [
+    "id",
+    "contact_id",
+    "received_at",
+    "source",
+    "action",
+    "offer",
+    "offer_name",
+    "lead_source",
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "phone",
+    "country",
+    "company",
+    "title",
+    "description",
+    "is_test",
+    "status",
+    "owner",
+    "touches",
+    "last_touch_at",
+    "sla_due_at",
+    "sla_state",
+];
+
+pub fn csv_row(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
+    let j = LeadJson::new(lead, now);
+    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    [
+        j.id.to_string(),
+        j.contact_id.to_string(),
+        j.received_at,
+        s(j.source),
+        s(j.action),
+        s(j.offer),
+        s(j.offer_name),
+        s(j.lead_source),
+        s(j.first_name),
+        s(j.last_name),
+        j.name.unwrap_or_default(),
+        s(j.email),
+        s(j.phone),
+        s(j.country),
+        s(j.company),
+        s(j.title),
+        s(j.description),
+        j.is_test.to_string(),
+        j.status.to_string(),
+        s(j.owner),
+        j.touches.to_string(),
+        j.last_touch_at.unwrap_or_default(),
+        j.sla_due_at.unwrap_or_default(),
+        j.sla_state.to_string(),
+    ]
+}
+
+/// Streams a JSON array one lead at a time.
+pub struct JsonArrayWriter<W: Write> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> JsonArrayWriter<W> {
+    pub fn new(mut out: W) -> std::io::Result<Self> {
+        out.write_all(b"[")?;
+        Ok(JsonArrayWriter { out, first: true })
+    }
+
+    pub fn push<T: Serialize>(&mut self, item: &T) -> std::io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n  " } else { b",\n  " })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.out, item)?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out
+            .write_all(if self.first { b"]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+const TABLE: [(&str, usize); 8] = [
+    ("ID", 6),
+    ("SLA", 14),
+    ("ACTION", 14),
+    ("NAME", 22),
+    ("COMPANY", 22),
+    ("OFFER", 28),
+    ("SOURCE", 16),
+    ("RECEIVED", 16),
+];
+
+pub fn table_header() -> String {
+    TABLE
+        .iter()
+        .map(|(name, w)| fit(name, *w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end()
+        .to_string()
+}
+
+pub fn table_row(lead: &Lead, now: DateTime<Utc>) -> String {
+    let state = lead.sla_state(now);
+    let cells = [
+        lead.id.to_string(),
+        countdown(
+            state,
+            lead.sla_due_at,
+            lead.action == Some(Action::Dnc),
+            now,
+        ),
+        lead.action
+            .as_ref()
+            .map_or("-".into(), |a| a.as_str().to_string()),
+        lead.name().unwrap_or_else(|| "(withheld)".into()),
+        lead.company.clone().unwrap_or_default(),
+        lead.offer.clone().unwrap_or_default(),
+        lead.source.clone().unwrap_or_default(),
+        local_time(lead.received_at),
+    ];
+    cells
+        .iter()
+        .zip(TABLE)
+        .map(|(cell, (_, w))| fit(&printable(cell), w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end()
+        .to_string()
+}
+
+/// A person-readable page about one lead.
+pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    let state = lead.sla_state(now);
+    let action = lead.action.as_ref().map_or("no action".to_string(), |a| {
+        format!("{a} ({})", a.describe())
+    });
+    out.push_str(&format!(
+        "Lead {} · {action}{}\n",
+        lead.id,
+        if lead.is_test { " · TEST LEAD" } else { "" }
+    ));
+    let sla = match state {
+        SlaState::Exempt => "exempt (no follow-up owed)".to_string(),
+        _ => format!(
+            "{} ({})",
+            state,
+            countdown(state, lead.sla_due_at, false, now)
+        ),
+    };
+    let fields: [(&str, Option<String>); 16] = [
+        (
+            "Name",
+            Some(lead.name().unwrap_or_else(|| "(withheld)".into())),
+        ),
+        ("Email", lead.email.clone()),
+        ("Phone", lead.phone.clone()),
+        ("Company", lead.company.clone()),
+        ("Title", lead.title.clone()),
+        ("Country", lead.country.clone()),
+        ("Offer", lead.offer.clone()),
+        ("Offer name", lead.offer_name.clone()),
+        ("Source", lead.source.clone()),
+        ("LeadSource", lead.lead_source.clone()),
+        (
+            "Received",
+            Some(format!(
+                "{} ({})",
+                local_time(lead.received_at),
+                format_time(lead.received_at)
+            )),
+        ),
+        ("SLA", Some(sla)),
+        ("Due", lead.sla_due_at.map(local_time)),
+        ("Status", Some(lead.status.to_string())),
+        ("Owner", lead.owner.clone()),
+        (
+            "Contact",
+            Some(format!(
+                "#{} ({} lead{})",
+                lead.contact_id,
+                contact.len(),
+                if contact.len() == 1 { "" } else { "s" }
+            )),
+        ),
+    ];
+    for (label, value) in fields {
+        if let Some(value) = value {
+            out.push_str(&format!("{label:<11} {}\n", printable(&value)));
+        }
+    }
+    if let Some(notes) = lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        out.push_str("\nNotes\n");
+        for line in crate::domain::text::printable_multiline(&pretty_notes(notes)).lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push_str("\nTouches\n");
+    if touches.is_empty() {
+        out.push_str("  none yet\n");
+    }
+    for touch in touches {
+        let note = touch
+            .note
+            .as_deref()
+            .map(|n| format!("  {}", printable(n)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {}  {:<7}{note}\n",
+            local_time(touch.at),
+            touch.kind.as_str()
+        ));
+    }
+    if contact.len() > 1 {
+        out.push_str("\nThis customer's leads\n");
+        for other in contact {
+            let marker = if other.id == lead.id {
+                "  ← this lead"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  {}  #{:<5} {:<15} {}{marker}\n",
+                local_time(other.received_at),
+                other.id,
+                other.action.as_ref().map_or("-", Action::as_str),
+                printable(other.offer.as_deref().unwrap_or(""))
+            ));
+        }
+    }
+    out
+}
+
+/// Notes that are JSON (AppSource URL parameters) read better pretty-printed.
+pub fn pretty_notes(notes: &str) -> String {
+    let trimmed = notes.trim();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
+            if let Ok(pretty) = serde_json::to_string_pretty(&value) {
+                return pretty;
+            }
+        }
+    }
+    notes.to_string()
+}
+
+#[derive(Serialize)]
+pub struct StatsJson<'a> {
+    pub by_action: &'a std::collections::BTreeMap<String, u64>,
+    pub by_source: &'a std::collections::BTreeMap<String, u64>,
+    pub by_offer: &'a std::collections::BTreeMap<String, u64>,
+    pub by_status: &'a std::collections::BTreeMap<String, u64>,
+    pub sla: SlaJson,
+}
+
+#[derive(Serialize)]
+pub struct SlaJson {
+    pub contactable: u64,
+    pub met: u64,
+    pub missed: u64,
+    pub due: u64,
+    pub overdue: u64,
+    pub exempt: u64,
+    pub compliance: Option<f64>,
+    pub median_first_touch_s: Option<i64>,
+}
+
+impl<'a> StatsJson<'a> {
+    pub fn new(stats: &'a Stats) -> StatsJson<'a> {
+        StatsJson {
+            by_action: &stats.by_action,
+            by_source: &stats.by_source,
+            by_offer: &stats.by_offer,
+            by_status: &stats.by_status,
+            sla: SlaJson {
+                contactable: stats.contactable,
+                met: stats.met,
+                missed: stats.missed,
+                due: stats.due,
+                overdue: stats.overdue,
+                exempt: stats.exempt,
+                compliance: stats.compliance(),
+                median_first_touch_s: stats.median_first_touch_s,
+            },
+        }
+    }
+}
+
+pub fn stats_text(stats: &Stats) -> String {
+    let mut out = format!("{} leads (test leads left out)\n\n", stats.total);
+    let compliance = stats
+        .compliance()
+        .map_or("n/a".to_string(), |c| format!("{:.0}%", c * 100.0));
+    let median = stats.median_first_touch_s.map_or("n/a".to_string(), |s| {
+        crate::domain::sla::short_duration(chrono::Duration::seconds(s))
+    });
+    out.push_str(&format!(
+        "SLA (first touch within 24h)\n  compliance {compliance}   median first touch {median}\n  \
+         {} contactable: {} met, {} missed, {} due, {} overdue; {} exempt (DNC, test)\n",
+        stats.contactable, stats.met, stats.missed, stats.due, stats.overdue, stats.exempt
+    ));
+    for (title, map) in [
+        ("By action", &stats.by_action),
+        ("By source", &stats.by_source),
+        ("By status", &stats.by_status),
+        ("By offer", &stats.by_offer),
+    ] {
+        out.push_str(&format!("\n{title}\n"));
+        let mut rows: Vec<_> = map.iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (name, count) in rows {
+            out.push_str(&format!("  {:<40} {count:>7}\n", fit(&printable(name), 40)));
+        }
+    }
+    out
+}

@@ -1,0 +1,61 @@
+//! What a view or a report asks for: filters and sort orders.
+
+use super::{Action, SlaState, Status};
+
+/// A conjunction of conditions; the default matches every non-test lead.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeadFilter {
+    /// Any of these actions (empty: any action).
+    pub actions: Vec<Action>,
+    /// Leads whose action is unknown or missing (ORed with `actions`).
+    pub other_actions: bool,
+    pub source: Option<String>,
+    pub offer: Option<String>,
+    pub status: Option<Status>,
+    pub sla: Option<SlaState>,
+    /// Case-insensitive text over name, email, company, offer and notes.
+    pub search: Option<String>,
+    pub include_test: bool,
+}
+
+impl LeadFilter {
+    pub fn with_search(mut self, text: &str) -> Self {
+        let text = text.trim();
+        self.search = (!text.is_empty()).then(|| text.to_string());
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Leads still owed a first touch by due time, then the rest newest first.
+    #[default]
+    Urgency,
+    /// Newest first.
+    Received,
+    Company,
+    Offer,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [
+        SortKey::Urgency,
+        SortKey::Received,
+        SortKey::Company,
+        SortKey::Offer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Urgency => "urgency",
+            SortKey::Received => "received",
+            SortKey::Company => "company",
+            SortKey::Offer => "offer",
+        }
+    }
+
+    pub fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+}

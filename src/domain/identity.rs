@@ -1,0 +1,123 @@
+//! Who a lead is: test-lead detection, the contact identity that groups one customer's
+//! leads, and the fingerprint that makes re-imports harmless.
+
+use sha2::{Digest, Sha256};
+
+use super::NewLead;
+
+/// Microsoft's connection-test leads carry `MSFT_TEST_<digits>` in every text field.
+pub fn is_test_text(value: &str) -> bool {
+    value.to_ascii_uppercase().contains("MSFT_TEST_")
+}
+
+fn fold(value: &str) -> String {
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The key shared by every lead of one customer: the email (trimmed, any case), else the
+/// full name with the company. `None` when personal data was withheld: such a lead is a
+/// contact of its own.
+pub fn contact_identity(lead: &NewLead) -> Option<String> {
+    if let Some(email) = lead
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        return Some(format!("email:{}", email.to_lowercase()));
+    }
+    let name = lead.name().map(|n| fold(&n)).filter(|n| !n.is_empty())?;
+    let company = lead.company.as_deref().map(fold).unwrap_or_default();
+    Some(format!("name:{name}|{company}"))
+}
+
+/// A stable key for a record that has no key of its own in the export. The fallback
+/// received time is left out, so the same payload imported twice is the same record.
+pub fn fingerprint(lead: &NewLead) -> String {
+    let mut hasher = Sha256::new();
+    let action = lead.action.as_ref().map(|a| a.as_str().to_string());
+    let time = lead.received_at.map(|t| t.timestamp().to_string());
+    let email = lead.email.as_deref().map(|e| e.trim().to_lowercase());
+    let fields = [
+        &lead.lead_source,
+        &lead.source,
+        &action,
+        &lead.offer,
+        &lead.offer_name,
+        &lead.first_name,
+        &lead.last_name,
+        &lead.full_name,
+        &email,
+        &lead.phone,
+        &lead.country,
+        &lead.company,
+        &lead.title,
+        &lead.description,
+        &time,
+    ];
+    for field in fields {
+        hasher.update(field.as_deref().unwrap_or("\u{0}").as_bytes());
+        hasher.update([0x1f]);
+    }
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(first: &str, last: &str, email: &str, company: &str) -> NewLead {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        NewLead {
+            first_name: opt(first),
+            last_name: opt(last),
+            email: opt(email),
+            company: opt(company),
+            ..NewLead::default()
+        }
+    }
+
+    #[test]
+    fn email_identity_ignores_case_and_spaces() {
+        let a = lead("Priya", "Raman", "priya.raman@fabrikam.io", "Fabrikam");
+        let b = lead("P.", "Raman", "  Priya.Raman@Fabrikam.io ", "Other");
+        assert_eq!(contact_identity(&a), contact_identity(&b));
+    }
+
+    #[test]
+    fn name_and_company_when_no_email() {
+        let a = lead("Olivia", "Martin", "", "Contoso");
+        let b = lead("olivia", " MARTIN", "", "contoso");
+        let c = lead("Olivia", "Martin", "", "Fabrikam");
+        assert_eq!(contact_identity(&a), contact_identity(&b));
+        assert_ne!(contact_identity(&a), contact_identity(&c));
+    }
+
+    #[test]
+    fn withheld_data_has_no_identity() {
+        let mut a = lead("", "", "", "");
+        a.country = Some("US".into());
+        assert_eq!(contact_identity(&a), None);
+    }
+
+    #[test]
+    fn test_leads_are_recognized() {
+        assert!(is_test_text("MSFT_TEST_636573304831318844@test.com"));
+        assert!(lead("MSFT_TEST_1", "x", "", "").is_test());
+        assert!(!lead("Ana", "Test", "ana@test.com", "").is_test());
+    }
+
+    #[test]
+    fn fingerprint_ignores_email_case_but_not_content() {
+        let a = lead("Ana", "Silva", "ana@x.io", "X");
+        let b = lead("Ana", "Silva", "ANA@x.io", "X");
+        let c = lead("Ana", "Silva", "ana@x.io", "Y");
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
+}

@@ -1,0 +1,315 @@
+//! The lead model.
+
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::str::FromStr;
+
+use super::sla::{self, SlaState};
+
+/// Sources after normalization.
+pub const KNOWN_SOURCES: [&str; 4] = ["AzureMarketplace", "AzurePortal", "AppSource", "TestDrive"];
+
+/// What the customer pressed. Unknown codes are kept verbatim: no official list exists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Ins,
+    Plt,
+    Dnc,
+    Create,
+    StartTestDrive,
+    Other(String),
+}
+
+impl Action {
+    pub const KNOWN: [Action; 5] = [
+        Action::Ins,
+        Action::Plt,
+        Action::Dnc,
+        Action::Create,
+        Action::StartTestDrive,
+    ];
+
+    /// Normalizes a code whatever its letter case; `None` for a blank one.
+    pub fn parse(code: &str) -> Option<Action> {
+        let code = code.trim();
+        if code.is_empty() {
+            return None;
+        }
+        Some(match code.to_ascii_lowercase().as_str() {
+            "ins" => Action::Ins,
+            "plt" => Action::Plt,
+            "dnc" => Action::Dnc,
+            "create" => Action::Create,
+            "starttestdrive" => Action::StartTestDrive,
+            _ => Action::Other(code.to_string()),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Action::Ins => "INS",
+            Action::Plt => "PLT",
+            Action::Dnc => "DNC",
+            Action::Create => "Create",
+            Action::StartTestDrive => "StartTestDrive",
+            Action::Other(code) => code,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Action::Other(_))
+    }
+
+    /// What the customer did, in the words of the marketplace buttons.
+    pub fn describe(&self) -> &str {
+        match self {
+            Action::Ins => "Get it now",
+            Action::Plt => "Contact me",
+            Action::Dnc => "Do not contact",
+            Action::Create => "Create (Azure portal)",
+            Action::StartTestDrive => "Test Drive",
+            Action::Other(_) => "unknown action",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a lead stands in the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    New,
+    Contacted,
+    Qualified,
+    Won,
+    Lost,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::New,
+        Status::Contacted,
+        Status::Qualified,
+        Status::Won,
+        Status::Lost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Contacted => "contacted",
+            Status::Qualified => "qualified",
+            Status::Won => "won",
+            Status::Lost => "lost",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown status '{s}' (expected new, contacted, qualified, won or lost)")
+            })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A logged contact attempt. Only customer touches count for the SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TouchKind {
+    Email,
+    Call,
+    Meeting,
+    Note,
+}
+
+impl TouchKind {
+    pub const ALL: [TouchKind; 4] = [
+        TouchKind::Email,
+        TouchKind::Call,
+        TouchKind::Meeting,
+        TouchKind::Note,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TouchKind::Email => "email",
+            TouchKind::Call => "call",
+            TouchKind::Meeting => "meeting",
+            TouchKind::Note => "note",
+        }
+    }
+
+    /// A note is internal: it never reaches the customer, so it is no follow-up.
+    pub fn reaches_customer(self) -> bool {
+        !matches!(self, TouchKind::Note)
+    }
+}
+
+impl FromStr for TouchKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TouchKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown touch kind '{s}' (expected email, call, meeting or note)")
+            })
+    }
+}
+
+impl fmt::Display for TouchKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A lead as an importer produces it, before it has an id or a contact.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewLead {
+    /// The record's own time, when it has one.
+    pub received_at: Option<DateTime<Utc>>,
+    pub source: Option<String>,
+    pub action: Option<Action>,
+    pub offer: Option<String>,
+    pub offer_name: Option<String>,
+    pub lead_source: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// Set only when the export has a single name field.
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The export's own key (Azure Table keys, Partner Center Referral ID, Dynamics leadid).
+    pub external_key: Option<String>,
+}
+
+impl NewLead {
+    pub fn name(&self) -> Option<String> {
+        display_name(&self.first_name, &self.last_name, &self.full_name)
+    }
+
+    pub fn is_test(&self) -> bool {
+        [
+            &self.first_name,
+            &self.last_name,
+            &self.full_name,
+            &self.email,
+            &self.company,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|v| super::is_test_text(v))
+    }
+
+    /// True when the record carries nothing a rep could use.
+    pub fn is_blank(&self) -> bool {
+        [
+            &self.lead_source,
+            &self.offer,
+            &self.first_name,
+            &self.last_name,
+            &self.full_name,
+            &self.email,
+            &self.phone,
+            &self.country,
+            &self.company,
+            &self.title,
+            &self.description,
+        ]
+        .iter()
+        .all(|v| v.is_none())
+            && self.action.is_none()
+    }
+}
+
+/// "First Last", or the full name, or nothing.
+pub fn display_name(
+    first: &Option<String>,
+    last: &Option<String>,
+    full: &Option<String>,
+) -> Option<String> {
+    let joined = [first.as_deref(), last.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if joined.is_empty() {
+        full.clone()
+    } else {
+        Some(joined)
+    }
+}
+
+/// A stored lead with its workflow fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead {
+    pub id: i64,
+    pub contact_id: i64,
+    pub received_at: DateTime<Utc>,
+    pub source: Option<String>,
+    pub action: Option<Action>,
+    pub offer: Option<String>,
+    pub offer_name: Option<String>,
+    pub lead_source: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub is_test: bool,
+    pub status: Status,
+    pub owner: Option<String>,
+    /// Customer touches logged on this lead itself.
+    pub touches: u32,
+    pub last_touch_at: Option<DateTime<Utc>>,
+    /// The first customer touch on any lead of the contact at or after this lead arrived.
+    pub first_touch_at: Option<DateTime<Utc>>,
+    /// `None` when the lead is exempt from the SLA.
+    pub sla_due_at: Option<DateTime<Utc>>,
+}
+
+impl Lead {
+    pub fn name(&self) -> Option<String> {
+        display_name(&self.first_name, &self.last_name, &self.full_name)
+    }
+
+    pub fn is_contactable(&self) -> bool {
+        sla::is_contactable(self.action.as_ref(), self.is_test)
+    }
+
+    pub fn sla_state(&self, now: DateTime<Utc>) -> SlaState {
+        sla::state(self.sla_due_at, self.first_touch_at, now)
+    }
+}
+
+/// One entry of a lead's touch log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Touch {
+    pub id: i64,
+    pub lead_id: i64,
+    pub kind: TouchKind,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}

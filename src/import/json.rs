@@ -1,0 +1,152 @@
+//! The HTTPS-endpoint payload: one object, an array of objects, or one object per line.
+
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::fields::{field_for, Field, RawLead};
+use super::{DocumentError, Parsed};
+
+pub fn is_ndjson(text: &str) -> bool {
+    // A document that parses whole is one payload or an array, whatever its line breaks.
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        return false;
+    }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first_is_whole = lines.next().is_some_and(|l| {
+        l.starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()
+    });
+    first_is_whole && lines.next().is_some()
+}
+
+/// One payload, or a JSON array of them. A document that does not parse yields nothing.
+pub fn parse_document(text: &str, sink: &mut dyn FnMut(Parsed)) -> Result<(), DocumentError> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(text).map_err(document_error)?;
+        for item in items {
+            let line = line_of(text, item.get());
+            let result = serde_json::from_str::<Value>(item.get())
+                .map_err(|e| strip_position(&e))
+                .and_then(|v| lead_from_value(&v));
+            sink(Parsed { line, result });
+        }
+        return Ok(());
+    }
+    let value: Value = serde_json::from_str(text).map_err(document_error)?;
+    sink(Parsed {
+        line: line_of(text, trimmed),
+        result: lead_from_value(&value),
+    });
+    Ok(())
+}
+
+/// One payload per line; a bad line is reported and the others are kept.
+pub fn parse_lines(text: &str, sink: &mut dyn FnMut(Parsed)) {
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = serde_json::from_str::<Value>(line)
+            .map_err(|e| {
+                format!(
+                    "invalid JSON: {} at column {}",
+                    strip_position(&e),
+                    e.column()
+                )
+            })
+            .and_then(|v| lead_from_value(&v));
+        sink(Parsed {
+            line: i as u64 + 1,
+            result,
+        });
+    }
+}
+
+fn document_error(e: serde_json::Error) -> DocumentError {
+    let line = (e.line() > 0).then_some(e.line() as u64);
+    DocumentError {
+        line,
+        message: format!(
+            "invalid JSON: {} at column {}",
+            strip_position(&e),
+            e.column()
+        ),
+    }
+}
+
+/// serde_json appends " at line L column C"; we report the line our own way.
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// 1-based line of `part`, a slice of `text`.
+fn line_of(text: &str, part: &str) -> u64 {
+    let offset = (part.as_ptr() as usize)
+        .saturating_sub(text.as_ptr() as usize)
+        .min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1
+}
+
+pub fn lead_from_value(value: &Value) -> Result<crate::domain::NewLead, String> {
+    let Value::Object(object) = value else {
+        return Err(format!("expected a lead object, found {}", kind_of(value)));
+    };
+    let mut raw = RawLead::default();
+    collect(object, &mut raw)?;
+    raw.into_lead()
+}
+
+/// Flattens nested objects (`userDetails`) and a `CustomerInfo` JSON string into fields.
+fn collect(object: &Map<String, Value>, raw: &mut RawLead) -> Result<(), String> {
+    for (key, value) in object {
+        let field = field_for(key);
+        match value {
+            Value::Object(inner) => collect(inner, raw)?,
+            Value::String(s) if field == Some(Field::CustomerInfo) => {
+                collect_embedded(key, s, raw)?
+            }
+            Value::String(s) => {
+                if let Some(field) = field {
+                    raw.set(field, key, s);
+                }
+            }
+            Value::Number(n) => {
+                if let Some(field) = field {
+                    raw.set(field, key, &n.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A column holding the customer fields as a JSON string (Azure Table's `CustomerInfo`).
+pub fn collect_embedded(column: &str, text: &str, raw: &mut RawLead) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(inner)) => collect(&inner, raw),
+        _ => Err(format!("{column} is not a JSON object: {text}")),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,744 @@
+//! The lead store: SQLite behind one small API. All SQL of the program lives in this module.
+
+mod query;
+mod schema;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
+use crate::domain::{
+    contact_identity, fingerprint, Action, Lead, LeadFilter, NewLead, SlaState, SortKey, Status,
+    Touch, TouchKind,
+};
+use query::{order_by, where_clause};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "{path}: the store was written by a newer leadbox (schema {found}, this one knows {known})"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("no lead with id {0}")]
+    NoSuchLead(i64),
+    #[error("no touch with id {0}")]
+    NoSuchTouch(i64),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    sla_hours: i64,
+}
+
+/// What one import wrote, for the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub path: String,
+    pub sha256: String,
+    pub format: String,
+    pub imported_at: DateTime<Utc>,
+    pub new: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+/// Whether a record was stored or already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    New(i64),
+    Duplicate,
+}
+
+/// Undo information for a logged touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TouchLogged {
+    pub touch_id: i64,
+    pub previous_status: Status,
+}
+
+/// Counts and SLA figures over the non-test leads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub total: u64,
+    pub by_action: BTreeMap<String, u64>,
+    pub by_source: BTreeMap<String, u64>,
+    pub by_offer: BTreeMap<String, u64>,
+    pub by_status: BTreeMap<String, u64>,
+    pub contactable: u64,
+    pub met: u64,
+    pub missed: u64,
+    pub due: u64,
+    pub overdue: u64,
+    /// DNC and test leads (the only figure that counts test leads).
+    pub exempt: u64,
+    pub median_first_touch_s: Option<i64>,
+}
+
+impl Stats {
+    /// Met over everything whose clock has run out or been answered.
+    pub fn compliance(&self) -> Option<f64> {
+        let judged = self.met + self.missed + self.overdue;
+        (judged > 0).then(|| self.met as f64 / judged as f64)
+    }
+}
+
+/// Live counts for the inbox's filter bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActionCounts {
+    pub all: u64,
+    pub by_action: BTreeMap<String, u64>,
+    /// Unknown or missing actions.
+    pub other: u64,
+    pub overdue: u64,
+}
+
+const UNKNOWN: &str = "unknown";
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, readable by its owner only.
+    pub fn open(path: &Path) -> Result<Store> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(io)?;
+        }
+        create_private_file(path).map_err(io)?;
+        let conn = Connection::open(path)?;
+        Store::setup(conn, path.to_path_buf())
+    }
+
+    /// A store that lives in memory only (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store {
+            conn,
+            path,
+            sla_hours: DEFAULT_SLA_HOURS,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let known = schema::MIGRATIONS.len() as i64;
+        let found: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                known,
+            });
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Changes whenever another connection commits: lets a long-running view notice imports.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// Starts an import: everything added is committed together, or not at all.
+    pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
+        let tx = self.conn.transaction()?;
+        Ok(ImportSession {
+            tx,
+            sla_hours: self.sla_hours,
+            new: 0,
+            duplicates: 0,
+        })
+    }
+
+    pub fn count(&self, filter: &LeadFilter, now: DateTime<Utc>) -> Result<u64> {
+        let (clause, params) = where_clause(filter, now);
+        let sql = format!("SELECT COUNT(*) FROM leads WHERE {clause}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
+    }
+
+    /// The leads at positions `offset..offset + limit` of the filtered, sorted list.
+    pub fn window(
+        &self,
+        filter: &LeadFilter,
+        sort: SortKey,
+        now: DateTime<Utc>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Lead>> {
+        let mut leads = Vec::with_capacity(limit as usize);
+        self.scan(filter, sort, now, Some((offset, limit)), |lead| {
+            leads.push(lead);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(leads)
+    }
+
+    /// Calls `each` for every matching lead in order, holding one lead at a time.
+    pub fn for_each<E: From<StoreError>>(
+        &self,
+        filter: &LeadFilter,
+        sort: SortKey,
+        now: DateTime<Utc>,
+        each: impl FnMut(Lead) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.scan(filter, sort, now, None, each)
+    }
+
+    fn scan<E: From<StoreError>>(
+        &self,
+        filter: &LeadFilter,
+        sort: SortKey,
+        now: DateTime<Utc>,
+        page: Option<(u64, u64)>,
+        mut each: impl FnMut(Lead) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (clause, mut params) = where_clause(filter, now);
+        let mut sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM leads WHERE {clause} ORDER BY {}",
+            order_by(sort)
+        );
+        if let Some((offset, limit)) = page {
+            sql.push_str(" LIMIT ? OFFSET ?");
+            params.push((limit as i64).into());
+            params.push((offset as i64).into());
+        }
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params))
+            .map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            each(lead_from_row(row).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
+    pub fn lead(&self, id: i64) -> Result<Lead> {
+        let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1");
+        self.conn
+            .query_row(&sql, [id], lead_from_row)
+            .optional()?
+            .ok_or(StoreError::NoSuchLead(id))
+    }
+
+    /// Every lead of a contact, oldest first: the customer's path through the funnel.
+    pub fn contact_leads(&self, contact_id: i64) -> Result<Vec<Lead>> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM leads WHERE contact_id = ?1 ORDER BY received_at, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let leads = stmt
+            .query_map([contact_id], lead_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(leads)
+    }
+
+    /// The touch log of a lead, oldest first.
+    pub fn touches(&self, lead_id: i64) -> Result<Vec<Touch>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, lead_id, kind, note, at FROM touches WHERE lead_id = ?1 ORDER BY at, id",
+        )?;
+        let touches = stmt
+            .query_map([lead_id], |r| {
+                let kind: String = r.get(2)?;
+                Ok(Touch {
+                    id: r.get(0)?,
+                    lead_id: r.get(1)?,
+                    kind: kind.parse().unwrap_or(TouchKind::Note),
+                    note: r.get(3)?,
+                    at: from_ts(r.get(4)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(touches)
+    }
+
+    /// Logs a touch. A customer touch answers the SLA of every lead of the contact that had
+    /// arrived by then, and moves a `new` lead to `contacted`.
+    pub fn add_touch(
+        &mut self,
+        lead_id: i64,
+        kind: TouchKind,
+        note: Option<&str>,
+        at: DateTime<Utc>,
+        logged_at: DateTime<Utc>,
+    ) -> Result<TouchLogged> {
+        let tx = self.conn.transaction()?;
+        let (contact_id, previous_status) = lead_contact_and_status(&tx, lead_id)?;
+        tx.execute(
+            "INSERT INTO touches (lead_id, kind, note, at, logged_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                lead_id,
+                kind.as_str(),
+                note,
+                at.timestamp(),
+                logged_at.timestamp()
+            ],
+        )?;
+        let touch_id = tx.last_insert_rowid();
+        if kind.reaches_customer() {
+            refresh_touch_figures(&tx, lead_id, contact_id)?;
+            if previous_status == Status::New {
+                tx.execute(
+                    "UPDATE leads SET status = 'contacted' WHERE id = ?1",
+                    [lead_id],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(TouchLogged {
+            touch_id,
+            previous_status,
+        })
+    }
+
+    /// Takes a touch back and puts the lead's status back to what it was.
+    pub fn undo_touch(&mut self, logged: TouchLogged) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let lead_id: i64 = tx
+            .query_row(
+                "SELECT lead_id FROM touches WHERE id = ?1",
+                [logged.touch_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchTouch(logged.touch_id))?;
+        let (contact_id, _) = lead_contact_and_status(&tx, lead_id)?;
+        tx.execute("DELETE FROM touches WHERE id = ?1", [logged.touch_id])?;
+        refresh_touch_figures(&tx, lead_id, contact_id)?;
+        tx.execute(
+            "UPDATE leads SET status = ?2 WHERE id = ?1",
+            params![lead_id, logged.previous_status.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets the status; returns the one it replaced.
+    pub fn set_status(&mut self, lead_id: i64, status: Status) -> Result<Status> {
+        let tx = self.conn.transaction()?;
+        let (_, previous) = lead_contact_and_status(&tx, lead_id)?;
+        tx.execute(
+            "UPDATE leads SET status = ?2 WHERE id = ?1",
+            params![lead_id, status.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(previous)
+    }
+
+    /// Sets or clears the owner; returns the one it replaced.
+    pub fn set_owner(&mut self, lead_id: i64, owner: Option<&str>) -> Result<Option<String>> {
+        let tx = self.conn.transaction()?;
+        let previous: Option<String> = tx
+            .query_row("SELECT owner FROM leads WHERE id = ?1", [lead_id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::NoSuchLead(lead_id))?;
+        let owner = owner.map(str::trim).filter(|o| !o.is_empty());
+        tx.execute(
+            "UPDATE leads SET owner = ?2 WHERE id = ?1",
+            params![lead_id, owner],
+        )?;
+        tx.commit()?;
+        Ok(previous)
+    }
+
+    pub fn last_import(&self) -> Result<Option<ImportRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT path, sha256, format, imported_at, new, duplicates, rejected
+                 FROM imports ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(ImportRecord {
+                        path: r.get(0)?,
+                        sha256: r.get(1)?,
+                        format: r.get(2)?,
+                        imported_at: from_ts(r.get(3)?),
+                        new: r.get(4)?,
+                        duplicates: r.get(5)?,
+                        rejected: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Moves every time in the store by `seconds` (the demo makes its sample arrive just now).
+    pub fn shift_times(&mut self, seconds: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE leads SET received_at = received_at + ?1, sla_due_at = sla_due_at + ?1,
+                first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1",
+            [seconds],
+        )?;
+        tx.execute(
+            "UPDATE touches SET at = at + ?1, logged_at = logged_at + ?1",
+            [seconds],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The newest received time, if any lead is stored.
+    pub fn newest_received(&self) -> Result<Option<DateTime<Utc>>> {
+        let ts: Option<i64> =
+            self.conn
+                .query_row("SELECT MAX(received_at) FROM leads", [], |r| r.get(0))?;
+        Ok(ts.map(from_ts))
+    }
+
+    /// Counts for the filter bar: the filter's conditions apart from its actions.
+    pub fn action_counts(&self, filter: &LeadFilter, now: DateTime<Utc>) -> Result<ActionCounts> {
+        let base = LeadFilter {
+            actions: Vec::new(),
+            other_actions: false,
+            ..filter.clone()
+        };
+        let (clause, mut params) = where_clause(&base, now);
+        params.push(now.timestamp().into());
+        let sql = format!(
+            "SELECT action, COUNT(*),
+                    SUM(sla_due_at IS NOT NULL AND first_touch_at IS NULL AND sla_due_at <= ?{n})
+             FROM leads WHERE {clause} GROUP BY action",
+            n = params.len()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut counts = ActionCounts::default();
+        while let Some(row) = rows.next()? {
+            let action: Option<String> = row.get(0)?;
+            let (n, overdue): (u64, u64) =
+                (row.get(1)?, row.get::<_, Option<u64>>(2)?.unwrap_or(0));
+            counts.all += n;
+            counts.overdue += overdue;
+            match action.as_deref().and_then(Action::parse) {
+                Some(a) if a.is_known() => {
+                    *counts.by_action.entry(a.as_str().to_string()).or_default() += n
+                }
+                _ => counts.other += n,
+            }
+        }
+        Ok(counts)
+    }
+
+    pub fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
+        let mut stats = Stats::default();
+        for (column, map) in [
+            ("action", &mut stats.by_action),
+            ("source", &mut stats.by_source),
+            ("offer", &mut stats.by_offer),
+            ("status", &mut stats.by_status),
+        ] {
+            let sql =
+                format!("SELECT {column}, COUNT(*) FROM leads WHERE is_test = 0 GROUP BY {column}");
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let key: Option<String> = row.get(0)?;
+                *map.entry(key.unwrap_or_else(|| UNKNOWN.to_string()))
+                    .or_default() += row.get::<_, u64>(1)?;
+            }
+        }
+        stats.total = stats.by_status.values().sum();
+        stats.exempt = self.conn.query_row(
+            "SELECT COUNT(*) FROM leads WHERE sla_due_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT sla_due_at, first_touch_at, received_at FROM leads
+             WHERE is_test = 0 AND sla_due_at IS NOT NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut first_touch_delays = Vec::new();
+        while let Some(row) = rows.next()? {
+            let due: i64 = row.get(0)?;
+            let touch: Option<i64> = row.get(1)?;
+            let received: i64 = row.get(2)?;
+            stats.contactable += 1;
+            match sla::state(Some(from_ts(due)), touch.map(from_ts), now) {
+                SlaState::Met => stats.met += 1,
+                SlaState::Missed => stats.missed += 1,
+                SlaState::Due => stats.due += 1,
+                SlaState::Overdue => stats.overdue += 1,
+                SlaState::Exempt => {}
+            }
+            if let Some(touch) = touch {
+                first_touch_delays.push(touch - received);
+            }
+        }
+        stats.median_first_touch_s = median(&mut first_touch_delays);
+        Ok(stats)
+    }
+}
+
+fn median(values: &mut [i64]) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2
+    } else {
+        values[mid]
+    })
+}
+
+/// Writes one file's records inside a single transaction; dropped without
+/// [`ImportSession::commit`], it leaves the store exactly as it was.
+pub struct ImportSession<'a> {
+    tx: Transaction<'a>,
+    sla_hours: i64,
+    pub new: u64,
+    pub duplicates: u64,
+}
+
+impl ImportSession<'_> {
+    pub fn add(&mut self, lead: &NewLead, received_at: DateTime<Utc>) -> Result<Added> {
+        let record_key = match &lead.external_key {
+            Some(key) => format!("key:{key}"),
+            None => format!("fp:{}", fingerprint(lead)),
+        };
+        let exists = self
+            .tx
+            .prepare_cached("SELECT 1 FROM leads WHERE record_key = ?1")?
+            .exists([&record_key])?;
+        if exists {
+            self.duplicates += 1;
+            return Ok(Added::Duplicate);
+        }
+        let contact_id = self.contact_for(lead)?;
+        let first_touch_at: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT MIN(t.at) FROM touches t JOIN leads l ON l.id = t.lead_id
+                 WHERE l.contact_id = ?1 AND t.kind <> 'note' AND t.at >= ?2",
+            )?
+            .query_row(params![contact_id, received_at.timestamp()], |r| r.get(0))?;
+        let is_test = lead.is_test();
+        let due = sla::due_at(received_at, lead.action.as_ref(), is_test, self.sla_hours);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO leads (record_key, contact_id, received_at, source, action, offer, offer_name,
+                    lead_source, first_name, last_name, full_name, email, phone, country, company, title,
+                    description, is_test, sla_due_at, first_touch_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            )?
+            .execute(params![
+                record_key,
+                contact_id,
+                received_at.timestamp(),
+                lead.source,
+                lead.action.as_ref().map(Action::as_str),
+                lead.offer,
+                lead.offer_name,
+                lead.lead_source,
+                lead.first_name,
+                lead.last_name,
+                lead.full_name,
+                lead.email,
+                lead.phone,
+                lead.country,
+                lead.company,
+                lead.title,
+                lead.description,
+                is_test,
+                due.map(|d| d.timestamp()),
+                first_touch_at,
+            ])?;
+        self.new += 1;
+        Ok(Added::New(self.tx.last_insert_rowid()))
+    }
+
+    fn contact_for(&mut self, lead: &NewLead) -> Result<i64> {
+        let Some(identity) = contact_identity(lead) else {
+            self.tx
+                .prepare_cached("INSERT INTO contacts (identity) VALUES (NULL)")?
+                .execute([])?;
+            return Ok(self.tx.last_insert_rowid());
+        };
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM contacts WHERE identity = ?1")?
+            .query_row([&identity], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+        self.tx
+            .prepare_cached("INSERT INTO contacts (identity) VALUES (?1)")?
+            .execute([&identity])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records the import in the history and makes it durable.
+    pub fn commit(self, record: &ImportRecord) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO imports (path, sha256, format, imported_at, new, duplicates, rejected)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                record.path,
+                record.sha256,
+                record.format,
+                record.imported_at.timestamp(),
+                record.new,
+                record.duplicates,
+                record.rejected
+            ],
+        )?;
+        let import_id = self.tx.last_insert_rowid();
+        self.tx.execute(
+            "UPDATE leads SET import_id = ?1 WHERE import_id IS NULL",
+            [import_id],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, Status)> {
+    let (contact_id, status): (i64, String) = tx
+        .query_row(
+            "SELECT contact_id, status FROM leads WHERE id = ?1",
+            [lead_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or(StoreError::NoSuchLead(lead_id))?;
+    Ok((contact_id, status.parse().unwrap_or(Status::New)))
+}
+
+/// Recomputes what touches decide: the lead's own counts, and the first touch of every
+/// lead of the contact (a touch counts for the leads that had arrived by then).
+fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE leads SET
+            touch_count = (SELECT COUNT(*) FROM touches WHERE lead_id = ?1 AND kind <> 'note'),
+            last_touch_at = (SELECT MAX(at) FROM touches WHERE lead_id = ?1 AND kind <> 'note')
+         WHERE id = ?1",
+        [lead_id],
+    )?;
+    tx.execute(
+        "UPDATE leads SET first_touch_at = (
+            SELECT MIN(t.at) FROM touches t JOIN leads o ON o.id = t.lead_id
+            WHERE o.contact_id = leads.contact_id AND t.kind <> 'note' AND t.at >= leads.received_at)
+         WHERE contact_id = ?1",
+        [contact_id],
+    )?;
+    Ok(())
+}
+
+const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, offer_name, lead_source,
+    first_name, last_name, full_name, email, phone, country, company, title, description, is_test, status,
+    owner, touch_count, last_touch_at, first_touch_at, sla_due_at";
+
+fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
+    let action: Option<String> = r.get(4)?;
+    let status: String = r.get(18)?;
+    Ok(Lead {
+        id: r.get(0)?,
+        contact_id: r.get(1)?,
+        received_at: from_ts(r.get(2)?),
+        source: r.get(3)?,
+        action: action.as_deref().and_then(Action::parse),
+        offer: r.get(5)?,
+        offer_name: r.get(6)?,
+        lead_source: r.get(7)?,
+        first_name: r.get(8)?,
+        last_name: r.get(9)?,
+        full_name: r.get(10)?,
+        email: r.get(11)?,
+        phone: r.get(12)?,
+        country: r.get(13)?,
+        company: r.get(14)?,
+        title: r.get(15)?,
+        description: r.get(16)?,
+        is_test: r.get(17)?,
+        status: status.parse().unwrap_or(Status::New),
+        owner: r.get(19)?,
+        touches: r.get(20)?,
+        last_touch_at: r.get::<_, Option<i64>>(21)?.map(from_ts),
+        first_touch_at: r.get::<_, Option<i64>>(22)?.map(from_ts),
+        sla_due_at: r.get::<_, Option<i64>>(23)?.map(from_ts),
+    })
+}
+
+fn from_ts(ts: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(ts, 0).unwrap_or_default()
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+/// The store holds personal data: create it readable by its owner only.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}

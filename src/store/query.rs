@@ -1,0 +1,95 @@
+//! Translating a [`LeadFilter`] and a [`SortKey`] into SQL.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+
+use crate::domain::{Action, LeadFilter, SlaState, SortKey};
+
+/// A WHERE clause with `?` placeholders and its values, in order.
+pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
+    let mut terms: Vec<String> = Vec::new();
+    let mut params: Vec<Value> = Vec::new();
+    if !filter.include_test {
+        terms.push("is_test = 0".into());
+    }
+    let mut action_terms = Vec::new();
+    for action in &filter.actions {
+        action_terms.push("action = ?".to_string());
+        params.push(action.as_str().to_string().into());
+    }
+    if filter.other_actions {
+        let known = Action::KNOWN
+            .map(|a| format!("'{}'", a.as_str()))
+            .join(", ");
+        action_terms.push(format!("(action IS NULL OR action NOT IN ({known}))"));
+    }
+    if !action_terms.is_empty() {
+        terms.push(format!("({})", action_terms.join(" OR ")));
+    }
+    if let Some(source) = &filter.source {
+        terms.push("source = ? COLLATE NOCASE".into());
+        params.push(source.clone().into());
+    }
+    if let Some(offer) = &filter.offer {
+        terms.push("(offer = ? COLLATE NOCASE OR offer_name = ? COLLATE NOCASE)".into());
+        params.push(offer.clone().into());
+        params.push(offer.clone().into());
+    }
+    if let Some(status) = filter.status {
+        terms.push("status = ?".into());
+        params.push(status.as_str().to_string().into());
+    }
+    if let Some(sla) = filter.sla {
+        let now = now.timestamp();
+        terms.push(
+            match sla {
+                SlaState::Exempt => "sla_due_at IS NULL",
+                SlaState::Met => "first_touch_at <= sla_due_at",
+                SlaState::Missed => "first_touch_at > sla_due_at",
+                SlaState::Due => "first_touch_at IS NULL AND sla_due_at > ?",
+                SlaState::Overdue => "first_touch_at IS NULL AND sla_due_at <= ?",
+            }
+            .into(),
+        );
+        if matches!(sla, SlaState::Due | SlaState::Overdue) {
+            params.push(now.into());
+        }
+    }
+    if let Some(text) = &filter.search {
+        let pattern = format!("%{}%", escape_like(text));
+        let fields = [
+            "first_name",
+            "last_name",
+            "full_name",
+            "email",
+            "company",
+            "offer",
+            "offer_name",
+            "description",
+        ];
+        let any = fields
+            .map(|f| format!("{f} LIKE ? ESCAPE '\\'"))
+            .join(" OR ");
+        terms.push(format!("({any})"));
+        params.extend(fields.map(|_| Value::from(pattern.clone())));
+    }
+    if terms.is_empty() {
+        terms.push("1".into());
+    }
+    (terms.join(" AND "), params)
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+pub fn order_by(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Urgency => "urgency, id",
+        SortKey::Received => "received_at DESC, id DESC",
+        SortKey::Company => "company IS NULL, company COLLATE NOCASE, urgency, id",
+        SortKey::Offer => "offer IS NULL, offer COLLATE NOCASE, urgency, id",
+    }
+}
