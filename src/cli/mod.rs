@@ -351,7 +351,51 @@ pub fn load_sample(store: &mut Store, now: DateTime<Utc>) -> Result<Vec<FileRepo
         let target = now - Duration::minutes(7);
         store.shift_times((target - newest).num_seconds())?;
     }
+    add_sample_history(store, now)?;
     Ok(reports)
+}
+
+/// A lived-in inbox: most leads older than a day were followed up (a few late), some moved
+/// on in the pipeline. Deterministic, so every demo looks the same.
+fn add_sample_history(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
+    let mut older = Vec::new();
+    let filter = LeadFilter {
+        include_test: true,
+        ..LeadFilter::default()
+    };
+    store.for_each(&filter, SortKey::Received, now, |lead| {
+        if lead.is_contactable() && now - lead.received_at > Duration::hours(20) {
+            older.push((lead.id, lead.received_at));
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    let owners = ["ana", "ben", "chloé"];
+    for (id, received) in older {
+        let roll = (id * 7919) % 100;
+        if roll < 15 {
+            continue;
+        }
+        let hours = roll % 30;
+        let kind = if roll % 3 == 0 {
+            crate::domain::TouchKind::Call
+        } else {
+            crate::domain::TouchKind::Email
+        };
+        let at = received + Duration::hours(hours) + Duration::minutes(roll % 60);
+        store.add_touch(id, kind, None, at.min(now), at.min(now))?;
+        store.set_owner(id, Some(owners[(id % 3) as usize]))?;
+        match roll % 10 {
+            0 => store
+                .set_status(id, crate::domain::Status::Qualified)
+                .map(drop)?,
+            1 => store.set_status(id, crate::domain::Status::Won).map(drop)?,
+            2 => store
+                .set_status(id, crate::domain::Status::Lost)
+                .map(drop)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {

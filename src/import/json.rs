@@ -11,11 +11,21 @@ pub fn is_ndjson(text: &str) -> bool {
     if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
         return false;
     }
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first_is_whole = lines.next().is_some_and(|l| {
-        l.starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()
-    });
-    first_is_whole && lines.next().is_some()
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() < 2 {
+        return false;
+    }
+    let is_whole =
+        |l: &str| l.starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok();
+    // The first line is a whole object; or, when the first line is the bad one, every line
+    // opens an object and some line is whole (a pretty-printed document has lines that
+    // start with `"` or `}`).
+    is_whole(lines[0])
+        || (lines.iter().all(|l| l.starts_with('{')) && lines.iter().any(|l| is_whole(l)))
 }
 
 /// One payload, or a JSON array of them. A document that does not parse yields nothing.

@@ -175,6 +175,17 @@ pub fn import_path(
     options: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<FileReport, StoreError> {
+    import_path_with_progress(store, path, options, now, &mut |_, _| {})
+}
+
+/// [`import_path`], calling `progress(lines_done, lines_total)` as it goes.
+pub fn import_path_with_progress(
+    store: &mut Store,
+    path: &Path,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<FileReport, StoreError> {
     let name = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -189,7 +200,7 @@ pub fn import_path(
         .ok()
         .map(DateTime::<Utc>::from);
     let fallback = options.received_at.or(modified).unwrap_or(now);
-    import_bytes(store, &name, &bytes, fallback, options, now)
+    import_bytes_with_progress(store, &name, &bytes, fallback, options, now, progress)
 }
 
 /// Imports the contents of one file named `name`.
@@ -200,6 +211,26 @@ pub fn import_bytes(
     fallback_received_at: DateTime<Utc>,
     options: &ImportOptions,
     now: DateTime<Utc>,
+) -> Result<FileReport, StoreError> {
+    import_bytes_with_progress(
+        store,
+        name,
+        bytes,
+        fallback_received_at,
+        options,
+        now,
+        &mut |_, _| {},
+    )
+}
+
+fn import_bytes_with_progress(
+    store: &mut Store,
+    name: &str,
+    bytes: &[u8],
+    fallback_received_at: DateTime<Utc>,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
     let mut report = FileReport::new(name);
     let decoded = match decode::decode(bytes, options.encoding) {
@@ -216,9 +247,15 @@ pub fn import_bytes(
 
     let mut session = store.begin_import()?;
     let mut store_error = None;
+    let total_lines = text.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
+    let mut records = 0u64;
     let mut sink = |parsed: Parsed| {
         if store_error.is_some() {
             return;
+        }
+        records += 1;
+        if records.is_multiple_of(1000) {
+            progress(parsed.line, total_lines);
         }
         match parsed.result {
             Ok(lead) => {
@@ -304,4 +341,46 @@ fn hex_sha256(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Completes a typed path to the longest prefix shared by the names that start with it
+/// (a `/` is added to a single directory). `None` when nothing matches.
+pub fn complete_path(typed: &str) -> Option<String> {
+    let (dir, prefix) = match typed.rfind('/') {
+        Some(i) => (&typed[..=i], &typed[i + 1..]),
+        None => ("", typed),
+    };
+    let read_from = if dir.is_empty() {
+        Path::new(".")
+    } else {
+        Path::new(dir)
+    };
+    let read_from = match (dir.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => read_from.to_path_buf(),
+    };
+    let mut matches: Vec<(String, bool)> = std::fs::read_dir(read_from)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let is_dir = entry.file_type().ok()?.is_dir();
+            (name.starts_with(prefix) && (!name.starts_with('.') || prefix.starts_with('.')))
+                .then_some((name, is_dir))
+        })
+        .collect();
+    matches.sort();
+    let (first, is_dir) = matches.first()?.clone();
+    if matches.len() == 1 {
+        return Some(format!("{dir}{first}{}", if is_dir { "/" } else { "" }));
+    }
+    let common = matches.iter().fold(first, |common, (name, _)| {
+        common
+            .chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    Some(format!("{dir}{common}"))
 }

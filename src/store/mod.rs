@@ -440,13 +440,13 @@ impl Store {
             other_actions: false,
             ..filter.clone()
         };
-        let (clause, mut params) = where_clause(&base, now);
-        params.push(now.timestamp().into());
+        let (clause, params) = where_clause(&base, now);
+        // `now` is our own integer: inlined, it cannot upset the numbering of the `?`s.
         let sql = format!(
             "SELECT action, COUNT(*),
-                    SUM(sla_due_at IS NOT NULL AND first_touch_at IS NULL AND sla_due_at <= ?{n})
+                    SUM(sla_due_at IS NOT NULL AND first_touch_at IS NULL AND sla_due_at <= {now})
              FROM leads WHERE {clause} GROUP BY action",
-            n = params.len()
+            now = now.timestamp()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;

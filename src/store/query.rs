@@ -14,7 +14,16 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     }
     let mut action_terms = Vec::new();
     for action in &filter.actions {
-        action_terms.push("action = ?".to_string());
+        // Known codes are stored normalized; an unknown one as written, whatever its case.
+        // (NOCASE only for unknown codes: it would keep the index from serving known ones.)
+        action_terms.push(
+            if action.is_known() {
+                "action = ?"
+            } else {
+                "action = ? COLLATE NOCASE"
+            }
+            .to_string(),
+        );
         params.push(action.as_str().to_string().into());
     }
     if filter.other_actions {

@@ -1,7 +1,159 @@
-//! The interactive inbox.
+//! The interactive inbox: state ([`app`]), keys ([`keys`]), drawing ([`view`]), and the
+//! event loop here, which owns the terminal and the import thread.
 
+pub mod app;
+pub mod keys;
+pub mod layout;
+pub mod theme;
+pub mod view;
+
+use anyhow::{Context as _, Result};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::Stdout;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::import::{import_path_with_progress, FileReport, ImportOptions};
 use crate::store::Store;
+use app::{App, Effect, Zone};
+use theme::Theme;
 
-pub fn run(_store: Store) -> anyhow::Result<()> {
-    anyhow::bail!("the inbox is not built yet: use `leadbox list`")
+/// Messages from the import thread.
+enum ImportMsg {
+    Progress(u64, u64),
+    Done(Result<FileReport, String>),
+}
+
+pub fn run(store: Store) -> Result<()> {
+    let now = crate::cli::now()?;
+    let mut app = App::new(store, now, Zone::Local)?;
+    let theme = Theme::from_env();
+
+    let quit_signal = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&quit_signal))
+            .context("cannot install signal handlers")?;
+    }
+    let mut terminal = setup_terminal()?;
+    let result = event_loop(&mut terminal, &mut app, theme, &quit_signal);
+    restore_terminal();
+    result
+}
+
+fn setup_terminal() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous_hook(info);
+    }));
+    enable_raw_mode().context("cannot put the terminal in raw mode (is this a terminal?)")?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    Ok(Terminal::new(CrosstermBackend::new(std::io::stdout()))?)
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    theme: Theme,
+    quit_signal: &AtomicBool,
+) -> Result<()> {
+    let size = terminal.size()?;
+    app.resize(size.width, size.height)?;
+    let mut import: Option<mpsc::Receiver<ImportMsg>> = None;
+    loop {
+        terminal.draw(|frame| view::draw(frame, app, theme))?;
+        if quit_signal.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        // Short polls while importing keep the gauge moving; otherwise wake a few times a
+        // second to notice the clock and other writers.
+        let timeout = if import.is_some() {
+            Duration::from_millis(50)
+        } else {
+            Duration::from_millis(500)
+        };
+        if event::poll(timeout)? {
+            match app.handle_event(&event::read()?) {
+                Effect::Quit => return Ok(()),
+                Effect::Import(path) => import = Some(spawn_import(app, path)),
+                Effect::None => {}
+            }
+        }
+        if let Some(rx) = &import {
+            if let Some(done) = drain_import(app, rx)? {
+                import = None;
+                app.finish_import(vec![done])?;
+            }
+        } else {
+            app.tick(crate::cli::now()?)?;
+        }
+    }
+}
+
+/// Imports on a thread of its own, with its own connection, so the gauge keeps moving.
+fn spawn_import(app: &mut App, path: PathBuf) -> mpsc::Receiver<ImportMsg> {
+    let (tx, rx) = mpsc::channel();
+    let db = app.store.path().to_path_buf();
+    let now = app.now;
+    app.start_import(path.display().to_string());
+    std::thread::spawn(move || {
+        let result = Store::open(&db)
+            .map_err(|e| e.to_string())
+            .and_then(|mut store| {
+                let progress_tx = tx.clone();
+                import_path_with_progress(
+                    &mut store,
+                    &path,
+                    &ImportOptions::default(),
+                    now,
+                    &mut |done, total| {
+                        let _ = progress_tx.send(ImportMsg::Progress(done, total));
+                    },
+                )
+                .map_err(|e| e.to_string())
+            });
+        let _ = tx.send(ImportMsg::Done(result));
+    });
+    rx
+}
+
+fn drain_import(app: &mut App, rx: &mpsc::Receiver<ImportMsg>) -> Result<Option<FileReport>> {
+    loop {
+        match rx.try_recv() {
+            Ok(ImportMsg::Progress(done, total)) => app.import_progress(done, total),
+            Ok(ImportMsg::Done(Ok(report))) => return Ok(Some(report)),
+            Ok(ImportMsg::Done(Err(e))) => {
+                app.mode = app::Mode::List;
+                app.flash_error(format!("import failed: {e}"));
+                return Ok(None);
+            }
+            Err(mpsc::TryRecvError::Empty) => return Ok(None),
+            Err(mpsc::TryRecvError::Disconnected) => {
+                anyhow::bail!("the import thread stopped unexpectedly")
+            }
+        }
+    }
 }

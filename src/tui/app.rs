@@ -1,0 +1,729 @@
+//! The inbox's state and how commands change it. Drawing reads this state; it never changes it.
+
+use chrono::{DateTime, FixedOffset, Local, Utc};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use std::path::PathBuf;
+
+use super::keys::{command_for, Command, Context};
+use super::layout::Areas;
+use crate::domain::{Action, Lead, LeadFilter, SortKey, Status, Touch, TouchKind};
+use crate::import::FileReport;
+use crate::store::{ActionCounts, ImportRecord, Store, StoreError, TouchLogged};
+
+/// The action filters, in key order (`1`..`7`). `Other` shows only when such leads exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tab {
+    All,
+    Action(Action),
+    Other,
+}
+
+impl Tab {
+    pub fn label(&self) -> &str {
+        match self {
+            Tab::All => "All",
+            Tab::Action(a) => a.as_str(),
+            Tab::Other => "Other",
+        }
+    }
+}
+
+/// How times are shown: the local zone, or a fixed one (tests pin it).
+#[derive(Debug, Clone, Copy)]
+pub enum Zone {
+    Local,
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    pub fn format(self, t: DateTime<Utc>, pattern: &str) -> String {
+        match self {
+            Zone::Local => t.with_timezone(&Local).format(pattern).to_string(),
+            Zone::Fixed(offset) => t.with_timezone(&offset).format(pattern).to_string(),
+        }
+    }
+}
+
+/// A one-line text input (search, note, owner, path).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Input {
+    pub text: String,
+}
+
+impl Input {
+    fn with(text: &str) -> Input {
+        Input {
+            text: text.to_string(),
+        }
+    }
+
+    /// Returns true when the text changed.
+    fn edit(&mut self, key: &KeyEvent) -> bool {
+        match key.code {
+            KeyCode::Backspace => self.text.pop().is_some(),
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                let changed = !self.text.is_empty();
+                self.text.clear();
+                changed
+            }
+            KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                let trimmed = self.text.trim_end();
+                let cut = trimmed.rfind(' ').map_or(0, |i| i + 1);
+                let changed = cut != self.text.len();
+                self.text.truncate(cut);
+                changed
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
+            {
+                self.text.push(c);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    List,
+    Detail,
+    Search(Input),
+    Note(Input),
+    Owner(Input),
+    Status { selected: usize },
+    ImportPath(Input),
+    Importing { file: String, done: u64, total: u64 },
+    ImportSummary(Vec<FileReport>),
+    Help,
+}
+
+/// What `u` takes back.
+#[derive(Debug, Clone, PartialEq)]
+enum Undo {
+    Touch {
+        lead_id: i64,
+        logged: TouchLogged,
+        kind: TouchKind,
+    },
+    Status {
+        lead_id: i64,
+        previous: Status,
+    },
+    Owner {
+        lead_id: i64,
+        previous: Option<String>,
+    },
+}
+
+/// The selected lead with everything the detail pane shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub lead: Lead,
+    pub touches: Vec<Touch>,
+    pub contact: Vec<Lead>,
+}
+
+/// A short message in the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Something the event loop must do outside the state (it owns threads and the terminal).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    None,
+    Quit,
+    Import(PathBuf),
+}
+
+pub struct App {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    pub zone: Zone,
+    pub mode: Mode,
+    /// The mode under an overlay (help, prompts), to return to.
+    pub base: Mode,
+    pub tabs: Vec<Tab>,
+    pub tab: usize,
+    pub sort: SortKey,
+    pub include_test: bool,
+    pub search: String,
+    pub counts: ActionCounts,
+    /// Leads matching the current tab and search.
+    pub total: u64,
+    pub selected: u64,
+    pub scroll: u64,
+    /// The visible window of leads, from `scroll`.
+    pub rows: Vec<Lead>,
+    pub page: u64,
+    pub detail: Option<Detail>,
+    pub flash: Option<Flash>,
+    pub last_import: Option<ImportRecord>,
+    pub size: (u16, u16),
+    undo: Vec<Undo>,
+    stale: bool,
+    data_version: i64,
+}
+
+impl App {
+    pub fn new(store: Store, now: DateTime<Utc>, zone: Zone) -> Result<App, StoreError> {
+        let data_version = store.data_version()?;
+        let mut app = App {
+            store,
+            now,
+            zone,
+            mode: Mode::List,
+            base: Mode::List,
+            tabs: Vec::new(),
+            tab: 0,
+            sort: SortKey::Urgency,
+            include_test: false,
+            search: String::new(),
+            counts: ActionCounts::default(),
+            total: 0,
+            selected: 0,
+            scroll: 0,
+            rows: Vec::new(),
+            page: 20,
+            detail: None,
+            flash: None,
+            last_import: None,
+            size: (80, 24),
+            undo: Vec::new(),
+            stale: true,
+            data_version,
+        };
+        app.reload()?;
+        Ok(app)
+    }
+
+    /// The filter of the current tab, search and test-lead toggle.
+    pub fn filter(&self) -> LeadFilter {
+        let mut filter = LeadFilter {
+            include_test: self.include_test,
+            ..LeadFilter::default()
+        }
+        .with_search(&self.search);
+        match self.tabs.get(self.tab) {
+            Some(Tab::Action(a)) => filter.actions = vec![a.clone()],
+            Some(Tab::Other) => filter.other_actions = true,
+            _ => {}
+        }
+        filter
+    }
+
+    pub fn tab_count(&self, tab: &Tab) -> u64 {
+        match tab {
+            Tab::All => self.counts.all,
+            Tab::Action(a) => self.counts.by_action.get(a.as_str()).copied().unwrap_or(0),
+            Tab::Other => self.counts.other,
+        }
+    }
+
+    /// Re-reads counts, the window and the detail from the store.
+    pub fn reload(&mut self) -> Result<(), StoreError> {
+        let filter = self.filter();
+        self.counts = self.store.action_counts(&filter, self.now)?;
+        let current = self.tabs.get(self.tab).cloned().unwrap_or(Tab::All);
+        self.tabs = std::iter::once(Tab::All)
+            .chain(Action::KNOWN.iter().cloned().map(Tab::Action))
+            .chain((self.counts.other > 0).then_some(Tab::Other))
+            .collect();
+        self.tab = self.tabs.iter().position(|t| *t == current).unwrap_or(0);
+        self.total = self.tab_count(&self.tabs[self.tab].clone());
+        self.last_import = self.store.last_import()?;
+        self.stale = true;
+        self.fetch_rows()?;
+        if matches!(self.mode, Mode::Detail) || matches!(self.base, Mode::Detail) {
+            self.load_detail()?;
+        }
+        Ok(())
+    }
+
+    /// Sets the terminal size; the list shows as many rows as fit.
+    pub fn resize(&mut self, width: u16, height: u16) -> Result<(), StoreError> {
+        self.size = (width, height);
+        let page = Areas::new(width, height).list_rows() as u64;
+        if page != self.page {
+            self.page = page.max(1);
+            self.stale = true;
+        }
+        self.fetch_rows()
+    }
+
+    /// Keeps the selection visible and fetches only the rows on screen.
+    fn fetch_rows(&mut self) -> Result<(), StoreError> {
+        if self.total == 0 {
+            self.selected = 0;
+        } else if self.selected >= self.total {
+            self.selected = self.total - 1;
+        }
+        let scroll = if self.selected < self.scroll {
+            self.selected
+        } else if self.selected >= self.scroll + self.page {
+            self.selected + 1 - self.page
+        } else {
+            self.scroll.min(self.total.saturating_sub(self.page))
+        };
+        if scroll != self.scroll || self.stale {
+            self.scroll = scroll;
+            self.rows =
+                self.store
+                    .window(&self.filter(), self.sort, self.now, self.scroll, self.page)?;
+            self.stale = false;
+        }
+        Ok(())
+    }
+
+    pub fn selected_lead(&self) -> Option<&Lead> {
+        self.rows
+            .get(self.selected.checked_sub(self.scroll)? as usize)
+    }
+
+    fn load_detail(&mut self) -> Result<(), StoreError> {
+        self.detail = match self.selected_lead().map(|l| l.id) {
+            Some(id) => {
+                let lead = self.store.lead(id)?;
+                let touches = self.store.touches(id)?;
+                let contact = self.store.contact_leads(lead.contact_id)?;
+                Some(Detail {
+                    lead,
+                    touches,
+                    contact,
+                })
+            }
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The minute changed, or another process wrote to the store: refresh.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let version = self.store.data_version()?;
+        let minute_changed = now.timestamp() / 60 != self.now.timestamp() / 60;
+        self.now = now;
+        if version != self.data_version || minute_changed {
+            self.data_version = version;
+            self.reload()?;
+        }
+        Ok(())
+    }
+
+    pub fn context(&self) -> Context {
+        if matches!(self.mode, Mode::Detail) {
+            Context::Detail
+        } else {
+            Context::List
+        }
+    }
+
+    pub fn handle_event(&mut self, event: &Event) -> Effect {
+        let result = match event {
+            Event::Key(key) if key.kind != crossterm::event::KeyEventKind::Release => {
+                self.handle_key(key)
+            }
+            Event::Mouse(mouse) => self.handle_mouse(mouse).map(|_| Effect::None),
+            Event::Resize(w, h) => self.resize(*w, *h).map(|_| Effect::None),
+            _ => Ok(Effect::None),
+        };
+        result.unwrap_or_else(|e| {
+            self.flash_error(format!("store error: {e}"));
+            Effect::None
+        })
+    }
+
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Result<Effect, StoreError> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Ok(Effect::Quit);
+        }
+        match self.mode.clone() {
+            Mode::List | Mode::Detail => {
+                self.flash = None;
+                match command_for(key, self.context()) {
+                    Some(command) => self.run(command),
+                    None => Ok(Effect::None),
+                }
+            }
+            Mode::Search(mut input) => {
+                match key.code {
+                    KeyCode::Enter => self.mode = Mode::List,
+                    KeyCode::Esc => {
+                        self.mode = Mode::List;
+                        self.set_search("")?;
+                    }
+                    KeyCode::Down | KeyCode::Up => {
+                        self.mode = Mode::List;
+                        return self.handle_key(key);
+                    }
+                    _ => {
+                        if input.edit(key) {
+                            let text = input.text.clone();
+                            self.mode = Mode::Search(input);
+                            self.set_search(&text)?;
+                        }
+                    }
+                }
+                Ok(Effect::None)
+            }
+            Mode::Note(mut input) => {
+                match key.code {
+                    KeyCode::Enter => {
+                        self.mode = self.base.clone();
+                        let text = input.text.trim().to_string();
+                        if text.is_empty() {
+                            self.flash_info("empty note: nothing logged");
+                        } else {
+                            self.log_touch(TouchKind::Note, Some(&text))?;
+                        }
+                    }
+                    KeyCode::Esc => self.mode = self.base.clone(),
+                    _ => {
+                        input.edit(key);
+                        self.mode = Mode::Note(input);
+                    }
+                }
+                Ok(Effect::None)
+            }
+            Mode::Owner(mut input) => {
+                match key.code {
+                    KeyCode::Enter => {
+                        self.mode = self.base.clone();
+                        self.set_owner(&input.text.clone())?;
+                    }
+                    KeyCode::Esc => self.mode = self.base.clone(),
+                    _ => {
+                        input.edit(key);
+                        self.mode = Mode::Owner(input);
+                    }
+                }
+                Ok(Effect::None)
+            }
+            Mode::Status { selected } => {
+                let pick = match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => {
+                        self.mode = Mode::Status {
+                            selected: (selected + 1) % Status::ALL.len(),
+                        };
+                        None
+                    }
+                    KeyCode::Char('k') | KeyCode::Up => {
+                        self.mode = Mode::Status {
+                            selected: (selected + Status::ALL.len() - 1) % Status::ALL.len(),
+                        };
+                        None
+                    }
+                    KeyCode::Enter => Some(Status::ALL[selected]),
+                    KeyCode::Char(c) => Status::ALL
+                        .iter()
+                        .copied()
+                        .find(|s| s.as_str().starts_with(c)),
+                    KeyCode::Esc => {
+                        self.mode = self.base.clone();
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(status) = pick {
+                    self.mode = self.base.clone();
+                    self.set_status(status)?;
+                }
+                Ok(Effect::None)
+            }
+            Mode::ImportPath(mut input) => match key.code {
+                KeyCode::Enter => {
+                    let path = input.text.trim().to_string();
+                    self.mode = self.base.clone();
+                    if path.is_empty() {
+                        return Ok(Effect::None);
+                    }
+                    Ok(Effect::Import(expand_home(&path)))
+                }
+                KeyCode::Esc => {
+                    self.mode = self.base.clone();
+                    Ok(Effect::None)
+                }
+                KeyCode::Tab => {
+                    if let Some(completed) = crate::import::complete_path(&input.text) {
+                        input.text = completed;
+                    }
+                    self.mode = Mode::ImportPath(input);
+                    Ok(Effect::None)
+                }
+                _ => {
+                    input.edit(key);
+                    self.mode = Mode::ImportPath(input);
+                    Ok(Effect::None)
+                }
+            },
+            Mode::Importing { .. } => Ok(Effect::None),
+            Mode::ImportSummary(_) | Mode::Help => {
+                if matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?')
+                ) {
+                    self.mode = self.base.clone();
+                }
+                Ok(Effect::None)
+            }
+        }
+    }
+
+    fn run(&mut self, command: Command) -> Result<Effect, StoreError> {
+        let in_detail = matches!(self.mode, Mode::Detail);
+        match command {
+            Command::Quit if in_detail => self.mode = Mode::List,
+            Command::Quit => return Ok(Effect::Quit),
+            Command::Back if in_detail => self.mode = Mode::List,
+            Command::Back => {
+                if !self.search.is_empty() {
+                    self.set_search("")?;
+                }
+            }
+            Command::Down => self.select(self.selected.saturating_add(1))?,
+            Command::Up => self.select(self.selected.saturating_sub(1))?,
+            Command::Top => self.select(0)?,
+            Command::Bottom => self.select(self.total.saturating_sub(1))?,
+            Command::PageDown => self.select(self.selected + self.page)?,
+            Command::PageUp => self.select(self.selected.saturating_sub(self.page))?,
+            Command::NextTab => self.switch_tab((self.tab + 1) % self.tabs.len())?,
+            Command::PrevTab => {
+                self.switch_tab((self.tab + self.tabs.len() - 1) % self.tabs.len())?
+            }
+            Command::Tab(i) => {
+                if i < self.tabs.len() {
+                    self.switch_tab(i)?;
+                }
+            }
+            Command::Search => self.mode = Mode::Search(Input::with(&self.search)),
+            Command::CycleSort => {
+                self.sort = self.sort.next();
+                self.selected = 0;
+                self.scroll = 0;
+                self.stale = true;
+                self.fetch_rows()?;
+                self.flash_info(format!("sorted by {}", self.sort.as_str()));
+            }
+            Command::Open => {
+                if self.selected_lead().is_some() {
+                    self.mode = Mode::Detail;
+                    self.load_detail()?;
+                }
+            }
+            Command::Touch(TouchKind::Note) => self.prompt(Mode::Note(Input::default())),
+            Command::Touch(kind) => self.log_touch(kind, None)?,
+            Command::PickStatus => {
+                let current = self.selected_lead().map(|l| l.status);
+                let selected = Status::ALL
+                    .iter()
+                    .position(|s| Some(*s) == current)
+                    .unwrap_or(0);
+                self.prompt(Mode::Status { selected });
+            }
+            Command::SetOwner => {
+                let owner = self
+                    .selected_lead()
+                    .and_then(|l| l.owner.clone())
+                    .unwrap_or_default();
+                self.prompt(Mode::Owner(Input::with(&owner)));
+            }
+            Command::ToggleTest => {
+                self.include_test = !self.include_test;
+                self.reload()?;
+                self.flash_info(if self.include_test {
+                    "test leads shown"
+                } else {
+                    "test leads hidden"
+                });
+            }
+            Command::Undo => self.undo()?,
+            Command::Import => {
+                self.base = self.mode.clone();
+                self.mode = Mode::ImportPath(Input::default());
+            }
+            Command::Help => {
+                self.base = self.mode.clone();
+                self.mode = Mode::Help;
+            }
+        }
+        Ok(Effect::None)
+    }
+
+    /// Opens a prompt about the selected lead, if there is one.
+    fn prompt(&mut self, mode: Mode) {
+        if self.selected_lead().is_none() {
+            self.flash_error("no lead selected");
+            return;
+        }
+        self.base = self.mode.clone();
+        self.mode = mode;
+    }
+
+    fn select(&mut self, index: u64) -> Result<(), StoreError> {
+        self.selected = index.min(self.total.saturating_sub(1));
+        self.fetch_rows()?;
+        if matches!(self.mode, Mode::Detail) {
+            self.load_detail()?;
+        }
+        Ok(())
+    }
+
+    fn switch_tab(&mut self, tab: usize) -> Result<(), StoreError> {
+        self.tab = tab;
+        self.selected = 0;
+        self.scroll = 0;
+        self.reload()
+    }
+
+    fn set_search(&mut self, text: &str) -> Result<(), StoreError> {
+        self.search = text.to_string();
+        self.selected = 0;
+        self.scroll = 0;
+        self.reload()
+    }
+
+    fn log_touch(&mut self, kind: TouchKind, note: Option<&str>) -> Result<(), StoreError> {
+        let Some(lead) = self.selected_lead().cloned() else {
+            self.flash_error("no lead selected");
+            return Ok(());
+        };
+        let logged = self
+            .store
+            .add_touch(lead.id, kind, note, self.now, self.now)?;
+        self.undo.push(Undo::Touch {
+            lead_id: lead.id,
+            logged,
+            kind,
+        });
+        self.reload()?;
+        let name = lead.name().unwrap_or_else(|| format!("lead {}", lead.id));
+        self.flash_info(format!("{kind} logged for {name} (u to undo)"));
+        Ok(())
+    }
+
+    fn set_status(&mut self, status: Status) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        let previous = self.store.set_status(lead_id, status)?;
+        self.undo.push(Undo::Status { lead_id, previous });
+        self.reload()?;
+        self.flash_info(format!("status {previous} → {status}"));
+        Ok(())
+    }
+
+    fn set_owner(&mut self, owner: &str) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        let previous = self.store.set_owner(lead_id, Some(owner))?;
+        self.undo.push(Undo::Owner { lead_id, previous });
+        self.reload()?;
+        let owner = owner.trim();
+        self.flash_info(if owner.is_empty() {
+            "owner cleared".to_string()
+        } else {
+            format!("owner {owner}")
+        });
+        Ok(())
+    }
+
+    fn undo(&mut self) -> Result<(), StoreError> {
+        let Some(change) = self.undo.pop() else {
+            self.flash_info("nothing to undo");
+            return Ok(());
+        };
+        let text = match &change {
+            Undo::Touch { logged, kind, .. } => {
+                self.store.undo_touch(*logged)?;
+                format!("undone: {kind}")
+            }
+            Undo::Status { lead_id, previous } => {
+                self.store.set_status(*lead_id, *previous)?;
+                format!("undone: status back to {previous}")
+            }
+            Undo::Owner { lead_id, previous } => {
+                self.store.set_owner(*lead_id, previous.as_deref())?;
+                "undone: owner".to_string()
+            }
+        };
+        self.reload()?;
+        self.flash_info(text);
+        Ok(())
+    }
+
+    fn handle_mouse(&mut self, mouse: &MouseEvent) -> Result<(), StoreError> {
+        if !matches!(self.mode, Mode::List | Mode::Detail) {
+            return Ok(());
+        }
+        match mouse.kind {
+            MouseEventKind::ScrollDown => self.select(self.selected + 3),
+            MouseEventKind::ScrollUp => self.select(self.selected.saturating_sub(3)),
+            MouseEventKind::Down(MouseButton::Left) if matches!(self.mode, Mode::List) => {
+                let areas = Areas::new(self.size.0, self.size.1);
+                match areas.row_at(mouse.column, mouse.row) {
+                    Some(row) if self.scroll + (row as u64) < self.total => {
+                        let index = self.scroll + row as u64;
+                        if index == self.selected {
+                            self.mode = Mode::Detail;
+                            self.load_detail()
+                        } else {
+                            self.select(index)
+                        }
+                    }
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn start_import(&mut self, file: String) {
+        self.mode = Mode::Importing {
+            file,
+            done: 0,
+            total: 0,
+        };
+    }
+
+    pub fn import_progress(&mut self, done: u64, total: u64) {
+        if let Mode::Importing {
+            done: d, total: t, ..
+        } = &mut self.mode
+        {
+            *d = done;
+            *t = total;
+        }
+    }
+
+    pub fn finish_import(&mut self, reports: Vec<FileReport>) -> Result<(), StoreError> {
+        self.mode = Mode::ImportSummary(reports);
+        self.data_version = self.store.data_version()?;
+        self.reload()
+    }
+
+    pub fn flash_info(&mut self, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn flash_error(&mut self, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}

@@ -1,0 +1,555 @@
+//! Drawing: reads the state, changes nothing.
+
+use chrono::Duration;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Gauge, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+use super::app::{App, Detail, Mode, Tab};
+use super::keys::{hints, Context, KEYMAP};
+use super::layout::Areas;
+use super::theme::Theme;
+use crate::cli::output::pretty_notes;
+use crate::domain::sla::countdown;
+use crate::domain::text::{printable, printable_multiline, truncate};
+use crate::domain::{Action, Lead, SlaState, Status};
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
+    let size = frame.area();
+    let areas = Areas::new(size.width, size.height);
+    draw_tabs(frame, app, theme, areas.tabs);
+    match app.mode.clone() {
+        Mode::Detail => draw_detail(frame, app, theme, areas.body()),
+        _ if matches!(app.base, Mode::Detail) && !matches!(app.mode, Mode::List) => {
+            draw_detail(frame, app, theme, areas.body())
+        }
+        _ => draw_list(frame, app, theme, &areas),
+    }
+    draw_message(frame, app, theme, areas.message);
+    draw_status(frame, app, theme, areas.status);
+    draw_hints(frame, app, theme, areas.hints);
+    match &app.mode {
+        Mode::Help => draw_help(frame, theme, size),
+        Mode::Status { selected } => draw_status_picker(frame, theme, size, *selected),
+        Mode::Importing { file, done, total } => {
+            draw_progress(frame, theme, size, file, *done, *total)
+        }
+        Mode::ImportSummary(reports) => draw_import_summary(frame, theme, size, reports),
+        _ => {}
+    }
+}
+
+/// The overdue count comes first so that no terminal is too narrow to show it.
+fn draw_tabs(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
+    let overdue = app.counts.overdue;
+    let mut spans = vec![Span::styled(
+        format!("{overdue} overdue "),
+        if overdue > 0 {
+            theme.overdue()
+        } else {
+            theme.quiet()
+        },
+    )];
+    let narrow = area.width < 110;
+    for (i, tab) in app.tabs.iter().enumerate() {
+        let name = match tab {
+            Tab::Action(Action::StartTestDrive) if narrow => "TD",
+            _ => tab.label(),
+        };
+        let style = if i == app.tab {
+            theme.tab_active()
+        } else {
+            Style::default()
+        };
+        spans.push(Span::raw(if narrow { "" } else { " " }));
+        spans.push(Span::styled(
+            format!(" {}:{name} {} ", i + 1, app.tab_count(tab)),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Columns: fixed widths for short facts, the rest shared by name, company and offer.
+fn list_columns(width: u16) -> Vec<Constraint> {
+    let wide = width >= 120;
+    vec![
+        Constraint::Length(14),
+        Constraint::Length(if wide { 14 } else { 6 }),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Length(if wide { 16 } else { 0 }),
+        Constraint::Length(12),
+    ]
+}
+
+fn short_action(action: Option<&Action>, wide: bool) -> String {
+    match action {
+        None => "-".into(),
+        Some(a) if wide => a.as_str().to_string(),
+        Some(Action::StartTestDrive) => "TD".into(),
+        Some(a) => truncate(a.as_str(), 6).into_owned(),
+    }
+}
+
+fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
+    let wide = areas.list.width >= 120;
+    let header = Row::new([
+        "SLA", "ACTION", "NAME", "COMPANY", "OFFER", "SOURCE", "RECEIVED",
+    ])
+    .style(theme.header());
+    frame.render_widget(
+        Table::new([header], list_columns(areas.list.width)).column_spacing(1),
+        areas.header,
+    );
+    if app.total == 0 {
+        let text = if app.search.is_empty() && app.counts.all == 0 {
+            "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`."
+        } else {
+            "No lead matches. Esc clears the search; 1 shows all leads."
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.quiet())
+                .wrap(Wrap { trim: true }),
+            areas.list,
+        );
+        return;
+    }
+    let widths: Vec<usize> = Layout::horizontal(list_columns(areas.list.width))
+        .spacing(1)
+        .split(areas.list)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    // Cut by display width with an ellipsis, so CJK names line up and a cut shows.
+    let cell = |column: usize, text: &str| {
+        Cell::from(truncate(&printable(text), widths[column]).into_owned())
+    };
+    let rows = app.rows.iter().enumerate().map(|(i, lead)| {
+        let state = lead.sla_state(app.now);
+        let sla = countdown(
+            state,
+            lead.sla_due_at,
+            lead.action == Some(Action::Dnc),
+            app.now,
+        );
+        let style = row_style(lead, state, app, theme);
+        let selected = app.scroll + i as u64 == app.selected;
+        let name = lead.name().unwrap_or_else(|| "(withheld)".into());
+        let row = Row::new(vec![
+            Cell::from(sla),
+            cell(1, &short_action(lead.action.as_ref(), wide))
+                .style(theme.badge(lead.action.as_ref())),
+            cell(2, &name),
+            cell(3, lead.company.as_deref().unwrap_or("")),
+            cell(4, lead.offer.as_deref().unwrap_or("")),
+            cell(5, lead.source.as_deref().unwrap_or("")),
+            Cell::from(app.zone.format(lead.received_at, "%b %d %H:%M")),
+        ])
+        .style(style);
+        if selected {
+            row.style(style.patch(theme.selected()))
+        } else {
+            row
+        }
+    });
+    frame.render_widget(
+        Table::new(rows, list_columns(areas.list.width)).column_spacing(1),
+        areas.list,
+    );
+}
+
+fn row_style(lead: &Lead, state: SlaState, app: &App, theme: Theme) -> Style {
+    match state {
+        SlaState::Overdue => theme.overdue(),
+        SlaState::Due
+            if lead
+                .sla_due_at
+                .is_some_and(|d| d - app.now < Duration::hours(4)) =>
+        {
+            theme.due_soon()
+        }
+        SlaState::Met | SlaState::Exempt => theme.quiet(),
+        _ if matches!(lead.status, Status::Won | Status::Lost) => theme.quiet(),
+        _ => Style::default(),
+    }
+}
+
+fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<11}"), theme.label()),
+        Span::raw(value),
+    ])
+}
+
+fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
+    let Some(Detail {
+        lead,
+        touches,
+        contact,
+    }) = &app.detail
+    else {
+        frame.render_widget(Paragraph::new("No lead selected."), area);
+        return;
+    };
+    let state = lead.sla_state(app.now);
+    let text_of = |v: &Option<String>| printable(v.as_deref().unwrap_or("—")).into_owned();
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    let action = lead
+        .action
+        .as_ref()
+        .map_or("no action code".to_string(), |a| {
+            format!("{a} · {}", a.describe())
+        });
+    lines.push(Line::from(vec![
+        Span::styled(
+            printable(&lead.name().unwrap_or_else(|| "(withheld)".into())).into_owned(),
+            theme.header(),
+        ),
+        Span::raw("  "),
+        Span::styled(action, theme.badge(lead.action.as_ref())),
+        Span::raw(if lead.is_test { "  TEST LEAD" } else { "" }),
+    ]));
+    let sla = match state {
+        SlaState::Exempt if lead.action == Some(Action::Dnc) => "DNC: do not contact".to_string(),
+        SlaState::Exempt => "exempt (test lead)".to_string(),
+        _ => format!(
+            "{}  (due {})",
+            countdown(state, lead.sla_due_at, false, app.now),
+            lead.sla_due_at
+                .map_or("—".into(), |d| app.zone.format(d, "%b %d %H:%M"))
+        ),
+    };
+    let sla_style = match state {
+        SlaState::Overdue => theme.overdue(),
+        SlaState::Due => theme.due_soon(),
+        _ => theme.quiet(),
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<11}", "SLA"), theme.label()),
+        Span::styled(sla, sla_style),
+    ]));
+    lines.push(field(
+        "Status",
+        format!("{}   Owner: {}", lead.status, text_of(&lead.owner)),
+        theme,
+    ));
+    lines.push(field("Email", text_of(&lead.email), theme));
+    lines.push(field("Phone", text_of(&lead.phone), theme));
+    lines.push(field(
+        "Company",
+        format!("{}  ·  {}", text_of(&lead.company), text_of(&lead.title)),
+        theme,
+    ));
+    lines.push(field("Country", text_of(&lead.country), theme));
+    lines.push(field(
+        "Offer",
+        format!("{}  ({})", text_of(&lead.offer), text_of(&lead.offer_name)),
+        theme,
+    ));
+    lines.push(field(
+        "Source",
+        format!(
+            "{}   raw: {}",
+            text_of(&lead.source),
+            text_of(&lead.lead_source)
+        ),
+        theme,
+    ));
+    lines.push(field(
+        "Received",
+        app.zone.format(lead.received_at, "%a %b %d %Y %H:%M %Z"),
+        theme,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Customer notes", theme.label()));
+    match lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(notes) => {
+            for line in printable_multiline(&pretty_notes(notes)).lines() {
+                lines.push(Line::raw(format!("  {line}")));
+            }
+        }
+        None => lines.push(Line::styled("  none", theme.quiet())),
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Touches ({})", touches.len()),
+        theme.label(),
+    ));
+    if touches.is_empty() {
+        lines.push(Line::styled(
+            "  none yet: e email, c call, m meeting, n note",
+            theme.quiet(),
+        ));
+    }
+    for touch in touches {
+        let note = touch
+            .note
+            .as_deref()
+            .map(|n| format!("  {}", printable(n)))
+            .unwrap_or_default();
+        lines.push(Line::raw(format!(
+            "  {}  {:<8}{note}",
+            app.zone.format(touch.at, "%b %d %H:%M"),
+            touch.kind.as_str()
+        )));
+    }
+    if contact.len() > 1 {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("This customer's path ({} leads)", contact.len()),
+            theme.label(),
+        ));
+        for other in contact {
+            let this = other.id == lead.id;
+            let step = other
+                .action
+                .as_ref()
+                .map_or("no action", |a| a.describe())
+                .to_string();
+            let text = format!(
+                "  {} {}  {:<22} {}",
+                if this { "▶" } else { "·" },
+                app.zone.format(other.received_at, "%b %d %H:%M"),
+                step,
+                printable(other.offer.as_deref().unwrap_or(""))
+            );
+            lines.push(if this {
+                Line::styled(text, Style::default().add_modifier(Modifier::BOLD))
+            } else {
+                Line::raw(text)
+            });
+        }
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(format!(" Lead {} ", lead.id));
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
+    let prompt = |label: &str, text: &str| {
+        Line::from(vec![
+            Span::styled(label.to_string(), theme.key()),
+            Span::raw(printable(text).into_owned()),
+            Span::raw("▏"),
+        ])
+    };
+    let line = match &app.mode {
+        Mode::Search(input) => prompt("/", &input.text),
+        Mode::Note(input) => prompt("note: ", &input.text),
+        Mode::Owner(input) => prompt("owner: ", &input.text),
+        Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
+        _ => match &app.flash {
+            Some(flash) => Line::styled(
+                printable(&flash.text).into_owned(),
+                if flash.error {
+                    theme.error()
+                } else {
+                    Style::default()
+                },
+            ),
+            None if !app.search.is_empty() => Line::from(vec![
+                Span::styled("search: ", theme.label()),
+                Span::raw(printable(&app.search).into_owned()),
+                Span::styled("  (Esc clears)", theme.quiet()),
+            ]),
+            None => Line::raw(""),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
+    let last_import = app
+        .last_import
+        .as_ref()
+        .map_or("no import yet".to_string(), |i| {
+            format!("import {}", app.zone.format(i.imported_at, "%b %d %H:%M"))
+        });
+    let overdue = app.counts.overdue;
+    let line = Line::from(vec![
+        Span::raw(format!("{} shown of {} · ", app.total, app.counts.all)),
+        Span::styled(
+            format!("{overdue} overdue"),
+            if overdue > 0 {
+                theme.overdue()
+            } else {
+                Style::default()
+            },
+        ),
+        Span::raw(format!(
+            " · sort {} · {}{} · {}",
+            app.sort.as_str(),
+            last_import,
+            if app.include_test {
+                " · test leads shown"
+            } else {
+                ""
+            },
+            app.store.path().display(),
+        )),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.quiet()), area);
+}
+
+fn draw_hints(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
+    let context = if matches!(app.mode, Mode::Detail) {
+        Context::Detail
+    } else {
+        Context::List
+    };
+    let mut spans = Vec::new();
+    for (key, hint) in hints(context) {
+        spans.push(Span::styled(format!("{key} "), theme.key()));
+        spans.push(Span::raw(format!("{hint}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn draw_help(frame: &mut Frame<'_>, theme: Theme, size: Rect) {
+    let entries: Vec<Line<'_>> = KEYMAP
+        .iter()
+        .map(|binding| {
+            Line::from(vec![
+                Span::styled(format!(" {:<8} ", binding.label), theme.key()),
+                Span::raw(binding.help),
+            ])
+        })
+        .collect();
+    let footer = Line::styled(
+        " In prompts: Enter accepts, Esc cancels, ^u clears, ^w deletes a word",
+        theme.quiet(),
+    );
+    // One column when it fits, else two.
+    let room = size.height.saturating_sub(5).max(1) as usize;
+    let columns = if entries.len() <= room { 1 } else { 2 };
+    let per_column = entries.len().div_ceil(columns);
+    let width = if columns == 1 {
+        72
+    } else {
+        size.width.saturating_sub(2).min(140)
+    };
+    let area = centered(size, width, per_column as u16 + 4);
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Keys (Esc closes) ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let body = Rect {
+        height: inner.height.saturating_sub(2),
+        ..inner
+    };
+    let halves = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(body);
+    for (column, chunk) in entries.chunks(per_column).enumerate() {
+        frame.render_widget(Paragraph::new(chunk.to_vec()), halves[column]);
+    }
+    let footer_area = Rect {
+        y: inner.y + inner.height.saturating_sub(1),
+        height: 1,
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(footer), footer_area);
+}
+
+fn draw_status_picker(frame: &mut Frame<'_>, theme: Theme, size: Rect, selected: usize) {
+    let lines: Vec<Line<'_>> = Status::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let text = format!(" {} ", s.as_str());
+            if i == selected {
+                Line::styled(text, theme.selected())
+            } else {
+                Line::raw(text)
+            }
+        })
+        .collect();
+    let area = centered(size, 24, Status::ALL.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Status ")),
+        area,
+    );
+}
+
+fn draw_progress(
+    frame: &mut Frame<'_>,
+    theme: Theme,
+    size: Rect,
+    file: &str,
+    done: u64,
+    total: u64,
+) {
+    let area = centered(size, 60, 3);
+    frame.render_widget(Clear, area);
+    let ratio = if total == 0 {
+        0.0
+    } else {
+        (done as f64 / total as f64).clamp(0.0, 1.0)
+    };
+    let gauge = Gauge::default()
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" Importing {} ", truncate(&printable(file), 40))),
+        )
+        .gauge_style(theme.key())
+        .ratio(ratio);
+    frame.render_widget(gauge, area);
+}
+
+fn draw_import_summary(
+    frame: &mut Frame<'_>,
+    theme: Theme,
+    size: Rect,
+    reports: &[crate::import::FileReport],
+) {
+    let mut lines = Vec::new();
+    for report in reports {
+        lines.push(Line::raw(printable(&report.to_string()).into_owned()));
+        for error in report.error_lines().iter().take(8) {
+            lines.push(Line::styled(
+                format!("  {}", printable(error)),
+                theme.error(),
+            ));
+        }
+        if report.errors.len() > 8 {
+            lines.push(Line::styled(
+                format!("  … and {} more", report.errors.len() - 8),
+                theme.error(),
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Enter or Esc closes", theme.quiet()));
+    let area = centered(size, size.width.saturating_sub(4), lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" Import ")),
+        area,
+    );
+}
