@@ -112,7 +112,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args, Default)]
 pub struct FilterArgs {
     /// Only these actions (INS, PLT, DNC, Create, StartTestDrive, any other code, or "other")
-    #[arg(long = "action", value_name = "A")]
+    #[arg(long = "action", value_name = "A", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub actions: Vec<String>,
     #[arg(long, value_name = "S")]
     pub source: Option<String>,

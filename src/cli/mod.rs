@@ -44,9 +44,23 @@ pub fn main() -> ExitCode {
 
 /// `leadbox list | head` closing the pipe early is not an error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|c| c.downcast_ref::<std::io::Error>())
-        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    e.chain().any(|cause| {
+        let kind = cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            .or_else(
+                || match cause.downcast_ref::<csv::Error>().map(csv::Error::kind) {
+                    Some(csv::ErrorKind::Io(io)) => Some(io.kind()),
+                    _ => None,
+                },
+            );
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The current time: the system clock, or `LEADBOX_NOW` (RFC 3339) for reproducible runs.
@@ -107,16 +121,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     out.write_all(output::lead_text(&lead, &touches, &contact, now).as_bytes())?
                 }
                 ShowFormat::Json => {
-                    let value = serde_json::json!({
-                        "lead": LeadJson::new(&lead, now),
-                        "touches": touches.iter().map(|t| serde_json::json!({
-                            "id": t.id,
-                            "kind": t.kind.as_str(),
-                            "note": t.note,
-                            "at": crate::domain::time::format_time(t.at),
-                        })).collect::<Vec<_>>(),
-                        "contact_leads": contact.iter().map(|l| LeadJson::new(l, now)).collect::<Vec<_>>(),
-                    });
+                    let value = output::ShowJson::new(&lead, &touches, &contact, now);
                     serde_json::to_writer_pretty(&mut out, &value)?;
                     out.write_all(b"\n")?;
                 }
@@ -327,9 +332,14 @@ fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         options.mode(0o600);
+        let file = options.open(path)?;
+        // `mode` applies only to a new file: tighten one that was already there.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
     }
+    #[cfg(not(unix))]
     options.open(path)
 }
 

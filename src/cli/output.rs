@@ -71,6 +71,45 @@ impl<'a> LeadJson<'a> {
     }
 }
 
+/// `show --format json`: the lead, its touch log, and every lead of its contact.
+#[derive(Serialize)]
+pub struct ShowJson<'a> {
+    pub lead: LeadJson<'a>,
+    pub touches: Vec<TouchJson<'a>>,
+    pub contact_leads: Vec<LeadJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TouchJson<'a> {
+    pub id: i64,
+    pub kind: &'static str,
+    pub note: Option<&'a str>,
+    pub at: String,
+}
+
+impl<'a> ShowJson<'a> {
+    pub fn new(
+        lead: &'a Lead,
+        touches: &'a [Touch],
+        contact: &'a [Lead],
+        now: DateTime<Utc>,
+    ) -> ShowJson<'a> {
+        ShowJson {
+            lead: LeadJson::new(lead, now),
+            touches: touches
+                .iter()
+                .map(|t| TouchJson {
+                    id: t.id,
+                    kind: t.kind.as_str(),
+                    note: t.note.as_deref(),
+                    at: format_time(t.at),
+                })
+                .collect(),
+            contact_leads: contact.iter().map(|l| LeadJson::new(l, now)).collect(),
+        }
+    }
+}
+
 /// The CSV header: the JSON keys, in the same order.
 pub const CSV_HEADER: [&str; 24] = [
     "id",

@@ -160,3 +160,23 @@ fn kind_of(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndjson_is_recognized_whichever_line_is_bad() {
+        let good = r#"{"email":"a@x.io"}"#;
+        let bad = r#"{"email":"b@"#;
+        assert!(is_ndjson(&format!("{good}\n{bad}\n{good}\n")));
+        assert!(is_ndjson(&format!("{bad}\n{good}\n")));
+        // A pretty-printed document with a syntax error is one document, not lines.
+        assert!(!is_ndjson(
+            "{\n  \"email\": \"a@x.io\"\n  \"phone\": \"1\"\n}\n"
+        ));
+        assert!(!is_ndjson(&format!("{bad}\n{bad}\n")));
+        assert!(!is_ndjson(&format!("[{good},\n{good}]")));
+        assert!(!is_ndjson(bad));
+    }
+}

@@ -67,7 +67,7 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     if let Some(text) = &filter.search {
         let pattern = format!("%{}%", escape_like(text));
         let fields = [
-            "first_name",
+            "ifnull(first_name, '') || ' ' || ifnull(last_name, '')",
             "last_name",
             "full_name",
             "email",

@@ -156,6 +156,8 @@ pub struct App {
     pub counts: ActionCounts,
     /// Leads matching the current tab and search.
     pub total: u64,
+    /// Leads in the store (test leads only when shown).
+    pub store_total: u64,
     pub selected: u64,
     pub scroll: u64,
     /// The visible window of leads, from `scroll`.
@@ -186,6 +188,7 @@ impl App {
             search: String::new(),
             counts: ActionCounts::default(),
             total: 0,
+            store_total: 0,
             selected: 0,
             scroll: 0,
             rows: Vec::new(),
@@ -236,6 +239,15 @@ impl App {
             .collect();
         self.tab = self.tabs.iter().position(|t| *t == current).unwrap_or(0);
         self.total = self.tab_count(&self.tabs[self.tab].clone());
+        self.store_total = if self.search.is_empty() {
+            self.counts.all
+        } else {
+            let everything = LeadFilter {
+                include_test: self.include_test,
+                ..LeadFilter::default()
+            };
+            self.store.count(&everything, self.now)?
+        };
         self.last_import = self.store.last_import()?;
         self.stale = true;
         self.fetch_rows()?;

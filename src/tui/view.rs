@@ -378,7 +378,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         });
     let overdue = app.counts.overdue;
     let line = Line::from(vec![
-        Span::raw(format!("{} shown of {} · ", app.total, app.counts.all)),
+        Span::raw(format!("{} shown of {} · ", app.total, app.store_total)),
         Span::styled(
             format!("{overdue} overdue"),
             if overdue > 0 {

@@ -1,0 +1,267 @@
+//! The inbox in a real terminal: tmux runs `leadbox`, types keys and reads the screen, and
+//! the store is checked afterwards with `leadbox list --format json`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-11-21T18:00:00Z";
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+        .into_owned()
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen when it never does.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("the screen never showed {text:?}; it shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        self.cmd(&["has-session", "-t", &self.session])
+            .status
+            .success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn leadbox(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadbox"));
+    cmd.env("LEADBOX_DB", db)
+        .env("LEADBOX_NOW", NOW)
+        .env("TZ", "UTC");
+    cmd
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    [
+        "https-endpoint/camel-array.json",
+        "https-endpoint/flow-log.ndjson",
+        "azure-table/marketplaceleads-storage-explorer.csv",
+        "partner-center/leads-download.csv",
+        "crm/salesforce-report.csv",
+        "crm/dynamics-leads.csv",
+    ]
+    .iter()
+    .map(|f| root.join(f))
+    .collect()
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn triage_in_a_real_terminal() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let import = leadbox(&db)
+        .arg("import")
+        .args(fixtures())
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-{}", std::process::id()),
+        session: "inbox".into(),
+    };
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox")
+    );
+    let started = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+
+    let first = tmux.wait_for("shown of 24");
+    assert!(first.contains("1:All 24"), "{first}");
+    assert!(first.contains("overdue"), "{first}");
+
+    // Filter PLT: six Contact-me leads.
+    tmux.send(&["3"]);
+    let plt = tmux.wait_for("6 shown of 24");
+    assert!(
+        plt.contains("Chen Wei") && plt.contains("Priya Raman"),
+        "{plt}"
+    );
+    assert!(
+        !plt.contains("Noah Becker"),
+        "an INS lead in the PLT filter:\n{plt}"
+    );
+
+    // Search, keep it with Enter.
+    tmux.send(&["/", "Chen"]);
+    tmux.wait_for("1 shown of 24");
+    tmux.send(&["Enter"]);
+    let found = tmux.wait_for("search: Chen");
+    let row = found
+        .lines()
+        .find(|l| l.contains("Chen Wei"))
+        .expect("Chen Wei's row");
+    assert!(row.starts_with("overdue 19h58m"), "{row}");
+
+    // Log an email: the countdown turns into "missed" at once.
+    tmux.send(&["e"]);
+    let after = tmux.wait_for("email logged for Chen Wei");
+    let row = after
+        .lines()
+        .find(|l| l.contains("Chen Wei"))
+        .expect("Chen Wei's row");
+    assert!(row.starts_with("missed"), "{row}");
+
+    // Open the lead: the touch is in its log.
+    tmux.send(&["Enter"]);
+    let detail = tmux.wait_for("Touches (1)");
+    assert!(detail.contains("Nov 21 18:00  email"), "{detail}");
+    assert!(detail.contains("Looking for SSO"), "{detail}");
+
+    tmux.send(&["q"]);
+    tmux.wait_for("search: Chen");
+    tmux.send(&["q"]);
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "leadbox did not quit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let list = leadbox(&db)
+        .args(["list", "--format", "json", "--search", "Chen Wei"])
+        .output()
+        .unwrap();
+    let leads: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let lead = &leads[0];
+    assert_eq!(lead["name"], "Chen Wei");
+    assert_eq!(lead["touches"], 1);
+    assert_eq!(lead["last_touch_at"], NOW);
+    assert_eq!(lead["sla_state"], "missed");
+    assert_eq!(lead["status"], "contacted");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-term-{}", std::process::id()),
+        session: "inbox".into(),
+    };
+    // The shell stays after leadbox ends, so we can read what it left on the screen.
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}'; code=$?; if stty -a | grep -q -- '-icanon'; then t=raw; else t=cooked; fi; echo \"exit=$code tty=$t\"; sleep 30",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox")
+    );
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "100",
+        "-y",
+        "20",
+        &command,
+    ]);
+    tmux.wait_for("No leads yet");
+    let pid = tmux.cmd(&["list-panes", "-t", &tmux.session, "-F", "#{pane_pid}"]);
+    let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let child = String::from_utf8_lossy(&child.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!child.is_empty(), "leadbox's pid");
+    assert!(Command::new("kill")
+        .args(["-TERM", &child])
+        .status()
+        .unwrap()
+        .success());
+    let screen = tmux.wait_for("tty=");
+    assert!(
+        screen.contains("exit=0 tty=cooked"),
+        "leadbox failed or left the terminal raw:\n{screen}"
+    );
+}

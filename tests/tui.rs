@@ -1,0 +1,393 @@
+//! The inbox without a terminal: snapshots of every view on a `TestBackend`, and key
+//! handling driven straight through the app state.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use leadbox::domain::time::parse_time;
+use leadbox::domain::{LeadFilter, SortKey, Status, TouchKind};
+use leadbox::import::{import_path, ImportOptions};
+use leadbox::store::Store;
+use leadbox::tui::app::{App, Effect, Mode, Zone};
+use leadbox::tui::theme::Theme;
+use leadbox::tui::view::draw;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::Path;
+
+const GOOD: [&str; 7] = [
+    "https-endpoint/camel-array.json",
+    "https-endpoint/flow-log.ndjson",
+    "https-endpoint/pascal-single.json",
+    "azure-table/marketplaceleads-storage-explorer.csv",
+    "partner-center/leads-download.csv",
+    "crm/salesforce-report.csv",
+    "crm/dynamics-leads.csv",
+];
+
+fn now() -> DateTime<Utc> {
+    parse_time("2026-11-21T18:00:00Z").unwrap()
+}
+
+fn fixture_store() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let options = ImportOptions {
+        received_at: parse_time("2026-11-21T12:00:00Z"),
+        ..ImportOptions::default()
+    };
+    for file in GOOD {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(file);
+        let report = import_path(&mut store, &path, &options, now()).unwrap();
+        assert!(report.is_clean(), "{report}");
+    }
+    store
+}
+
+fn app_with(store: Store, width: u16, height: u16) -> App {
+    let mut app = App::new(store, now(), Zone::Fixed(FixedOffset::east_opt(0).unwrap())).unwrap();
+    app.resize(width, height).unwrap();
+    app
+}
+
+fn app(width: u16, height: u16) -> App {
+    app_with(fixture_store(), width, height)
+}
+
+fn screen(app: &App) -> String {
+    let (width, height) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| draw(frame, app, Theme::plain()))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+fn key(app: &mut App, code: KeyCode) -> Effect {
+    app.handle_key(&KeyEvent::new(code, KeyModifiers::NONE))
+        .unwrap()
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+// ---- snapshots -------------------------------------------------------------------------
+
+#[test]
+fn list_narrow() {
+    insta::assert_snapshot!(screen(&app(80, 24)));
+}
+
+#[test]
+fn list_wide() {
+    insta::assert_snapshot!(screen(&app(160, 40)));
+}
+
+#[test]
+fn each_action_filter() {
+    let mut app = app(120, 30);
+    for (digit, name) in [
+        ('2', "ins"),
+        ('3', "plt"),
+        ('4', "dnc"),
+        ('5', "create"),
+        ('6', "testdrive"),
+        ('7', "other"),
+    ] {
+        keys(&mut app, &digit.to_string());
+        insta::assert_snapshot!(format!("filter_{name}"), screen(&app));
+    }
+}
+
+#[test]
+fn detail_pane() {
+    let mut app = app(100, 40);
+    keys(&mut app, "/priya");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn detail_pretty_prints_json_notes() {
+    let mut app = app(100, 40);
+    keys(&mut app, "/amara");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(text.contains(r#""mktcmpid": "fall-webinar","#), "{text}");
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app(100, 40);
+    keys(&mut app, "?");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn help_overlay_small_terminal() {
+    let mut app = app(80, 24);
+    keys(&mut app, "?");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn import_summary() {
+    let mut app = app(100, 30);
+    let mut store = Store::open_in_memory().unwrap();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad/truncated-line.ndjson");
+    let mut report = import_path(&mut store, &path, &ImportOptions::default(), now()).unwrap();
+    report.file = "bad/truncated-line.ndjson".into();
+    app.finish_import(vec![report]).unwrap();
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn empty_store() {
+    let app = app_with(Store::open_in_memory().unwrap(), 80, 24);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn status_picker() {
+    let mut app = app(80, 24);
+    keys(&mut app, "S");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn hostile_text_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("evil.ndjson");
+    std::fs::write(
+        &file,
+        "{\"userDetails\":{\"firstName\":\"Eve\\u001b[2J\",\"lastName\":\"X\\u0007\",\"email\":\"eve@evil.example\",\"company\":\"Evil\\nCorp\"},\"leadSource\":\"AzureMarketplace-INS|a.b\",\"receivedAt\":\"2026-11-21T10:00:00Z\"}\n",
+    )
+    .unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    import_path(&mut store, &file, &ImportOptions::default(), now()).unwrap();
+    let app = app_with(store, 100, 10);
+    let text = screen(&app);
+    assert!(text.contains(r"Eve\e[2J X\u{7}"), "{text}");
+    assert!(text.contains(r"Evil\nCorp"), "{text}");
+    assert!(!text.contains('\u{1b}'));
+}
+
+// ---- keys ------------------------------------------------------------------------------
+
+#[test]
+fn filters_count_and_switch() {
+    let mut app = app(120, 30);
+    // 27 leads, 2 of them test leads, hidden by default.
+    assert_eq!(app.total, 25);
+    keys(&mut app, "3");
+    assert_eq!(app.filter().actions.len(), 1);
+    assert_eq!(app.total, 6, "PLT leads");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.total, 2, "DNC leads");
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.total, 6, "INS leads (the test leads hidden)");
+    keys(&mut app, "t");
+    assert_eq!(app.total, 8, "INS leads with the two test leads");
+    keys(&mut app, "7");
+    assert_eq!(
+        app.total, 3,
+        "XSELL and the two Dynamics leads without an action"
+    );
+    keys(&mut app, "1");
+    assert_eq!(app.total, 27);
+}
+
+#[test]
+fn moving_through_the_list() {
+    let mut app = app(80, 12);
+    assert_eq!(app.page, 7);
+    keys(&mut app, "jjj");
+    assert_eq!(app.selected, 3);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.selected, 2);
+    keys(&mut app, "G");
+    assert_eq!(app.selected, 24);
+    assert_eq!(app.scroll, 18, "the last page is shown");
+    assert_eq!(app.rows.len(), 7, "only the visible rows are fetched");
+    keys(&mut app, "g");
+    assert_eq!((app.selected, app.scroll), (0, 0));
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.selected, 7);
+    key(&mut app, KeyCode::PageUp);
+    assert_eq!(app.selected, 0);
+    keys(&mut app, "k");
+    assert_eq!(app.selected, 0, "stays at the top");
+}
+
+#[test]
+fn incremental_search_keeps_or_clears() {
+    let mut app = app(120, 30);
+    keys(&mut app, "/pri");
+    assert!(matches!(app.mode, Mode::Search(_)));
+    assert_eq!(
+        app.total, 4,
+        "Priya Raman's three leads, and Kenji Sato who asked for pricing"
+    );
+    keys(&mut app, "ya");
+    assert_eq!(app.total, 3);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.search, "priya");
+    assert_eq!(app.total, 3);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.search, "");
+    assert_eq!(app.total, 25);
+    keys(&mut app, "/secure gateway");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        (app.mode.clone(), app.total),
+        (Mode::List, 25),
+        "Esc in the prompt clears it"
+    );
+    keys(&mut app, "/notes-that-match-nothing");
+    assert_eq!(app.total, 0);
+    assert!(screen(&app).contains("No lead matches"));
+}
+
+#[test]
+fn touch_updates_the_countdown_and_undo_takes_it_back() {
+    let mut app = app(120, 30);
+    let first = app.selected_lead().unwrap().clone();
+    assert_eq!(first.sla_state(app.now).as_str(), "overdue");
+    let overdue = app.counts.overdue;
+    keys(&mut app, "e");
+    let touches = app.store.touches(first.id).unwrap();
+    assert_eq!(touches.len(), 1);
+    assert_eq!(touches[0].kind, TouchKind::Email);
+    let after = app.store.lead(first.id).unwrap();
+    assert_eq!(after.sla_state(app.now).as_str(), "missed");
+    assert_eq!(after.status, Status::Contacted);
+    assert_eq!(app.counts.overdue, overdue - 1);
+    assert_ne!(
+        app.selected_lead().unwrap().id,
+        first.id,
+        "the answered lead leaves the top"
+    );
+    keys(&mut app, "u");
+    let undone = app.store.lead(first.id).unwrap();
+    assert_eq!(undone.sla_state(app.now).as_str(), "overdue");
+    assert_eq!(undone.status, Status::New);
+    assert!(app.store.touches(first.id).unwrap().is_empty());
+    assert_eq!(app.counts.overdue, overdue);
+}
+
+#[test]
+fn notes_status_and_owner_from_the_detail_pane() {
+    let mut app = app(120, 30);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    let id = app.detail.as_ref().unwrap().lead.id;
+    keys(&mut app, "n");
+    keys(&mut app, "asked for a quote");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    let touches = app.store.touches(id).unwrap();
+    assert_eq!(
+        (touches[0].kind, touches[0].note.as_deref()),
+        (TouchKind::Note, Some("asked for a quote"))
+    );
+    assert_eq!(
+        app.store.lead(id).unwrap().sla_state(app.now).as_str(),
+        "overdue",
+        "a note is no follow-up"
+    );
+    assert_eq!(
+        app.detail.as_ref().unwrap().touches.len(),
+        1,
+        "the pane shows the new touch"
+    );
+
+    keys(&mut app, "S");
+    keys(&mut app, "q");
+    assert_eq!(app.store.lead(id).unwrap().status, Status::Qualified);
+    keys(&mut app, "o");
+    keys(&mut app, "ana");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.lead(id).unwrap().owner.as_deref(), Some("ana"));
+    keys(&mut app, "u");
+    assert_eq!(app.store.lead(id).unwrap().owner, None);
+    keys(&mut app, "u");
+    assert_eq!(app.store.lead(id).unwrap().status, Status::New);
+    keys(&mut app, "u");
+    assert!(app.store.touches(id).unwrap().is_empty());
+
+    assert_eq!(
+        key(&mut app, KeyCode::Char('q')),
+        Effect::None,
+        "q backs out of the pane"
+    );
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), Effect::Quit);
+}
+
+#[test]
+fn detail_follows_j_and_k() {
+    let mut app = app(120, 30);
+    key(&mut app, KeyCode::Enter);
+    let first = app.detail.as_ref().unwrap().lead.id;
+    keys(&mut app, "j");
+    let second = app.detail.as_ref().unwrap().lead.id;
+    assert_ne!(first, second);
+    assert_eq!(second, app.selected_lead().unwrap().id);
+}
+
+#[test]
+fn sort_cycles() {
+    let mut app = app(120, 30);
+    assert_eq!(app.sort, SortKey::Urgency);
+    keys(&mut app, "s");
+    assert_eq!(app.sort, SortKey::Received);
+    let newest = app
+        .store
+        .window(&LeadFilter::default(), SortKey::Received, app.now, 0, 1)
+        .unwrap();
+    assert_eq!(app.selected_lead().unwrap().id, newest[0].id);
+    keys(&mut app, "s");
+    assert_eq!(app.sort, SortKey::Company);
+    assert_eq!(
+        app.selected_lead().unwrap().company.as_deref(),
+        Some("Adatum")
+    );
+    keys(&mut app, "ss");
+    assert_eq!(app.sort, SortKey::Urgency);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let mut app = app(80, 24);
+    keys(&mut app, "/abc");
+    let effect = app
+        .handle_key(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+        .unwrap();
+    assert_eq!(effect, Effect::Quit);
+}
+
+#[test]
+fn another_writer_is_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let mut app = app_with(Store::open(&db).unwrap(), 80, 24);
+    assert_eq!(app.total, 0);
+    let mut other = Store::open(&db).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/https-endpoint/camel-array.json");
+    import_path(&mut other, &path, &ImportOptions::default(), now()).unwrap();
+    app.tick(now()).unwrap();
+    assert_eq!(
+        app.total, 4,
+        "the other process's leads appear on the next tick"
+    );
+}
