@@ -265,3 +265,48 @@ fn sigterm_restores_the_terminal() {
         "leadbox failed or left the terminal raw:\n{screen}"
     );
 }
+
+#[test]
+fn closing_the_terminal_ends_leadbox() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-hup-{}", std::process::id()),
+        session: "inbox".into(),
+    };
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox")
+    );
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "100",
+        "-y",
+        "20",
+        &command,
+    ]);
+    tmux.wait_for("No leads yet");
+    let pid = tmux.cmd(&["list-panes", "-t", &tmux.session, "-F", "#{pane_pid}"]);
+    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    tmux.cmd(&["kill-server"]);
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "leadbox {pid} outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

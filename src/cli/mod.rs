@@ -93,7 +93,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.as_deref();
     let Some(command) = cli.command else {
         let store = open_store(db)?;
-        crate::tui::run(store)?;
+        crate::tui::run(store, None)?;
         return Ok(ExitCode::SUCCESS);
     };
     let now = now()?;
@@ -420,7 +420,7 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
             BufWriter::new(std::io::stdout().lock()),
         )?;
     } else {
-        crate::tui::run(store)?;
+        crate::tui::run(store, Some(dir.path().to_path_buf()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -35,9 +35,34 @@ pub fn contact_identity(lead: &NewLead) -> Option<String> {
     Some(format!("name:{name}|{company}"))
 }
 
+/// The record's identity across imports: the export's own key when it has one, else a
+/// fingerprint of the content. 64 bits of SHA-256: collisions are out of reach at any
+/// realistic volume.
+pub fn record_hash(lead: &NewLead) -> i64 {
+    let digest = match &lead.external_key {
+        Some(key) => Sha256::new()
+            .chain_update(b"key\x1f")
+            .chain_update(key.as_bytes())
+            .finalize(),
+        None => fingerprint_digest(lead),
+    };
+    i64::from_le_bytes(
+        digest[..8]
+            .try_into()
+            .expect("a SHA-256 digest has 32 bytes"),
+    )
+}
+
 /// A stable key for a record that has no key of its own in the export. The fallback
 /// received time is left out, so the same payload imported twice is the same record.
 pub fn fingerprint(lead: &NewLead) -> String {
+    fingerprint_digest(lead)[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn fingerprint_digest(lead: &NewLead) -> sha2::digest::Output<Sha256> {
     let mut hasher = Sha256::new();
     let action = lead.action.as_ref().map(|a| a.as_str().to_string());
     let time = lead.received_at.map(|t| t.timestamp().to_string());
@@ -63,8 +88,7 @@ pub fn fingerprint(lead: &NewLead) -> String {
         hasher.update(field.as_deref().unwrap_or("\u{0}").as_bytes());
         hasher.update([0x1f]);
     }
-    let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hasher.finalize()
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@ mod filter;
 mod identity;
 mod lead;
 pub mod lead_source;
+pub mod search;
 pub mod sla;
 pub mod text;
 pub mod time;
 
 pub use filter::{LeadFilter, SortKey};
-pub use identity::{contact_identity, fingerprint, is_test_text};
+pub use identity::{contact_identity, fingerprint, is_test_text, record_hash};
 pub use lead::{Action, Lead, NewLead, Status, Touch, TouchKind, KNOWN_SOURCES};
 pub use sla::SlaState;

@@ -1,9 +1,11 @@
 //! Translating a [`LeadFilter`] and a [`SortKey`] into SQL.
 
 use chrono::{DateTime, Utc};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
+use rusqlite::Connection;
 
-use crate::domain::{Action, LeadFilter, SlaState, SortKey};
+use crate::domain::{search, Action, LeadFilter, SlaState, SortKey};
 
 /// A WHERE clause with `?` placeholders and its values, in order.
 pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
@@ -64,23 +66,14 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
             params.push(now.into());
         }
     }
-    if let Some(text) = &filter.search {
-        let pattern = format!("%{}%", escape_like(text));
-        let fields = [
-            "ifnull(first_name, '') || ' ' || ifnull(last_name, '')",
-            "last_name",
-            "full_name",
-            "email",
-            "company",
-            "offer",
-            "offer_name",
-            "description",
-        ];
-        let any = fields
-            .map(|f| format!("{f} LIKE ? ESCAPE '\\'"))
-            .join(" OR ");
-        terms.push(format!("({any})"));
-        params.extend(fields.map(|_| Value::from(pattern.clone())));
+    if let Some(words) = filter.search.as_deref().map(search::words) {
+        if words.is_empty() {
+            // Only punctuation: no word to find, so nothing matches.
+            terms.push("0".into());
+        } else {
+            terms.push(format!("lead_matches(?, {SEARCH_COLUMNS})"));
+            params.push(words.join(" ").into());
+        }
     }
     if terms.is_empty() {
         terms.push("1".into());
@@ -88,10 +81,29 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     (terms.join(" AND "), params)
 }
 
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// The columns a search looks at, in the order `lead_matches` takes them.
+pub const SEARCH_COLUMNS: &str =
+    "first_name, last_name, full_name, email, company, offer, offer_name, description";
+
+/// `lead_matches(words, field...)`: the search rule of [`search::matches`], row by row, for
+/// queries the full-text index cannot serve alone.
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "lead_matches",
+        -1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let words: Vec<String> = ctx
+                .get_raw(0)
+                .as_str()
+                .unwrap_or("")
+                .split(' ')
+                .map(str::to_string)
+                .collect();
+            let fields = (1..ctx.len()).filter_map(|i| ctx.get_raw(i).as_str().ok());
+            Ok(search::matches(&words, fields.collect::<Vec<_>>()))
+        },
+    )
 }
 
 pub fn order_by(sort: SortKey) -> &'static str {

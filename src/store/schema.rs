@@ -7,8 +7,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE contacts (
         id       INTEGER PRIMARY KEY,
         -- 'email:…' or 'name:…|company'; NULL for a lead whose personal data was withheld.
-        identity TEXT UNIQUE
+        identity TEXT
     );
+    CREATE UNIQUE INDEX contacts_by_identity ON contacts(identity);
 
     CREATE TABLE imports (
         id          INTEGER PRIMARY KEY,
@@ -23,8 +24,9 @@ pub const MIGRATIONS: &[&str] = &[
 
     CREATE TABLE leads (
         id             INTEGER PRIMARY KEY,
-        -- The export's own key, or a fingerprint of the record: makes re-imports harmless.
-        record_key     TEXT NOT NULL UNIQUE,
+        -- 64 bits of the SHA-256 of the export's own key, or of the record's content:
+        -- makes re-imports harmless.
+        record_hash    INTEGER NOT NULL,
         contact_id     INTEGER NOT NULL REFERENCES contacts(id),
         import_id      INTEGER REFERENCES imports(id),
         received_at    INTEGER NOT NULL,
@@ -51,15 +53,38 @@ pub const MIGRATIONS: &[&str] = &[
         first_touch_at INTEGER,
         touch_count    INTEGER NOT NULL DEFAULT 0,
         last_touch_at  INTEGER,
-        -- Inbox order: leads still owed a first touch by due time, then the rest newest first.
+        -- The inbox's action filters, one lane each; test leads have a lane of their own.
+        lane           INTEGER GENERATED ALWAYS AS (
+            CASE WHEN is_test THEN 7
+                 WHEN action = 'INS' THEN 1 WHEN action = 'PLT' THEN 2 WHEN action = 'DNC' THEN 3
+                 WHEN action = 'Create' THEN 4 WHEN action = 'StartTestDrive' THEN 5
+                 ELSE 6 END
+        ) VIRTUAL,
+        -- Sort keys, all ascending. Urgency: leads still owed a first touch by due time
+        -- (a due time is far below 1e11), then the rest newest first.
         urgency        INTEGER GENERATED ALWAYS AS (
             CASE WHEN sla_due_at IS NOT NULL AND first_touch_at IS NULL
                  THEN sla_due_at ELSE 100000000000 - received_at END
-        ) VIRTUAL
+        ) VIRTUAL,
+        received_sort  INTEGER GENERATED ALWAYS AS (-received_at) VIRTUAL,
+        company_sort   TEXT GENERATED ALWAYS AS (coalesce(lower(company), char(1114111))) VIRTUAL,
+        offer_sort     TEXT GENERATED ALWAYS AS (coalesce(lower(offer), char(1114111))) VIRTUAL
     );
+    CREATE UNIQUE INDEX leads_by_record ON leads(record_hash);
     CREATE INDEX leads_by_contact ON leads(contact_id, received_at);
-    CREATE INDEX leads_by_urgency ON leads(is_test, urgency, id);
-    CREATE INDEX leads_by_action ON leads(is_test, action, urgency, id);
+    -- The inbox reads each lane in sort order and merges the lanes it shows.
+    CREATE INDEX leads_by_urgency ON leads(lane, urgency);
+    CREATE INDEX leads_by_received ON leads(lane, received_sort);
+    CREATE INDEX leads_by_company ON leads(lane, company_sort);
+    CREATE INDEX leads_by_offer ON leads(lane, offer_sort);
+
+    -- Token-prefix search over who the customer is and what they wrote. Contentless: the
+    -- text lives in `leads`; rows are added with the lead's id as rowid.
+    CREATE VIRTUAL TABLE lead_search USING fts5(
+        name, email, company, offer, notes,
+        content = '', contentless_delete = 1, detail = none,
+        tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+    );
 
     CREATE TABLE touches (
         id        INTEGER PRIMARY KEY,

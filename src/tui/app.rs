@@ -10,7 +10,9 @@ use super::keys::{command_for, Command, Context};
 use super::layout::Areas;
 use crate::domain::{Action, Lead, LeadFilter, SortKey, Status, Touch, TouchKind};
 use crate::import::FileReport;
-use crate::store::{ActionCounts, ImportRecord, Store, StoreError, TouchLogged};
+use crate::store::{
+    ActionCounts, Cursor, ImportRecord, PageEnd, PageStart, Store, StoreError, TouchLogged,
+};
 
 /// The action filters, in key order (`1`..`7`). `Other` shows only when such leads exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +143,44 @@ pub enum Effect {
     Import(PathBuf),
 }
 
+/// Counts the filter bar needs, asked of a worker so that typing never waits for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountsRequest {
+    pub generation: u64,
+    pub filter: LeadFilter,
+    pub now: DateTime<Utc>,
+}
+
+/// The answer to a [`CountsRequest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountsReply {
+    pub generation: u64,
+    pub counts: ActionCounts,
+    /// Leads in the store with no search (test leads only when shown).
+    pub store_total: u64,
+}
+
+impl CountsRequest {
+    /// Runs the request against a store (the worker's own connection, or the app's).
+    pub fn run(&self, store: &Store) -> Result<CountsReply, StoreError> {
+        let counts = store.lane_counts(&self.filter, self.now)?;
+        let store_total = if self.filter.search.is_some() {
+            let everything = LeadFilter {
+                search: None,
+                ..self.filter.clone()
+            };
+            store.lane_counts(&everything, self.now)?.all
+        } else {
+            counts.all
+        };
+        Ok(CountsReply {
+            generation: self.generation,
+            counts,
+            store_total,
+        })
+    }
+}
+
 pub struct App {
     pub store: Store,
     pub now: DateTime<Utc>,
@@ -154,22 +194,30 @@ pub struct App {
     pub include_test: bool,
     pub search: String,
     pub counts: ActionCounts,
+    /// The counts describe an earlier search or toggle: show them as pending.
+    pub counts_stale: bool,
     /// Leads matching the current tab and search.
     pub total: u64,
     /// Leads in the store (test leads only when shown).
     pub store_total: u64,
+    /// Position of the selected lead in the list.
     pub selected: u64,
+    /// Position of the first lead of the window.
     pub scroll: u64,
-    /// The visible window of leads, from `scroll`.
+    /// The visible window of leads, from `scroll`; nothing else is read from the store.
     pub rows: Vec<Lead>,
+    cursors: Vec<Cursor>,
     pub page: u64,
     pub detail: Option<Detail>,
     pub flash: Option<Flash>,
     pub last_import: Option<ImportRecord>,
     pub size: (u16, u16),
     undo: Vec<Undo>,
-    stale: bool,
     data_version: i64,
+    /// Counts are computed by a worker (the event loop's), not inline.
+    background_counts: bool,
+    counts_generation: u64,
+    counts_request: Option<CountsRequest>,
 }
 
 impl App {
@@ -181,28 +229,39 @@ impl App {
             zone,
             mode: Mode::List,
             base: Mode::List,
-            tabs: Vec::new(),
+            tabs: vec![Tab::All],
             tab: 0,
             sort: SortKey::Urgency,
             include_test: false,
             search: String::new(),
             counts: ActionCounts::default(),
+            counts_stale: true,
             total: 0,
             store_total: 0,
             selected: 0,
             scroll: 0,
             rows: Vec::new(),
+            cursors: Vec::new(),
             page: 20,
             detail: None,
             flash: None,
             last_import: None,
             size: (80, 24),
             undo: Vec::new(),
-            stale: true,
             data_version,
+            background_counts: false,
+            counts_generation: 0,
+            counts_request: None,
         };
-        app.reload()?;
+        app.refresh_counts()?;
+        app.load_from_top()?;
+        app.last_import = app.store.last_import()?;
         Ok(app)
+    }
+
+    /// From now on counts are left to a worker: see [`App::take_counts_request`].
+    pub fn use_background_counts(&mut self) {
+        self.background_counts = true;
     }
 
     /// The filter of the current tab, search and test-lead toggle.
@@ -228,29 +287,61 @@ impl App {
         }
     }
 
-    /// Re-reads counts, the window and the detail from the store.
-    pub fn reload(&mut self) -> Result<(), StoreError> {
-        let filter = self.filter();
-        self.counts = self.store.action_counts(&filter, self.now)?;
+    /// Asks for fresh counts: inline, or from the worker when there is one.
+    fn refresh_counts(&mut self) -> Result<(), StoreError> {
+        self.counts_generation += 1;
+        let request = CountsRequest {
+            generation: self.counts_generation,
+            filter: LeadFilter {
+                actions: Vec::new(),
+                other_actions: false,
+                ..self.filter()
+            },
+            now: self.now,
+        };
+        if self.background_counts {
+            self.counts_request = Some(request);
+            Ok(())
+        } else {
+            let reply = request.run(&self.store)?;
+            self.apply_counts(reply);
+            Ok(())
+        }
+    }
+
+    /// The counts the worker should compute next, if any.
+    pub fn take_counts_request(&mut self) -> Option<CountsRequest> {
+        self.counts_request.take()
+    }
+
+    /// Counts arrived; answers to superseded requests are dropped.
+    pub fn apply_counts(&mut self, reply: CountsReply) {
+        if reply.generation != self.counts_generation {
+            return;
+        }
+        self.counts = reply.counts;
+        self.store_total = reply.store_total;
+        self.counts_stale = false;
         let current = self.tabs.get(self.tab).cloned().unwrap_or(Tab::All);
         self.tabs = std::iter::once(Tab::All)
             .chain(Action::KNOWN.iter().cloned().map(Tab::Action))
-            .chain((self.counts.other > 0).then_some(Tab::Other))
+            .chain((self.counts.other > 0 || current == Tab::Other).then_some(Tab::Other))
             .collect();
         self.tab = self.tabs.iter().position(|t| *t == current).unwrap_or(0);
         self.total = self.tab_count(&self.tabs[self.tab].clone());
-        self.store_total = if self.search.is_empty() {
-            self.counts.all
-        } else {
-            let everything = LeadFilter {
-                include_test: self.include_test,
-                ..LeadFilter::default()
-            };
-            self.store.count(&everything, self.now)?
-        };
+        if self.rows.len() < self.page as usize {
+            // A short window is the end of the list: its position follows from the total.
+            self.scroll = self.total.saturating_sub(self.rows.len() as u64);
+            self.selected = self.selected.max(self.scroll);
+        }
+    }
+
+    /// Re-reads what the store may have changed: the window where it is, the counts, the
+    /// detail, the last import.
+    pub fn reload(&mut self) -> Result<(), StoreError> {
+        self.refresh_counts()?;
+        self.refetch()?;
         self.last_import = self.store.last_import()?;
-        self.stale = true;
-        self.fetch_rows()?;
         if matches!(self.mode, Mode::Detail) || matches!(self.base, Mode::Detail) {
             self.load_detail()?;
         }
@@ -260,34 +351,123 @@ impl App {
     /// Sets the terminal size; the list shows as many rows as fit.
     pub fn resize(&mut self, width: u16, height: u16) -> Result<(), StoreError> {
         self.size = (width, height);
-        let page = Areas::new(width, height).list_rows() as u64;
+        let page = (Areas::new(width, height).list_rows() as u64).max(1);
         if page != self.page {
-            self.page = page.max(1);
-            self.stale = true;
+            self.page = page;
+            self.refetch()?;
         }
-        self.fetch_rows()
+        Ok(())
     }
 
-    /// Keeps the selection visible and fetches only the rows on screen.
-    fn fetch_rows(&mut self) -> Result<(), StoreError> {
-        if self.total == 0 {
-            self.selected = 0;
-        } else if self.selected >= self.total {
-            self.selected = self.total - 1;
-        }
-        let scroll = if self.selected < self.scroll {
-            self.selected
-        } else if self.selected >= self.scroll + self.page {
-            self.selected + 1 - self.page
-        } else {
-            self.scroll.min(self.total.saturating_sub(self.page))
+    fn set_window(&mut self, window: Vec<(Cursor, Lead)>) {
+        (self.cursors, self.rows) = window.into_iter().unzip();
+    }
+
+    fn load_from_top(&mut self) -> Result<(), StoreError> {
+        let window = self.store.page_forward(
+            &self.filter(),
+            self.sort,
+            self.now,
+            &PageStart::Beginning,
+            0,
+            self.page as usize,
+        )?;
+        self.set_window(window);
+        self.scroll = 0;
+        self.selected = 0;
+        Ok(())
+    }
+
+    fn load_bottom(&mut self) -> Result<(), StoreError> {
+        let window = self.store.page_backward(
+            &self.filter(),
+            self.sort,
+            self.now,
+            &PageEnd::End,
+            self.page as usize,
+        )?;
+        self.set_window(window);
+        let len = self.rows.len() as u64;
+        self.scroll = self.total.max(len) - len;
+        self.selected = self.scroll + len.saturating_sub(1);
+        Ok(())
+    }
+
+    /// The same window again, from its first lead on (leads may have moved or gone).
+    fn refetch(&mut self) -> Result<(), StoreError> {
+        let Some(first) = self.cursors.first().cloned() else {
+            return self.load_from_top();
         };
-        if scroll != self.scroll || self.stale {
-            self.scroll = scroll;
-            self.rows =
-                self.store
-                    .window(&self.filter(), self.sort, self.now, self.scroll, self.page)?;
-            self.stale = false;
+        let row = self.selected - self.scroll;
+        let window = self.store.page_forward(
+            &self.filter(),
+            self.sort,
+            self.now,
+            &PageStart::At(first),
+            0,
+            self.page as usize,
+        )?;
+        if window.len() < self.page as usize && self.scroll > 0 {
+            self.load_bottom()?;
+        } else {
+            self.set_window(window);
+        }
+        if self.rows.is_empty() {
+            return self.load_from_top();
+        }
+        self.selected = self.scroll + row.min(self.rows.len() as u64 - 1);
+        Ok(())
+    }
+
+    /// Moves the selection by `delta` rows, reading only the rows that come into view.
+    fn move_by(&mut self, delta: i64) -> Result<(), StoreError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let row = (self.selected - self.scroll) as i64 + delta;
+        let len = self.rows.len() as i64;
+        let page = self.page as usize;
+        if (0..len).contains(&row) {
+            self.selected = self.scroll + row as u64;
+        } else if row >= len {
+            let last = self.cursors.last().cloned().expect("a non-empty window");
+            let wanted = (row - len + 1) as usize;
+            let more = self.store.page_forward(
+                &self.filter(),
+                self.sort,
+                self.now,
+                &PageStart::After(last),
+                0,
+                wanted,
+            )?;
+            let mut window: Vec<(Cursor, Lead)> = self
+                .cursors
+                .drain(..)
+                .zip(self.rows.drain(..))
+                .chain(more)
+                .collect();
+            let drop = window.len().saturating_sub(page);
+            window.drain(..drop);
+            self.set_window(window);
+            self.scroll += drop as u64;
+            // The target is the last row, or the list ended before it: the last row either way.
+            self.selected = self.scroll + self.rows.len() as u64 - 1;
+        } else {
+            let first = self.cursors[0].clone();
+            let wanted = (-row) as usize;
+            let mut window = self.store.page_backward(
+                &self.filter(),
+                self.sort,
+                self.now,
+                &PageEnd::Before(first),
+                wanted,
+            )?;
+            let got = window.len() as u64;
+            window.extend(self.cursors.drain(..).zip(self.rows.drain(..)));
+            window.truncate(page);
+            self.set_window(window);
+            self.scroll = self.scroll.saturating_sub(got);
+            self.selected = self.scroll;
         }
         Ok(())
     }
@@ -496,12 +676,12 @@ impl App {
                     self.set_search("")?;
                 }
             }
-            Command::Down => self.select(self.selected.saturating_add(1))?,
-            Command::Up => self.select(self.selected.saturating_sub(1))?,
-            Command::Top => self.select(0)?,
-            Command::Bottom => self.select(self.total.saturating_sub(1))?,
-            Command::PageDown => self.select(self.selected + self.page)?,
-            Command::PageUp => self.select(self.selected.saturating_sub(self.page))?,
+            Command::Down => self.select_by(1)?,
+            Command::Up => self.select_by(-1)?,
+            Command::Top => self.jump(Self::load_from_top)?,
+            Command::Bottom => self.jump(Self::load_bottom)?,
+            Command::PageDown => self.select_by(self.page as i64)?,
+            Command::PageUp => self.select_by(-(self.page as i64))?,
             Command::NextTab => self.switch_tab((self.tab + 1) % self.tabs.len())?,
             Command::PrevTab => {
                 self.switch_tab((self.tab + self.tabs.len() - 1) % self.tabs.len())?
@@ -514,10 +694,7 @@ impl App {
             Command::Search => self.mode = Mode::Search(Input::with(&self.search)),
             Command::CycleSort => {
                 self.sort = self.sort.next();
-                self.selected = 0;
-                self.scroll = 0;
-                self.stale = true;
-                self.fetch_rows()?;
+                self.load_from_top()?;
                 self.flash_info(format!("sorted by {}", self.sort.as_str()));
             }
             Command::Open => {
@@ -545,7 +722,9 @@ impl App {
             }
             Command::ToggleTest => {
                 self.include_test = !self.include_test;
-                self.reload()?;
+                self.counts_stale = true;
+                self.refresh_counts()?;
+                self.load_from_top()?;
                 self.flash_info(if self.include_test {
                     "test leads shown"
                 } else {
@@ -575,9 +754,18 @@ impl App {
         self.mode = mode;
     }
 
-    fn select(&mut self, index: u64) -> Result<(), StoreError> {
-        self.selected = index.min(self.total.saturating_sub(1));
-        self.fetch_rows()?;
+    fn select_by(&mut self, delta: i64) -> Result<(), StoreError> {
+        self.move_by(delta)?;
+        self.follow_selection()
+    }
+
+    fn jump(&mut self, load: fn(&mut App) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        load(self)?;
+        self.follow_selection()
+    }
+
+    /// The detail pane shows the selected lead.
+    fn follow_selection(&mut self) -> Result<(), StoreError> {
         if matches!(self.mode, Mode::Detail) {
             self.load_detail()?;
         }
@@ -586,16 +774,15 @@ impl App {
 
     fn switch_tab(&mut self, tab: usize) -> Result<(), StoreError> {
         self.tab = tab;
-        self.selected = 0;
-        self.scroll = 0;
-        self.reload()
+        self.total = self.tab_count(&self.tabs[tab].clone());
+        self.load_from_top()
     }
 
     fn set_search(&mut self, text: &str) -> Result<(), StoreError> {
         self.search = text.to_string();
-        self.selected = 0;
-        self.scroll = 0;
-        self.reload()
+        self.counts_stale = true;
+        self.refresh_counts()?;
+        self.load_from_top()
     }
 
     fn log_touch(&mut self, kind: TouchKind, note: Option<&str>) -> Result<(), StoreError> {
@@ -673,18 +860,19 @@ impl App {
             return Ok(());
         }
         match mouse.kind {
-            MouseEventKind::ScrollDown => self.select(self.selected + 3),
-            MouseEventKind::ScrollUp => self.select(self.selected.saturating_sub(3)),
+            MouseEventKind::ScrollDown => self.select_by(3),
+            MouseEventKind::ScrollUp => self.select_by(-3),
             MouseEventKind::Down(MouseButton::Left) if matches!(self.mode, Mode::List) => {
                 let areas = Areas::new(self.size.0, self.size.1);
                 match areas.row_at(mouse.column, mouse.row) {
-                    Some(row) if self.scroll + (row as u64) < self.total => {
+                    Some(row) if (row as usize) < self.rows.len() => {
                         let index = self.scroll + row as u64;
                         if index == self.selected {
                             self.mode = Mode::Detail;
                             self.load_detail()
                         } else {
-                            self.select(index)
+                            self.selected = index;
+                            Ok(())
                         }
                     }
                     _ => Ok(()),

@@ -33,24 +33,49 @@ enum ImportMsg {
     Done(Result<FileReport, String>),
 }
 
-pub fn run(store: Store) -> Result<()> {
+/// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
+/// program ends (the demo's throwaway store).
+pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
     let now = crate::cli::now()?;
     let mut app = App::new(store, now, Zone::Local)?;
+    let counts = spawn_counts_worker(&mut app);
     let theme = Theme::from_env();
 
-    let quit_signal = Arc::new(AtomicBool::new(false));
-    for signal in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(signal, Arc::clone(&quit_signal))
-            .context("cannot install signal handlers")?;
-    }
+    let quit_signal = watch_signals(cleanup)?;
     let mut terminal = setup_terminal()?;
-    let result = event_loop(&mut terminal, &mut app, theme, &quit_signal);
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        theme,
+        &quit_signal,
+        counts.as_ref(),
+    );
     restore_terminal();
     result
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the inbox cleanly: the loop sees the flag within a poll.
+/// When the terminal is gone the loop can stall in the terminal library, so after a grace
+/// period this thread restores what it can and exits itself; every change is already
+/// committed, so nothing is lost.
+fn watch_signals(cleanup: Option<PathBuf>) -> Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let quit = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("cannot install signal handlers")?;
+    let flag = Arc::clone(&quit);
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            flag.store(true, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(1500));
+            restore_terminal();
+            if let Some(dir) = cleanup {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            std::process::exit(0);
+        }
+    });
+    Ok(quit)
 }
 
 fn setup_terminal() -> Result<Terminal<CrosstermBackend<Stdout>>> {
@@ -79,6 +104,7 @@ fn event_loop(
     app: &mut App,
     theme: Theme,
     quit_signal: &AtomicBool,
+    counts: Option<&CountsWorker>,
 ) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height)?;
@@ -90,10 +116,10 @@ fn event_loop(
         }
         // Short polls while importing keep the gauge moving; otherwise wake a few times a
         // second to notice the clock and other writers.
-        let timeout = if import.is_some() {
+        let timeout = if import.is_some() || app.counts_stale {
             Duration::from_millis(50)
         } else {
-            Duration::from_millis(500)
+            Duration::from_millis(250)
         };
         if event::poll(timeout)? {
             match app.handle_event(&event::read()?) {
@@ -110,7 +136,52 @@ fn event_loop(
         } else {
             app.tick(crate::cli::now()?)?;
         }
+        if let Some(worker) = counts {
+            if let Some(request) = app.take_counts_request() {
+                let _ = worker.requests.send(request);
+            }
+            while let Ok(reply) = worker.replies.try_recv() {
+                app.apply_counts(reply);
+            }
+        }
     }
+}
+
+/// Counts on a thread with its own connection: at a million leads they take longer than a
+/// keystroke may.
+struct CountsWorker {
+    requests: mpsc::Sender<app::CountsRequest>,
+    replies: mpsc::Receiver<app::CountsReply>,
+}
+
+fn spawn_counts_worker(app: &mut App) -> Option<CountsWorker> {
+    if app.store.is_in_memory() {
+        return None;
+    }
+    let store = Store::open(app.store.path()).ok()?;
+    let (request_tx, request_rx) = mpsc::channel::<app::CountsRequest>();
+    let (reply_tx, reply_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(mut request) = request_rx.recv() {
+            // Only the newest request matters.
+            while let Ok(newer) = request_rx.try_recv() {
+                request = newer;
+            }
+            match request.run(&store) {
+                Ok(reply) => {
+                    if reply_tx.send(reply).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => continue,
+            }
+        }
+    });
+    app.use_background_counts();
+    Some(CountsWorker {
+        requests: request_tx,
+        replies: reply_rx,
+    })
 }
 
 /// Imports on a thread of its own, with its own connection, so the gauge keeps moving.

@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
 fn draw_tabs(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     let overdue = app.counts.overdue;
     let mut spans = vec![Span::styled(
-        format!("{overdue} overdue "),
+        format!("{} overdue ", count(app, overdue)),
         if overdue > 0 {
             theme.overdue()
         } else {
@@ -65,7 +65,7 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         };
         spans.push(Span::raw(if narrow { "" } else { " " }));
         spans.push(Span::styled(
-            format!(" {}:{name} {} ", i + 1, app.tab_count(tab)),
+            format!(" {}:{name} {} ", i + 1, count(app, app.tab_count(tab))),
             style,
         ));
     }
@@ -84,6 +84,15 @@ fn list_columns(width: u16) -> Vec<Constraint> {
         Constraint::Length(if wide { 16 } else { 0 }),
         Constraint::Length(12),
     ]
+}
+
+/// A count, or `…` while fresh counts are on their way.
+fn count(app: &App, n: u64) -> String {
+    if app.counts_stale {
+        "…".to_string()
+    } else {
+        n.to_string()
+    }
 }
 
 fn short_action(action: Option<&Action>, wide: bool) -> String {
@@ -105,7 +114,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
         Table::new([header], list_columns(areas.list.width)).column_spacing(1),
         areas.header,
     );
-    if app.total == 0 {
+    if app.rows.is_empty() {
         let text = if app.search.is_empty() && app.counts.all == 0 {
             "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`."
         } else {
@@ -378,9 +387,13 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         });
     let overdue = app.counts.overdue;
     let line = Line::from(vec![
-        Span::raw(format!("{} shown of {} · ", app.total, app.store_total)),
+        Span::raw(format!(
+            "{} shown of {} · ",
+            count(app, app.total),
+            count(app, app.store_total)
+        )),
         Span::styled(
-            format!("{overdue} overdue"),
+            format!("{} overdue", count(app, overdue)),
             if overdue > 0 {
                 theme.overdue()
             } else {
