@@ -4,6 +4,7 @@
 use super::fields::{field_for, is_lead_field, Field, RawLead};
 use super::json::collect_embedded;
 use super::{DocumentError, Parsed};
+use std::io::Read;
 
 /// `,`, `;` or tab: whichever the header line uses most, outside quotes.
 pub fn detect_delimiter(text: &str) -> u8 {
@@ -26,12 +27,17 @@ pub fn detect_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
-pub fn parse(text: &str, sink: &mut dyn FnMut(Parsed)) -> Result<(), DocumentError> {
+pub fn parse(
+    reader: impl Read,
+    sample: &str,
+    sink: &mut dyn FnMut(Parsed),
+) -> Result<(), DocumentError> {
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(text))
+        .delimiter(detect_delimiter(sample))
         .flexible(true)
         .has_headers(true)
-        .from_reader(text.as_bytes());
+        .buffer_capacity(64 * 1024)
+        .from_reader(reader);
     let headers = reader
         .headers()
         .map_err(|e| DocumentError {
@@ -54,69 +60,51 @@ pub fn parse(text: &str, sink: &mut dyn FnMut(Parsed)) -> Result<(), DocumentErr
             message: format!("no lead columns in the header ({names}): not a lead export"),
         });
     }
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter {
-        text: text.as_bytes(),
-        byte: 0,
-        line: 1,
-    };
-    loop {
-        let start = reader.position().byte();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = lines.line_at(start as usize);
-                sink(Parsed {
-                    line,
-                    result: Err(format!("unreadable CSV record: {e}")),
-                });
-                continue;
-            }
+    // The csv crate counts a record's line before it consumes the LF of the CRLF that ended
+    // the previous one: with CRLF line ends its count is one short.
+    let crlf = sample.split('\n').next().is_some_and(|l| l.ends_with('\r'));
+    let line_of =
+        |position: Option<&csv::Position>| position.map_or(0, |p| p.line() + u64::from(crlf));
+    // One record of lookahead: an unclosed quote can only swallow the last record.
+    let mut current = csv::StringRecord::new();
+    let mut next = csv::StringRecord::new();
+    let mut have_current = read(&mut reader, &mut current, sink, &line_of);
+    while have_current {
+        let have_next = read(&mut reader, &mut next, sink, &line_of);
+        let line = line_of(current.position());
+        if !current.iter().all(|v| v.trim().is_empty()) {
+            let result = if !have_next && current.iter().any(|v| v.ends_with('\n')) {
+                // A quoted field ran to the end of the file, line ends and all.
+                Err("a quoted field opened on this line never closes".to_string())
+            } else if current.len() != columns.len() {
+                Err(field_count_problem(&current, columns.len()))
+            } else {
+                lead_from_record(&current, &columns)
+            };
+            sink(Parsed { line, result });
         }
-        let line = lines.line_at(record.position().map_or(start, |p| p.byte()) as usize);
-        if record.iter().all(|v| v.trim().is_empty()) {
-            continue;
-        }
-        let raw =
-            &text.as_bytes()[start as usize..(reader.position().byte() as usize).min(text.len())];
-        let result = if raw.iter().filter(|b| **b == b'"').count() % 2 == 1 {
-            // Quotes pair up in a well-formed record (`""` escapes one): an odd count means a
-            // quoted field ran to the end of the file.
-            Err("a quoted field opened on this line never closes".to_string())
-        } else if record.len() != columns.len() {
-            Err(field_count_problem(&record, columns.len()))
-        } else {
-            lead_from_record(&record, &columns)
-        };
-        sink(Parsed { line, result });
+        std::mem::swap(&mut current, &mut next);
+        have_current = have_next;
     }
     Ok(())
 }
 
-/// Line numbers from byte offsets. The csv crate's own line count lags by one after a CRLF
-/// (the LF is consumed with the next record), so we count ourselves, moving forward only.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    byte: usize,
-    line: u64,
-}
-
-impl LineCounter<'_> {
-    fn line_at(&mut self, byte: usize) -> u64 {
-        let mut at = byte.min(self.text.len());
-        // A record "starts" at the line ending that the previous one left behind.
-        while at < self.text.len() && matches!(self.text[at], b'\r' | b'\n') {
-            at += 1;
+/// Reads the next record; unreadable ones are reported and skipped.
+fn read<R: Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    sink: &mut dyn FnMut(Parsed),
+    line_of: &dyn Fn(Option<&csv::Position>) -> u64,
+) -> bool {
+    loop {
+        let position = reader.position().clone();
+        match reader.read_record(record) {
+            Ok(more) => return more,
+            Err(e) => sink(Parsed {
+                line: line_of(Some(&position)) + 1,
+                result: Err(format!("unreadable CSV record: {e}")),
+            }),
         }
-        if at > self.byte {
-            self.line += self.text[self.byte..at]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            self.byte = at;
-        }
-        self.line
     }
 }
 
@@ -155,7 +143,7 @@ mod tests {
 
     fn parse_all(text: &str) -> Vec<Parsed> {
         let mut out = Vec::new();
-        parse(text, &mut |p| out.push(p)).unwrap();
+        parse(text.as_bytes(), text, &mut |p| out.push(p)).unwrap();
         out
     }
 

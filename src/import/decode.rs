@@ -1,11 +1,19 @@
-//! Turning a file's bytes into text the way Excel and friends write it: UTF-8 with or without
-//! BOM, UTF-16 with BOM, or a legacy code page (Windows-1252, Shift_JIS...) when the bytes are
-//! not UTF-8.
+//! Turning a file's bytes into a stream of text the way Excel and friends write it: UTF-8 with
+//! or without BOM, UTF-16 with BOM, or a legacy code page (Windows-1252, Shift_JIS...) when the
+//! bytes are not UTF-8. The encoding is chosen from the first 64 KiB; the rest streams, so a
+//! file of any size is read in constant memory.
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use std::io::{BufRead, BufReader, Cursor, Read};
 
-pub struct Decoded {
-    pub text: String,
+/// How much of the start of a file decides its encoding and format.
+const SAMPLE: usize = 64 * 1024;
+
+/// A file opened as UTF-8 text.
+pub struct Opened<'a> {
+    pub reader: Box<dyn BufRead + 'a>,
+    /// The start of the text, to detect the format and the CSV dialect.
+    pub sample: String,
     /// The encoding's name, for the summary.
     pub encoding: &'static str,
 }
@@ -15,53 +23,77 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     Encoding::for_label(label.trim().as_bytes())
 }
 
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
-    let (encoding, body) = match forced {
-        Some(encoding) => (encoding, strip_bom(bytes, encoding)),
-        None => sniff(bytes)?,
+pub fn open<'a>(
+    mut raw: Box<dyn Read + 'a>,
+    forced: Option<&'static Encoding>,
+) -> Result<Opened<'a>, String> {
+    let mut head = Vec::with_capacity(SAMPLE);
+    raw.by_ref()
+        .take(SAMPLE as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let whole = head.len() < SAMPLE;
+    let (encoding, bom) = match forced {
+        Some(encoding) => (encoding, bom_of(&head, encoding)),
+        None => sniff(&head, whole)?,
     };
-    let (text, had_errors) = encoding.decode_without_bom_handling(body);
-    if had_errors && forced.is_none() {
-        return Err(format!("the text is not valid {}", encoding.name()));
-    }
-    if text.trim().is_empty() {
+    let (sample, _) = encoding.decode_without_bom_handling(&head[bom..]);
+    let sample = sample.into_owned();
+    if whole && sample.trim().is_empty() {
         return Err("the file is empty".into());
     }
-    Ok(Decoded {
-        text: text.into_owned(),
+    let rest = Cursor::new(head).chain(raw);
+    let reader: Box<dyn BufRead + 'a> = if encoding == UTF_8 {
+        let mut rest = rest;
+        std::io::copy(&mut rest.by_ref().take(bom as u64), &mut std::io::sink())
+            .map_err(|e| e.to_string())?;
+        Box::new(BufReader::with_capacity(SAMPLE, rest))
+    } else {
+        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .build(rest);
+        Box::new(BufReader::with_capacity(SAMPLE, decoder))
+    };
+    Ok(Opened {
+        reader,
+        sample,
         encoding: encoding.name(),
     })
 }
 
-fn strip_bom<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> &'a [u8] {
+fn bom_of(bytes: &[u8], encoding: &'static Encoding) -> usize {
     match Encoding::for_bom(bytes) {
-        Some((bom_encoding, len)) if bom_encoding == encoding => &bytes[len..],
-        _ => bytes,
+        Some((bom_encoding, len)) if bom_encoding == encoding => len,
+        _ => 0,
     }
 }
 
-fn sniff(bytes: &[u8]) -> Result<(&'static Encoding, &[u8]), String> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+/// The encoding of a file from its first bytes, and the length of its BOM.
+fn sniff(head: &[u8], whole: bool) -> Result<(&'static Encoding, usize), String> {
+    if whole && head.iter().all(u8::is_ascii_whitespace) {
         return Err("the file is empty".into());
     }
-    if let Some((encoding, len)) = Encoding::for_bom(bytes) {
-        return Ok((encoding, &bytes[len..]));
+    if let Some((encoding, len)) = Encoding::for_bom(head) {
+        return Ok((encoding, len));
     }
     // Text exports never hold NUL bytes; UTF-16 without a BOM is not something Excel writes.
-    if bytes.contains(&0) {
-        let guess = if looks_like_utf16(bytes) {
+    if head.contains(&0) {
+        let guess = if looks_like_utf16(head) {
             " (UTF-16 without a BOM? try --encoding utf-16le)"
         } else {
             ""
         };
         return Err(format!("binary data, not a text export{guess}"));
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return Ok((UTF_8, bytes));
+    match std::str::from_utf8(head) {
+        Ok(_) => return Ok((UTF_8, 0)),
+        // Cut in the middle of a character at the end of the sample: still UTF-8.
+        Err(e) if e.error_len().is_none() && !whole => return Ok((UTF_8, 0)),
+        Err(_) => {}
     }
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    Ok((detector.guess(None, true), bytes))
+    detector.feed(head, whole);
+    Ok((detector.guess(None, true), 0))
 }
 
 fn looks_like_utf16(bytes: &[u8]) -> bool {
@@ -80,6 +112,27 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
         && [UTF_16LE, UTF_16BE]
             .iter()
             .any(|e| !e.decode_without_bom_handling(sample).1)
+}
+
+/// The whole text of some bytes.
+#[cfg(test)]
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+    let mut opened = open(Box::new(bytes), forced)?;
+    let mut text = String::new();
+    opened
+        .reader
+        .read_to_string(&mut text)
+        .map_err(|e| format!("the text is not valid {}: {e}", opened.encoding))?;
+    Ok(Decoded {
+        text,
+        encoding: opened.encoding,
+    })
+}
+
+#[cfg(test)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{field_for, Field, RawLead};
 use super::{DocumentError, Parsed};
+use std::io::BufRead;
 
 pub fn is_ndjson(text: &str) -> bool {
     // A document that parses whole is one payload or an array, whatever its line breaks.
@@ -51,22 +52,30 @@ pub fn parse_document(text: &str, sink: &mut dyn FnMut(Parsed)) -> Result<(), Do
 }
 
 /// One payload per line; a bad line is reported and the others are kept.
-pub fn parse_lines(text: &str, sink: &mut dyn FnMut(Parsed)) {
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+pub fn parse_lines(mut reader: impl BufRead, sink: &mut dyn FnMut(Parsed)) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    let mut number = 0u64;
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', &mut buffer)? == 0 {
+            return Ok(());
         }
-        let result = serde_json::from_str::<Value>(line)
-            .map_err(|e| {
-                format!(
-                    "invalid JSON: {} at column {}",
-                    strip_position(&e),
-                    e.column()
-                )
-            })
-            .and_then(|v| lead_from_value(&v));
+        number += 1;
+        let result = match std::str::from_utf8(&buffer) {
+            Err(_) => Err("the line is not valid UTF-8".to_string()),
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => serde_json::from_str::<Value>(line.trim_end_matches(['\n', '\r']))
+                .map_err(|e| {
+                    format!(
+                        "invalid JSON: {} at column {}",
+                        strip_position(&e),
+                        e.column()
+                    )
+                })
+                .and_then(|v| lead_from_value(&v)),
+        };
         sink(Parsed {
-            line: i as u64 + 1,
+            line: number,
             result,
         });
     }

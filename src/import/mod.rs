@@ -13,8 +13,11 @@ mod json;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use crate::domain::NewLead;
@@ -178,7 +181,7 @@ pub fn import_path(
     import_path_with_progress(store, path, options, now, &mut |_, _| {})
 }
 
-/// [`import_path`], calling `progress(lines_done, lines_total)` as it goes.
+/// [`import_path`], calling `progress(bytes_read, bytes_total)` as it goes.
 pub fn import_path_with_progress(
     store: &mut Store,
     path: &Path,
@@ -187,20 +190,27 @@ pub fn import_path_with_progress(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
     let name = path.display().to_string();
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?, file)));
+    let (metadata, file) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             let mut report = FileReport::new(&name);
             report.failed = Some(format!("cannot read the file: {e}"));
             return Ok(report);
         }
     };
-    let modified = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(DateTime::<Utc>::from);
+    let modified = metadata.modified().ok().map(DateTime::<Utc>::from);
     let fallback = options.received_at.or(modified).unwrap_or(now);
-    import_bytes_with_progress(store, &name, &bytes, fallback, options, now, progress)
+    import_reader(
+        store,
+        &name,
+        Box::new(file),
+        metadata.len(),
+        fallback,
+        options,
+        now,
+        progress,
+    )
 }
 
 /// Imports the contents of one file named `name`.
@@ -212,10 +222,12 @@ pub fn import_bytes(
     options: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<FileReport, StoreError> {
-    import_bytes_with_progress(
+    let size = bytes.len() as u64;
+    import_reader(
         store,
         name,
-        bytes,
+        Box::new(bytes),
+        size,
         fallback_received_at,
         options,
         now,
@@ -223,31 +235,42 @@ pub fn import_bytes(
     )
 }
 
-fn import_bytes_with_progress(
+/// At most this many bad records are kept for the report (all are counted).
+const MAX_REPORTED_ERRORS: usize = 1000;
+
+/// Streams one file into one transaction.
+#[allow(clippy::too_many_arguments)]
+fn import_reader<'a>(
     store: &mut Store,
     name: &str,
-    bytes: &[u8],
+    raw: Box<dyn Read + 'a>,
+    size: u64,
     fallback_received_at: DateTime<Utc>,
     options: &ImportOptions,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
     let mut report = FileReport::new(name);
-    let decoded = match decode::decode(bytes, options.encoding) {
-        Ok(decoded) => decoded,
+    let meter = Meter::new(raw);
+    let read_so_far = meter.shared();
+    let opened = match decode::open(Box::new(meter), options.encoding) {
+        Ok(opened) => opened,
         Err(message) => {
             report.failed = Some(message);
             return Ok(report);
         }
     };
-    report.encoding = Some(decoded.encoding);
-    let text = decoded.text.as_str();
-    let format = options.format.unwrap_or_else(|| detect_format(text));
+    report.encoding = Some(opened.encoding);
+    let mut format = options
+        .format
+        .unwrap_or_else(|| detect_format(&opened.sample));
+    if format == Format::Json && json::is_ndjson(&opened.sample) {
+        format = Format::Ndjson;
+    }
     report.format = Some(format);
 
     let mut session = store.begin_import()?;
     let mut store_error = None;
-    let total_lines = text.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
     let mut records = 0u64;
     let mut sink = |parsed: Parsed| {
         if store_error.is_some() {
@@ -255,7 +278,7 @@ fn import_bytes_with_progress(
         }
         records += 1;
         if records.is_multiple_of(1000) {
-            progress(parsed.line, total_lines);
+            progress(read_so_far.borrow().bytes, size);
         }
         match parsed.result {
             Ok(lead) => {
@@ -268,25 +291,31 @@ fn import_bytes_with_progress(
             }
             Err(message) => {
                 report.rejected += 1;
-                report.errors.push(LineError {
-                    line: parsed.line,
-                    message,
-                });
+                if report.errors.len() < MAX_REPORTED_ERRORS {
+                    report.errors.push(LineError {
+                        line: parsed.line,
+                        message,
+                    });
+                }
             }
         }
     };
+    let mut reader = opened.reader;
+    let unreadable = |e: std::io::Error| DocumentError {
+        line: None,
+        message: format!("cannot read the file: {e}"),
+    };
     let parsed = match format {
-        Format::Json if json::is_ndjson(text) => {
-            json::parse_lines(text, &mut sink);
-            report.format = Some(Format::Ndjson);
-            Ok(())
+        Format::Ndjson => json::parse_lines(reader, &mut sink).map_err(unreadable),
+        Format::Json => {
+            // A JSON document is one payload or an array of them: small enough to hold.
+            let mut text = String::new();
+            match reader.read_to_string(&mut text) {
+                Ok(_) => json::parse_document(&text, &mut sink),
+                Err(e) => Err(unreadable(e)),
+            }
         }
-        Format::Json => json::parse_document(text, &mut sink),
-        Format::Ndjson => {
-            json::parse_lines(text, &mut sink);
-            Ok(())
-        }
-        Format::Csv => csv::parse(text, &mut sink),
+        Format::Csv => csv::parse(reader, &opened.sample, &mut sink),
     };
     if let Some(e) = store_error {
         return Err(e);
@@ -310,9 +339,10 @@ fn import_bytes_with_progress(
         ));
         return Ok(discard(report));
     }
+    let sha256 = read_so_far.borrow().sha256();
     session.commit(&ImportRecord {
         path: name.to_string(),
-        sha256: hex_sha256(bytes),
+        sha256,
         format: format.to_string(),
         imported_at: now,
         new: report.new,
@@ -320,6 +350,55 @@ fn import_bytes_with_progress(
         rejected: report.rejected,
     })?;
     Ok(report)
+}
+
+/// What has passed through a [`Meter`].
+pub struct Metered {
+    bytes: u64,
+    hasher: Sha256,
+}
+
+impl Metered {
+    fn sha256(&self) -> String {
+        self.hasher
+            .clone()
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// Counts and hashes the raw bytes of a file as the importer reads them.
+struct Meter<'a> {
+    inner: Box<dyn Read + 'a>,
+    seen: Rc<RefCell<Metered>>,
+}
+
+impl<'a> Meter<'a> {
+    fn new(inner: Box<dyn Read + 'a>) -> Meter<'a> {
+        Meter {
+            inner,
+            seen: Rc::new(RefCell::new(Metered {
+                bytes: 0,
+                hasher: Sha256::new(),
+            })),
+        }
+    }
+
+    fn shared(&self) -> Rc<RefCell<Metered>> {
+        Rc::clone(&self.seen)
+    }
+}
+
+impl Read for Meter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.seen.borrow_mut();
+        seen.bytes += n as u64;
+        seen.hasher.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// The transaction was dropped: nothing the report counted as new was kept.
@@ -334,13 +413,6 @@ fn detect_format(text: &str) -> Format {
         Some('{') | Some('[') => Format::Json,
         _ => Format::Csv,
     }
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Completes a typed path to the longest prefix shared by the names that start with it
