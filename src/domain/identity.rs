@@ -7,7 +7,10 @@ use super::NewLead;
 
 /// Microsoft's connection-test leads carry `MSFT_TEST_<digits>` in every text field.
 pub fn is_test_text(value: &str) -> bool {
-    value.to_ascii_uppercase().contains("MSFT_TEST_")
+    value
+        .as_bytes()
+        .windows(10)
+        .any(|w| w.eq_ignore_ascii_case(b"MSFT_TEST_"))
 }
 
 fn fold(value: &str) -> String {

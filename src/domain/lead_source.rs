@@ -35,12 +35,18 @@ pub fn normalize_source(raw: &str) -> Option<&'static str> {
     let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
     SOURCE_SPELLINGS
         .iter()
-        .find(|(spelling, _)| *spelling == key || spelling.replace(' ', "") == key)
+        .find(|(spelling, _)| *spelling == key || eq_without_spaces(spelling, &key))
         .map(|(_, name)| *name)
         .or(match key.as_str() {
             "test drive" => Some("TestDrive"),
             _ => None,
         })
+}
+
+/// `spelling` with its spaces left out equals `key` (without allocating: imports call this
+/// for every record).
+fn eq_without_spaces(spelling: &str, key: &str) -> bool {
+    spelling.chars().filter(|c| *c != ' ').eq(key.chars())
 }
 
 /// `publisher.offer`: one token, a dot inside, no spaces.

@@ -113,6 +113,9 @@ pub struct ActionCounts {
 
 const UNKNOWN: &str = "unknown";
 
+/// How long a write waits for another writer (an import in another process) to finish.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Store {
     /// Opens (creating if needed) the store at `path`, readable by its owner only.
     pub fn open(path: &Path) -> Result<Store> {
@@ -134,7 +137,7 @@ impl Store {
     }
 
     fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -193,6 +196,19 @@ impl Store {
 
     /// Starts an import: everything added is committed together, or not at all.
     pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
+        let empty: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
+        if empty && !self.is_in_memory() {
+            // The WAL would write every page of a first import twice (log, then checkpoint).
+            // With nothing stored yet, a rollback journal is as safe and writes them once.
+            // While another connection is open the switch fails and the WAL stays: fine too.
+            self.conn.busy_timeout(std::time::Duration::ZERO)?;
+            let _ = self
+                .conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        }
         ImportSession::begin(self.conn.transaction()?, self.sla_hours)
     }
 
@@ -549,12 +565,16 @@ pub struct ImportSession<'a> {
     dropped_indexes: Option<Vec<String>>,
     /// Record hashes added by this session (bulk mode has no unique index to ask).
     seen: HashSet<i64>,
-    /// Contacts by identity, created or found in this session.
-    contacts: HashMap<String, i64>,
+    /// Contacts by identity hash, created or found in this session, and whether each
+    /// existed before (and so may have touches).
+    contacts: HashMap<i64, (i64, bool)>,
+    import_id: i64,
 }
 
 impl ImportSession<'_> {
     fn begin(tx: Transaction<'_>, sla_hours: i64) -> Result<ImportSession<'_>> {
+        // A bigger page cache keeps a large import off the disk until it commits.
+        tx.pragma_update(None, "cache_size", -32 * 1024)?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
         let dropped_indexes = if empty {
@@ -572,6 +592,13 @@ impl ImportSession<'_> {
         } else {
             None
         };
+        // The history row comes first so that each lead can name its import as it is written.
+        tx.execute(
+            "INSERT INTO imports (path, sha256, format, imported_at, new, duplicates, rejected)
+             VALUES ('', '', '', 0, 0, 0, 0)",
+            [],
+        )?;
+        let import_id = tx.last_insert_rowid();
         Ok(ImportSession {
             tx,
             sla_hours,
@@ -580,6 +607,7 @@ impl ImportSession<'_> {
             dropped_indexes,
             seen: HashSet::new(),
             contacts: HashMap::new(),
+            import_id,
         })
     }
 
@@ -618,8 +646,8 @@ impl ImportSession<'_> {
             .prepare_cached(
                 "INSERT INTO leads (record_hash, contact_id, received_at, source, action, offer, offer_name,
                     lead_source, first_name, last_name, full_name, email, phone, country, company, title,
-                    description, is_test, sla_due_at, first_touch_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                    description, is_test, sla_due_at, first_touch_at, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             )?
             .execute(params![
                 record_hash,
@@ -642,6 +670,7 @@ impl ImportSession<'_> {
                 is_test,
                 due.map(|d| d.timestamp()),
                 first_touch_at,
+                self.import_id,
             ])?;
         let id = self.tx.last_insert_rowid();
         if !self.bulk() {
@@ -663,25 +692,26 @@ impl ImportSession<'_> {
                 .execute([])?;
             return Ok((self.tx.last_insert_rowid(), false));
         };
-        if let Some(id) = self.contacts.get(&identity) {
-            return Ok((*id, false));
+        let hash = identity_hash(&identity);
+        if let Some(known) = self.contacts.get(&hash) {
+            return Ok(*known);
         }
         if !self.bulk() {
             let found: Option<i64> = self
                 .tx
-                .prepare_cached("SELECT id FROM contacts WHERE identity = ?1")?
-                .query_row([&identity], |r| r.get(0))
+                .prepare_cached("SELECT id FROM contacts WHERE identity_hash = ?1")?
+                .query_row([hash], |r| r.get(0))
                 .optional()?;
             if let Some(id) = found {
-                self.contacts.insert(identity, id);
+                self.contacts.insert(hash, (id, true));
                 return Ok((id, true));
             }
         }
         self.tx
-            .prepare_cached("INSERT INTO contacts (identity) VALUES (?1)")?
-            .execute([&identity])?;
+            .prepare_cached("INSERT INTO contacts (identity, identity_hash) VALUES (?1, ?2)")?
+            .execute(params![identity, hash])?;
         let id = self.tx.last_insert_rowid();
-        self.contacts.insert(identity, id);
+        self.contacts.insert(hash, (id, false));
         Ok((id, false))
     }
 
@@ -695,9 +725,11 @@ impl ImportSession<'_> {
             }
         }
         self.tx.execute(
-            "INSERT INTO imports (path, sha256, format, imported_at, new, duplicates, rejected)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,
+                duplicates = ?7, rejected = ?8
+             WHERE id = ?1",
             params![
+                self.import_id,
                 record.path,
                 record.sha256,
                 record.format,
@@ -707,21 +739,26 @@ impl ImportSession<'_> {
                 record.rejected
             ],
         )?;
-        let import_id = self.tx.last_insert_rowid();
-        self.tx.execute(
-            "UPDATE leads SET import_id = ?1 WHERE import_id IS NULL",
-            [import_id],
-        )?;
         self.tx.commit()?;
         Ok(())
     }
 }
 
 /// The searchable text of leads, as rows for `lead_search` (append a WHERE to pick some).
-const SEARCH_ROW: &str = "(rowid, name, email, company, offer, notes)
-    SELECT id, concat_ws(' ', first_name, last_name, full_name), email, company,
-           concat_ws(' ', offer, offer_name), description
+const SEARCH_ROW: &str = "(rowid, text)
+    SELECT id, concat_ws(' ', first_name, last_name, full_name, email, company, offer, offer_name, description)
     FROM leads";
+
+/// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.
+fn identity_hash(identity: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(identity.as_bytes());
+    i64::from_le_bytes(
+        digest[..8]
+            .try_into()
+            .expect("a SHA-256 digest has 32 bytes"),
+    )
+}
 
 fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, Status)> {
     let (contact_id, status): (i64, String) = tx

@@ -5,11 +5,13 @@ pub const MIGRATIONS: &[&str] = &[
     // 1: contacts, leads, touches and the import history.
     r#"
     CREATE TABLE contacts (
-        id       INTEGER PRIMARY KEY,
+        id            INTEGER PRIMARY KEY,
         -- 'email:…' or 'name:…|company'; NULL for a lead whose personal data was withheld.
-        identity TEXT
+        identity      TEXT,
+        -- 64 bits of its SHA-256: a small key to find the contact by.
+        identity_hash INTEGER
     );
-    CREATE UNIQUE INDEX contacts_by_identity ON contacts(identity);
+    CREATE UNIQUE INDEX contacts_by_identity ON contacts(identity_hash);
 
     CREATE TABLE imports (
         id          INTEGER PRIMARY KEY,
@@ -78,12 +80,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX leads_by_company ON leads(lane, company_sort);
     CREATE INDEX leads_by_offer ON leads(lane, offer_sort);
 
-    -- Token-prefix search over who the customer is and what they wrote. Contentless: the
-    -- text lives in `leads`; rows are added with the lead's id as rowid.
+    -- Token-prefix search over who the customer is and what they wrote, one text per lead
+    -- (rowid = lead id). Contentless, no positions, no sizes: all a prefix lookup needs. A
+    -- row is removed with the 'delete' command and the lead's text.
     CREATE VIRTUAL TABLE lead_search USING fts5(
-        name, email, company, offer, notes,
-        content = '', contentless_delete = 1, detail = none,
-        tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+        text,
+        content = '', detail = none, columnsize = 0,
+        tokenize = 'unicode61 remove_diacritics 0', prefix = '3'
     );
 
     CREATE TABLE touches (

@@ -1,0 +1,428 @@
+//! Key-replay benchmark of the inbox: opens a store, builds the real [`App`], draws it with the
+//! real drawing code into a `TestBackend`, then replays a fixed key sequence and times every
+//! key from before `handle_key` until the frame that follows it is drawn.
+//!
+//! ```sh
+//! cargo build --release --bin leadbox-bench
+//! LEADBOX_NOW=2026-11-21T18:00:00Z target/release/leadbox-bench --db leads.db
+//! ```
+//!
+//! Prints one JSON object: per-category percentiles (move, page, jump, filter, sort, detail,
+//! search), `key_p99_ms` over every non-search key, `search_p99_ms`, the in-process first
+//! frame (`first_frame_ms`: open the store, build the app, draw once) and the peak RSS of the
+//! process (`rss_hwm_mb`, from /proc/self/status). As in the inbox, the filter-bar counts
+//! run on a worker thread with its own connection (`--inline-counts` puts them back on the
+//! keystroke path); the worker's time per request is reported as `counts_worker`.
+//! `bench/run.sh` runs it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use chrono::FixedOffset;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use leadbox::store::Store;
+use leadbox::tui::app::{App, CountsReply, CountsRequest, Mode, Zone};
+use leadbox::tui::theme::Theme;
+use leadbox::tui::view::draw;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use serde_json::{json, Value};
+
+/// The categories, in report order; `search` is kept apart from the `key_*` overall figures.
+const CATEGORIES: [&str; 7] = ["move", "page", "jump", "filter", "sort", "detail", "search"];
+
+struct Options {
+    db: PathBuf,
+    width: u16,
+    height: u16,
+    /// Replays of the whole sequence (more samples for the percentiles).
+    rounds: u32,
+    /// Keep the per-key samples in the output.
+    samples: bool,
+    /// Filter-bar counts on a worker thread with its own connection, as the inbox does;
+    /// `--inline-counts` computes them on the keystroke path instead.
+    worker_counts: bool,
+}
+
+fn usage() -> &'static str {
+    "usage: leadbox-bench --db PATH [--width 160] [--height 50] [--rounds 1] [--samples]\n\
+     \x20                    [--inline-counts]\n\
+     Replays a fixed key sequence against the inbox and prints latency percentiles as JSON.\n\
+     LEADBOX_NOW (RFC 3339) pins the clock, as for leadbox."
+}
+
+fn parse_args() -> Result<Options> {
+    let mut db = None;
+    let mut width = 160;
+    let mut height = 50;
+    let mut rounds = 1;
+    let mut samples = false;
+    let mut worker_counts = true;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .with_context(|| format!("{name} needs a value\n{}", usage()))
+        };
+        match arg.as_str() {
+            "--db" => db = Some(PathBuf::from(value("--db")?)),
+            "--width" => width = value("--width")?.parse()?,
+            "--height" => height = value("--height")?.parse()?,
+            "--rounds" => rounds = value("--rounds")?.parse()?,
+            "--samples" => samples = true,
+            "--inline-counts" => worker_counts = false,
+            "-h" | "--help" => {
+                println!("{}", usage());
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other}\n{}", usage()),
+        }
+    }
+    let db = db.with_context(|| format!("--db is required\n{}", usage()))?;
+    if !db.exists() {
+        bail!("{}: no such store", db.display());
+    }
+    Ok(Options {
+        db,
+        width,
+        height,
+        rounds: rounds.max(1),
+        samples,
+        worker_counts,
+    })
+}
+
+/// One replayed key and the category its latency is reported under.
+struct Step {
+    category: &'static str,
+    label: String,
+    key: KeyEvent,
+}
+
+fn step(category: &'static str, code: KeyCode) -> Step {
+    step_with(category, code, KeyModifiers::NONE)
+}
+
+fn step_with(category: &'static str, code: KeyCode, modifiers: KeyModifiers) -> Step {
+    let label = match code {
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    };
+    Step {
+        category,
+        label,
+        key: KeyEvent::new(code, modifiers),
+    }
+}
+
+fn repeat(keys: &mut Vec<Step>, n: usize, category: &'static str, code: KeyCode) {
+    for _ in 0..n {
+        keys.push(step(category, code));
+    }
+}
+
+fn chars(category: &'static str, text: &str) -> Vec<Step> {
+    text.chars()
+        .map(|c| step(category, KeyCode::Char(c)))
+        .collect()
+}
+
+/// The fixed key sequence: the same keys, in the same order, on every run.
+fn sequence() -> Vec<Step> {
+    use KeyCode::*;
+    let mut keys = Vec::new();
+    // Moving in the default (urgency) order, across several page boundaries.
+    repeat(&mut keys, 120, "move", Char('j'));
+    repeat(&mut keys, 60, "move", Char('k'));
+    repeat(&mut keys, 20, "move", Down);
+    repeat(&mut keys, 20, "move", Up);
+    // Paging.
+    repeat(&mut keys, 40, "page", PageDown);
+    repeat(&mut keys, 20, "page", PageUp);
+    keys.push(step_with("page", Char('d'), KeyModifiers::CONTROL));
+    keys.push(step_with("page", Char('u'), KeyModifiers::CONTROL));
+    // Jumps to the end and back, and moving/paging at the far end of the list.
+    for _ in 0..3 {
+        keys.push(step("jump", Char('G')));
+        repeat(&mut keys, 5, "move", Char('k'));
+        repeat(&mut keys, 3, "page", PageUp);
+        keys.push(step("jump", Char('g')));
+    }
+    // Detail pane: open, move inside it, back.
+    for _ in 0..8 {
+        keys.push(step("detail", Enter));
+        keys.push(step("detail", Char('j')));
+        keys.push(step("detail", Esc));
+        keys.push(step("move", Char('j')));
+    }
+    // Action filters by digit and by Tab, moving a little in each.
+    for round in 0..2 {
+        for digit in ['2', '3', '4', '5', '6', '1'] {
+            keys.push(step("filter", Char(digit)));
+            repeat(&mut keys, 3, "move", Char('j'));
+            keys.push(step("page", PageDown));
+            if round == 1 {
+                keys.push(step("jump", Char('G')));
+                keys.push(step("jump", Char('g')));
+            }
+        }
+    }
+    repeat(&mut keys, 7, "filter", Tab);
+    keys.push(step("filter", BackTab));
+    keys.push(step("filter", Char('1')));
+    // Each sort order, moving, paging and jumping in it (the cycle ends back on urgency).
+    for _ in 0..4 {
+        keys.push(step("sort", Char('s')));
+        repeat(&mut keys, 5, "move", Char('j'));
+        repeat(&mut keys, 2, "page", PageDown);
+        keys.push(step("jump", Char('G')));
+        keys.push(step("jump", Char('g')));
+        keys.push(step("detail", Enter));
+        keys.push(step("detail", Esc));
+    }
+    // Incremental search: type, correct, type more, clear.
+    keys.push(step("search", Char('/')));
+    keys.extend(chars("search", "john"));
+    repeat(&mut keys, 4, "search", Backspace);
+    keys.extend(chars("search", "martin"));
+    keys.push(step("search", Enter));
+    repeat(&mut keys, 3, "move", Char('j'));
+    keys.push(step("page", PageDown));
+    keys.push(step("detail", Enter));
+    keys.push(step("detail", Esc));
+    keys.push(step("search", Char('/')));
+    repeat(&mut keys, 6, "search", Backspace);
+    keys.extend(chars("search", "contoso ai"));
+    repeat(&mut keys, 2, "search", Backspace);
+    keys.push(step("search", Esc));
+    keys.push(step("search", Char('/')));
+    keys.extend(chars("search", "zzq"));
+    keys.push(step("search", Esc));
+    keys.push(step("jump", Char('g')));
+    keys
+}
+
+/// The filter-bar counts on a thread with its own connection, as the inbox's event loop
+/// runs them; replies carry the time the worker spent on them.
+struct CountsWorker {
+    requests: mpsc::Sender<CountsRequest>,
+    replies: mpsc::Receiver<(CountsReply, f64)>,
+}
+
+impl CountsWorker {
+    fn spawn(db: &Path) -> Result<CountsWorker> {
+        let store = Store::open(db)?;
+        let (request_tx, request_rx) = mpsc::channel::<CountsRequest>();
+        let (reply_tx, reply_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(mut request) = request_rx.recv() {
+                while let Ok(newer) = request_rx.try_recv() {
+                    request = newer;
+                }
+                let t = Instant::now();
+                if let Ok(reply) = request.run(&store) {
+                    if reply_tx.send((reply, ms(t.elapsed()))).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(CountsWorker {
+            requests: request_tx,
+            replies: reply_rx,
+        })
+    }
+
+    /// Sends the app's pending request and applies the replies that came back; true when
+    /// any did (the screen needs drawing).
+    fn pump(&self, app: &mut App, worker_ms: &mut Vec<f64>) -> bool {
+        if let Some(request) = app.take_counts_request() {
+            let _ = self.requests.send(request);
+        }
+        let mut applied = false;
+        while let Ok((reply, elapsed)) = self.replies.try_recv() {
+            worker_ms.push(elapsed);
+            app.apply_counts(reply);
+            applied = true;
+        }
+        applied
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    // Nearest rank: the smallest sample with at least p% of the samples at or below it.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn summary(samples: &[f64]) -> Value {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mean = sorted.iter().sum::<f64>() / sorted.len().max(1) as f64;
+    json!({
+        "n": sorted.len(),
+        "p50_ms": round3(percentile(&sorted, 50.0)),
+        "p95_ms": round3(percentile(&sorted, 95.0)),
+        "p99_ms": round3(percentile(&sorted, 99.0)),
+        "max_ms": round3(sorted.last().copied().unwrap_or(f64::NAN)),
+        "mean_ms": round3(mean),
+    })
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Peak resident set size of this process, in MB, from /proc/self/status.
+fn rss_hwm_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(round3(kb / 1024.0))
+}
+
+fn main() -> Result<()> {
+    let options = parse_args()?;
+    let now = leadbox::cli::now()?;
+    let zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC is a valid offset"));
+    let theme = Theme::from_env();
+
+    // In-process first frame: open, load, size, draw (in the order the inbox does it).
+    let start = Instant::now();
+    let store = Store::open(&options.db)
+        .with_context(|| format!("cannot open the store {}", options.db.display()))?;
+    let mut app = App::new(store, now, zone)?;
+    let worker = if options.worker_counts {
+        let worker = CountsWorker::spawn(&options.db)?;
+        app.use_background_counts();
+        Some(worker)
+    } else {
+        None
+    };
+    app.resize(options.width, options.height)?;
+    let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
+    terminal.draw(|frame| draw(frame, &app, theme))?;
+    let first_frame = start.elapsed();
+    let leads_total = app.total;
+    let rows_on_screen = app.rows.len();
+    let rss_after_first_frame = rss_hwm_mb();
+
+    let steps = sequence();
+    let mut by_category: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut slowest: Vec<(f64, usize, &str, String)> = Vec::new();
+    let mut all_samples = Vec::new();
+    // Redraws when the worker's counts arrive, and the worker's time per request.
+    let mut counts_redraw = Vec::new();
+    let mut counts_worker = Vec::new();
+    let replay = Instant::now();
+    for round in 0..options.rounds {
+        for (i, s) in steps.iter().enumerate() {
+            let t = Instant::now();
+            app.handle_key(&s.key)
+                .with_context(|| format!("key {} (#{i}) failed", s.label))?;
+            terminal.draw(|frame| draw(frame, &app, theme))?;
+            let elapsed = ms(t.elapsed());
+            by_category.entry(s.category).or_default().push(elapsed);
+            slowest.push((elapsed, i, s.category, s.label.clone()));
+            if options.samples {
+                all_samples.push(json!({
+                    "round": round,
+                    "i": i,
+                    "category": s.category,
+                    "key": s.label,
+                    "ms": round3(elapsed),
+                }));
+            }
+            // What the event loop does between keys: hand on a counts request, take
+            // whatever counts came back, and draw them.
+            if let Some(worker) = &worker {
+                let t = Instant::now();
+                if worker.pump(&mut app, &mut counts_worker) {
+                    terminal.draw(|frame| draw(frame, &app, theme))?;
+                    counts_redraw.push(ms(t.elapsed()));
+                }
+            }
+        }
+    }
+    if let Some(worker) = &worker {
+        // Let the last counts arrive, so that the final state is the settled one.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while app.counts_stale && Instant::now() < deadline {
+            worker.pump(&mut app, &mut counts_worker);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+    let replay_s = replay.elapsed().as_secs_f64();
+    // The sequence must end where it started: the list, no search.
+    if app.mode != Mode::List || !app.search.is_empty() {
+        bail!(
+            "the key sequence ended in {:?} with search {:?}",
+            app.mode,
+            app.search
+        );
+    }
+
+    let keys: Vec<f64> = by_category
+        .iter()
+        .filter(|(c, _)| **c != "search")
+        .flat_map(|(_, v)| v.iter().copied())
+        .collect();
+    let search = by_category.get("search").cloned().unwrap_or_default();
+    let key_summary = summary(&keys);
+    let search_summary = summary(&search);
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.truncate(15);
+
+    let mut categories = serde_json::Map::new();
+    for category in CATEGORIES {
+        if let Some(samples) = by_category.get(category) {
+            categories.insert(category.to_string(), summary(samples));
+        }
+    }
+    let mut out = json!({
+        "db": options.db.display().to_string(),
+        "leads": leads_total,
+        "now": leadbox::domain::time::format_time(now),
+        "size": [options.width, options.height],
+        "rows_on_screen": rows_on_screen,
+        "rounds": options.rounds,
+        "keys_replayed": steps.len() as u64 * u64::from(options.rounds),
+        "replay_s": round3(replay_s),
+        "first_frame_ms": round3(ms(first_frame)),
+        "rss_after_first_frame_mb": rss_after_first_frame,
+        "rss_hwm_mb": rss_hwm_mb(),
+        "key_p50_ms": key_summary["p50_ms"],
+        "key_p95_ms": key_summary["p95_ms"],
+        "key_p99_ms": key_summary["p99_ms"],
+        "key_max_ms": key_summary["max_ms"],
+        "search_p50_ms": search_summary["p50_ms"],
+        "search_p95_ms": search_summary["p95_ms"],
+        "search_p99_ms": search_summary["p99_ms"],
+        "search_max_ms": search_summary["max_ms"],
+        "counts": if options.worker_counts { "worker" } else { "inline" },
+        "counts_worker": summary(&counts_worker),
+        "counts_redraw": summary(&counts_redraw),
+        "categories": categories,
+        "slowest": slowest
+            .iter()
+            .map(|(ms, i, category, key)| json!({
+                "i": i, "category": category, "key": key, "ms": round3(*ms)
+            }))
+            .collect::<Vec<_>>(),
+    });
+    if options.samples {
+        out["samples"] = Value::Array(all_samples);
+    }
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
