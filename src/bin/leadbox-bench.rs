@@ -301,13 +301,11 @@ fn main() -> Result<()> {
     let start = Instant::now();
     let store = Store::open(&options.db)
         .with_context(|| format!("cannot open the store {}", options.db.display()))?;
-    let mut app = App::new(store, now, zone)?;
-    let worker = if options.worker_counts {
+    let (mut app, worker) = if options.worker_counts {
         let worker = CountsWorker::spawn(&options.db)?;
-        app.use_background_counts();
-        Some(worker)
+        (App::with_counts_worker(store, now, zone)?, Some(worker))
     } else {
-        None
+        (App::new(store, now, zone)?, None)
     };
     app.resize(options.width, options.height)?;
     let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;

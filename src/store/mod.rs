@@ -47,6 +47,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     sla_hours: i64,
+    search_cache: window::SearchCache,
 }
 
 /// What one import wrote, for the history.
@@ -146,8 +147,13 @@ impl Store {
             conn,
             path,
             sla_hours: DEFAULT_SLA_HOURS,
+            search_cache: Default::default(),
         };
         store.migrate()?;
+        // The search index's term list with document counts: how common a word is.
+        store.conn.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lead_search_terms USING fts5vocab(main, lead_search, 'row')",
+        )?;
         Ok(store)
     }
 
@@ -196,6 +202,7 @@ impl Store {
 
     /// Starts an import: everything added is committed together, or not at all.
     pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
+        self.search_cache.borrow_mut().clear();
         let empty: bool =
             self.conn
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;

@@ -71,7 +71,7 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
             // Only punctuation: no word to find, so nothing matches.
             terms.push("0".into());
         } else {
-            terms.push(format!("lead_matches(?, {SEARCH_COLUMNS})"));
+            terms.push(MATCH_CONDITION.into());
             params.push(words.join(" ").into());
         }
     }
@@ -81,13 +81,15 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     (terms.join(" AND "), params)
 }
 
-/// The columns a search looks at, in the order `lead_matches` takes them.
-pub const SEARCH_COLUMNS: &str =
-    "first_name, last_name, full_name, email, company, offer, offer_name, description";
+/// The row-by-row search condition; its one parameter is the query's words, space-separated.
+pub const MATCH_CONDITION: &str =
+    "lead_matches(?, first_name, last_name, full_name, email, company, offer, offer_name, description)";
 
 /// `lead_matches(words, field...)`: the search rule of [`search::matches`], row by row, for
 /// queries the full-text index cannot serve alone.
 pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    // `rarray(?)`: a list of ids as one parameter.
+    rusqlite::vtab::array::load_module(conn)?;
     conn.create_scalar_function(
         "lead_matches",
         -1,

@@ -81,12 +81,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX leads_by_offer ON leads(lane, offer_sort);
 
     -- Token-prefix search over who the customer is and what they wrote, one text per lead
-    -- (rowid = lead id). Contentless, no positions, no sizes: all a prefix lookup needs. A
+    -- (rowid = lead id). Contentless, no positions, no sizes: all a prefix lookup needs;
+    -- prefixes of up to three letters are kept, so short words read one list, not many. A
     -- row is removed with the 'delete' command and the lead's text.
     CREATE VIRTUAL TABLE lead_search USING fts5(
         text,
         content = '', detail = none, columnsize = 0,
-        tokenize = 'unicode61 remove_diacritics 0', prefix = '3'
+        tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3'
     );
 
     CREATE TABLE touches (

@@ -13,14 +13,51 @@
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
-use super::query::{where_clause, SEARCH_COLUMNS};
+use super::query::{where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
 use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
 
-/// Searches with at most this many matches are sorted in memory.
-const FEW_MATCHES: usize = 4000;
+/// Searches with at most this many candidates are sorted in memory (one read by id each);
+/// past it, reading lanes in order finds a page sooner.
+const FEW_MATCHES: usize = 5_000;
+
+/// A word in more leads than this is too common to ask the index about.
+const COMMON_WORD: usize = 50_000;
+
+/// Search plans kept, so that typing back (Backspace) finds its answer.
+const PLANS_KEPT: usize = 8;
+
+static MATCHES_WORDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!(" AND {MATCH_CONDITION}"));
+
+/// A query parameter: a plain value, or a list of ids for `rarray(?)`.
+#[derive(Clone)]
+enum Param {
+    Plain(Value),
+    Ids(std::rc::Rc<Vec<Value>>),
+}
+
+impl rusqlite::ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Plain(value) => value.to_sql(),
+            Param::Ids(ids) => ids.to_sql(),
+        }
+    }
+}
+
+fn plain(values: Vec<Value>) -> Vec<Param> {
+    values.into_iter().map(Param::Plain).collect()
+}
+
+fn id_array(ids: &[i64]) -> Param {
+    Param::Ids(std::rc::Rc::new(
+        ids.iter().map(|id| Value::Integer(*id)).collect(),
+    ))
+}
 
 /// A lead's place in a sorted list.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,17 +195,49 @@ fn residual(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
 }
 
 /// How the current search is served.
+#[derive(Clone)]
 enum Search {
     None,
     /// No word to look for: nothing matches.
     Nothing,
-    /// Few matches: their ids.
-    Few(Vec<i64>),
-    /// Many matches: check row by row.
+    /// Few candidates, from the full-text index: their ids, still to be checked against
+    /// every word (words too common to ask the index about were left out of its query).
+    Few {
+        ids: Arc<Vec<i64>>,
+        words: String,
+    },
+    /// Many candidates, from the index: lanes are read in order through their covering
+    /// indexes and each lead kept if its id is in the set (and, when words were left out of
+    /// the index query, if it matches them all).
+    Set {
+        ids: Arc<HashSet<i64>>,
+        words: String,
+        verify: bool,
+    },
+    /// Only words that match most leads: check row by row while reading lanes in order.
     Many(String),
 }
 
+/// What a lane scan keeps.
+#[derive(Clone, Copy)]
+enum RowCheck<'a> {
+    All,
+    Matches(&'a str),
+    InSet(&'a HashSet<i64>, Option<&'a str>),
+}
+
+/// Recent search plans: the query's words, the store's data version then, the plan.
+pub type SearchCache = std::cell::RefCell<Vec<(String, i64, SearchPlan)>>;
+
+/// A search plan, opaque outside the store.
+#[derive(Clone)]
+pub struct SearchPlan(Search);
+
 impl Store {
+    /// Decides how to serve a search, asking the full-text index only what it answers fast:
+    /// a short word reads its prefix list until it has seen enough; a longer word is first
+    /// counted in the term list, and a word matching most leads (every lead names the
+    /// publisher's offers) is left to the row-by-row check.
     fn search_plan(&self, filter: &LeadFilter) -> Result<Search> {
         let Some(text) = filter.search.as_deref() else {
             return Ok(Search::None);
@@ -177,25 +246,87 @@ impl Store {
         if words.is_empty() {
             return Ok(Search::Nothing);
         }
-        // Prefixes under three letters match a good part of the leads, and the index keeps
-        // none that short: reading lanes in order finds a page of them sooner.
-        if words.iter().any(|w| w.chars().count() < 3) {
-            return Ok(Search::Many(words.join(" ")));
+        let key = words.join(" ");
+        let version = self.data_version()?;
+        {
+            let mut plans = self.search_cache.borrow_mut();
+            plans.retain(|(_, v, _)| *v == version);
+            if let Some((_, _, plan)) = plans.iter().find(|(k, _, _)| *k == key) {
+                return Ok(plan.0.clone());
+            }
         }
+        // Words that match a large part of the leads filter little: the index is not asked
+        // about them (reading their lists is the slow part), the row check covers them.
+        let mut strong = Vec::new();
+        let mut last_ids = Vec::new();
+        for word in &words {
+            if let Some(ids) = self.ids_if_at_most(word, COMMON_WORD)? {
+                strong.push(word.clone());
+                last_ids = ids;
+            }
+        }
+        let plan = if strong.is_empty() {
+            Search::Many(key.clone())
+        } else {
+            // One strong word: its ids are at hand already.
+            let ids = if strong.len() == 1 && !last_ids.is_empty() {
+                last_ids
+            } else {
+                self.fts_ids(&search::fts_query(&strong), COMMON_WORD + 1)?
+            };
+            let verify = strong.len() < words.len();
+            if ids.len() <= FEW_MATCHES {
+                Search::Few {
+                    ids: Arc::new(ids),
+                    words: key.clone(),
+                }
+            } else {
+                Search::Set {
+                    ids: Arc::new(ids.into_iter().collect()),
+                    words: key.clone(),
+                    verify,
+                }
+            }
+        };
+        let mut plans = self.search_cache.borrow_mut();
+        if plans.len() >= PLANS_KEPT {
+            plans.remove(0);
+        }
+        plans.push((key, version, SearchPlan(plan.clone())));
+        Ok(plan)
+    }
+
+    /// Up to `limit` ids for a full-text query.
+    fn fts_ids(&self, query: &str, limit: usize) -> Result<Vec<i64>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT rowid FROM lead_search WHERE lead_search MATCH ?1 LIMIT ?2")?;
-        let ids: Vec<i64> = stmt
-            .query_map(
-                rusqlite::params![search::fts_query(&words), FEW_MATCHES as i64 + 1],
-                |r| r.get(0),
-            )?
+        let ids = stmt
+            .query_map(rusqlite::params![query, limit as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(if ids.len() > FEW_MATCHES {
-            Search::Many(words.join(" "))
-        } else {
-            Search::Few(ids)
-        })
+        Ok(ids)
+    }
+
+    /// The ids of the leads with a word starting with `word`, when there are at most `cap`
+    /// (empty when not read: long words are counted in the term list first).
+    fn ids_if_at_most(&self, word: &str, cap: usize) -> Result<Option<Vec<i64>>> {
+        if word.chars().count() <= 3 {
+            // Kept as a prefix in the index: one list, read only as far as needed.
+            let ids = self.fts_ids(&search::fts_query(&[word.to_string()]), cap + 1)?;
+            return Ok((ids.len() <= cap).then_some(ids));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc FROM temp.lead_search_terms WHERE term >= ?1 AND term < ?2",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![word, format!("{word}\u{10FFFF}")])?;
+        let mut docs = 0u64;
+        while let Some(row) = rows.next()? {
+            docs += row.get::<_, u64>(0)?;
+            if docs > cap as u64 {
+                return Ok(None);
+            }
+        }
+        Ok(Some(Vec::new()))
     }
 
     /// Up to `limit` leads from `from`, after skipping `skip`, in list order.
@@ -210,8 +341,8 @@ impl Store {
     ) -> Result<Vec<(Cursor, Lead)>> {
         let keys = match self.search_plan(filter)? {
             Search::Nothing => Vec::new(),
-            Search::Few(ids) => {
-                let keys = self.sorted_keys_of(&ids, filter, sort, now)?;
+            Search::Few { ids, words } => {
+                let keys = self.sorted_keys_of(&ids, &words, filter, sort, now)?;
                 let start = match from {
                     PageStart::Beginning => 0,
                     PageStart::After(c) => keys.partition_point(|k| k.cmp(c) != Ordering::Greater),
@@ -220,15 +351,29 @@ impl Store {
                 keys.into_iter().skip(start + skip).take(limit).collect()
             }
             Search::None => self
-                .merged_keys(filter, sort, now, from, None, skip + limit)?
+                .merged_keys(filter, sort, now, from, RowCheck::All, skip + limit)?
                 .into_iter()
                 .skip(skip)
                 .collect(),
             Search::Many(words) => self
-                .merged_keys(filter, sort, now, from, Some(&words), skip + limit)?
+                .merged_keys(
+                    filter,
+                    sort,
+                    now,
+                    from,
+                    RowCheck::Matches(&words),
+                    skip + limit,
+                )?
                 .into_iter()
                 .skip(skip)
                 .collect(),
+            Search::Set { ids, words, verify } => {
+                let check = RowCheck::InSet(&ids, verify.then_some(words.as_str()));
+                self.merged_keys(filter, sort, now, from, check, skip + limit)?
+                    .into_iter()
+                    .skip(skip)
+                    .collect()
+            }
         };
         self.leads_for(keys)
     }
@@ -244,17 +389,28 @@ impl Store {
     ) -> Result<Vec<(Cursor, Lead)>> {
         let mut keys = match self.search_plan(filter)? {
             Search::Nothing => Vec::new(),
-            Search::Few(ids) => {
-                let keys = self.sorted_keys_of(&ids, filter, sort, now)?;
+            Search::Few { ids, words } => {
+                let keys = self.sorted_keys_of(&ids, &words, filter, sort, now)?;
                 let end = match until {
                     PageEnd::End => keys.len(),
                     PageEnd::Before(c) => keys.partition_point(|k| k.cmp(c) == Ordering::Less),
                 };
                 keys[end.saturating_sub(limit)..end].to_vec()
             }
-            Search::None => self.merged_keys_backward(filter, sort, now, until, None, limit)?,
-            Search::Many(words) => {
-                self.merged_keys_backward(filter, sort, now, until, Some(&words), limit)?
+            Search::None => {
+                self.merged_keys_backward(filter, sort, now, until, RowCheck::All, limit)?
+            }
+            Search::Many(words) => self.merged_keys_backward(
+                filter,
+                sort,
+                now,
+                until,
+                RowCheck::Matches(&words),
+                limit,
+            )?,
+            Search::Set { ids, words, verify } => {
+                let check = RowCheck::InSet(&ids, verify.then_some(words.as_str()));
+                self.merged_keys_backward(filter, sort, now, until, check, limit)?
             }
         };
         keys.sort_by(Cursor::cmp);
@@ -268,50 +424,65 @@ impl Store {
             other_actions: false,
             ..filter.clone()
         };
-        let (rest, mut params) = residual(&base, now);
-        let lanes: Vec<String> = lanes(&base).iter().map(|l| l.lane.to_string()).collect();
-        let mut sql = format!(
-            "SELECT lane, action, COUNT(*), SUM(urgency <= {now}) FROM leads WHERE lane IN ({}) AND {rest}",
-            lanes.join(", "),
-            now = now.timestamp()
-        );
-        match self.search_plan(&base)? {
-            Search::None => {}
-            Search::Nothing => sql.push_str(" AND 0"),
-            Search::Few(ids) => {
-                sql.push_str(&format!(
-                    " AND id IN ({})",
-                    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-                ));
+        let (rest, rest_params) = residual(&base, now);
+        let rest_params = plain(rest_params);
+        let search_sql;
+        let (search, search_params): (&str, Vec<Param>) = match self.search_plan(&base)? {
+            Search::None => ("", Vec::new()),
+            Search::Nothing => (" AND 0", Vec::new()),
+            Search::Few { ids, words } => {
+                search_sql = format!(" AND id IN rarray(?){}", *MATCHES_WORDS);
+                (
+                    search_sql.as_str(),
+                    vec![id_array(&ids), Param::Plain(words.into())],
+                )
             }
-            Search::Many(words) => {
-                sql.push_str(&format!(" AND lead_matches(?, {SEARCH_COLUMNS})"));
-                params.push(words.into());
+            Search::Many(words) => (MATCHES_WORDS.as_str(), vec![Param::Plain(words.into())]),
+            Search::Set { ids, words, .. } => {
+                let ids: Vec<i64> = ids.iter().copied().collect();
+                search_sql = format!(" AND id IN rarray(?){}", *MATCHES_WORDS);
+                (
+                    search_sql.as_str(),
+                    vec![id_array(&ids), Param::Plain(words.into())],
+                )
             }
-        }
-        // Lane 7 (test leads) mixes actions: count them by action; other lanes by lane.
-        sql.push_str(" GROUP BY lane, CASE WHEN lane = 7 THEN action END");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        };
         let mut counts = ActionCounts::default();
-        while let Some(row) = rows.next()? {
-            let lane: i64 = row.get(0)?;
-            let action: Option<String> = row.get(1)?;
-            let n: u64 = row.get(2)?;
-            counts.all += n;
-            counts.overdue += row.get::<_, Option<u64>>(3)?.unwrap_or(0);
-            let known = KNOWN_LANES
-                .iter()
-                .find(|(l, _)| *l == lane)
-                .map(|(_, a)| a.clone());
-            match known.or_else(|| {
-                action
-                    .as_deref()
-                    .and_then(Action::parse)
-                    .filter(Action::is_known)
-            }) {
-                Some(a) => *counts.by_action.entry(a.as_str().to_string()).or_default() += n,
-                None => counts.other += n,
+        // One lane at a time: a count over one range of the (lane, urgency) index. Test
+        // leads share a lane whatever their action, so that lane is counted by action.
+        for lane in lanes(&base) {
+            let by_action = if lane.lane == TEST_LANE {
+                "action"
+            } else {
+                "NULL"
+            };
+            let sql = format!(
+                "SELECT {by_action}, COUNT(*), SUM(urgency <= {now}) FROM leads
+                 WHERE lane = {lane} AND {rest}{search} GROUP BY 1",
+                now = now.timestamp(),
+                lane = lane.lane
+            );
+            let params = rest_params.iter().chain(&search_params).cloned();
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+            while let Some(row) = rows.next()? {
+                let action: Option<String> = row.get(0)?;
+                let n: u64 = row.get(1)?;
+                counts.all += n;
+                counts.overdue += row.get::<_, Option<u64>>(2)?.unwrap_or(0);
+                let known = KNOWN_LANES
+                    .iter()
+                    .find(|(l, _)| *l == lane.lane)
+                    .map(|(_, a)| a.clone());
+                match known.or_else(|| {
+                    action
+                        .as_deref()
+                        .and_then(Action::parse)
+                        .filter(Action::is_known)
+                }) {
+                    Some(a) => *counts.by_action.entry(a.as_str().to_string()).or_default() += n,
+                    None => counts.other += n,
+                }
             }
         }
         Ok(counts)
@@ -321,6 +492,7 @@ impl Store {
     fn sorted_keys_of(
         &self,
         ids: &[i64],
+        words: &str,
         filter: &LeadFilter,
         sort: SortKey,
         now: DateTime<Utc>,
@@ -329,22 +501,26 @@ impl Store {
             return Ok(Vec::new());
         }
         let column = sort_column(sort);
-        let (rest, mut params) = residual(filter, now);
-        let lanes = lanes(filter);
-        let lane_terms: Vec<String> = lanes
+        let (rest, rest_params) = residual(filter, now);
+        // Parameters in the order their `?`s appear: the lanes', the rest's, the ids.
+        let mut params = Vec::new();
+        let lane_terms: Vec<String> = lanes(filter)
             .iter()
             .map(|l| match &l.narrow {
                 Some((clause, p)) => {
-                    params.extend(p.iter().cloned());
+                    params.extend(p.iter().cloned().map(Param::Plain));
                     format!("(lane = {} AND {clause})", l.lane)
                 }
                 None => format!("lane = {}", l.lane),
             })
             .collect();
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        params.extend(plain(rest_params));
+        params.push(id_array(ids));
+        params.push(Param::Plain(words.to_string().into()));
         let sql = format!(
-            "SELECT {column}, id FROM leads WHERE id IN ({list}) AND ({}) AND {rest}",
-            lane_terms.join(" OR ")
+            "SELECT {column}, id FROM leads WHERE ({}) AND {rest} AND id IN rarray(?){}",
+            lane_terms.join(" OR "),
+            *MATCHES_WORDS
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut keys: Vec<Cursor> = stmt
@@ -362,7 +538,7 @@ impl Store {
         sort: SortKey,
         now: DateTime<Utc>,
         from: &PageStart,
-        words: Option<&str>,
+        check: RowCheck<'_>,
         n: usize,
     ) -> Result<Vec<Cursor>> {
         let column = sort_column(sort);
@@ -386,7 +562,7 @@ impl Store {
                 column,
                 &bound,
                 &bound_params,
-                words,
+                check,
                 n,
                 "ASC",
             )?);
@@ -402,7 +578,7 @@ impl Store {
         sort: SortKey,
         now: DateTime<Utc>,
         until: &PageEnd,
-        words: Option<&str>,
+        check: RowCheck<'_>,
         n: usize,
     ) -> Result<Vec<Cursor>> {
         let column = sort_column(sort);
@@ -422,7 +598,7 @@ impl Store {
                 column,
                 &bound,
                 &bound_params,
-                words,
+                check,
                 n,
                 "DESC",
             )?);
@@ -442,7 +618,7 @@ impl Store {
         column: &str,
         bound: &str,
         bound_params: &[Value],
-        words: Option<&str>,
+        check: RowCheck<'_>,
         n: usize,
         direction: &str,
     ) -> Result<Vec<Cursor>> {
@@ -456,18 +632,39 @@ impl Store {
             sql.push_str(&format!(" AND {clause}"));
             params.extend(p.iter().cloned());
         }
-        if let Some(words) = words {
-            sql.push_str(&format!(" AND lead_matches(?, {SEARCH_COLUMNS})"));
+        if let RowCheck::Matches(words) = check {
+            sql.push_str(&MATCHES_WORDS);
             params.push(words.to_string().into());
         }
-        sql.push_str(&format!(
-            " ORDER BY {column} {direction}, id {direction} LIMIT {n}"
-        ));
+        sql.push_str(&format!(" ORDER BY {column} {direction}, id {direction}"));
+        let RowCheck::InSet(ids, verify) = check else {
+            sql.push_str(&format!(" LIMIT {n}"));
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let keys = stmt
+                .query_map(rusqlite::params_from_iter(params), cursor_from_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            return Ok(keys);
+        };
+        // Through the covering index, keeping the ids in the set: no row is read until kept.
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let keys = stmt
-            .query_map(rusqlite::params_from_iter(params), cursor_from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut keys = Vec::with_capacity(n);
+        while keys.len() < n {
+            let Some(row) = rows.next()? else { break };
+            let key = cursor_from_row(row)?;
+            if ids.contains(&key.id)
+                && verify.map_or(Ok(true), |words| self.lead_matches(key.id, words))?
+            {
+                keys.push(key);
+            }
+        }
         Ok(keys)
+    }
+
+    fn lead_matches(&self, id: i64, words: &str) -> Result<bool> {
+        let sql = format!("SELECT {MATCH_CONDITION} FROM leads WHERE id = ?");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(rusqlite::params![words, id], |r| r.get(0))?)
     }
 
     /// The leads of the keys, in the keys' order.

@@ -221,7 +221,27 @@ pub struct App {
 }
 
 impl App {
+    /// An inbox that computes its counts inline (tests, small stores).
     pub fn new(store: Store, now: DateTime<Utc>, zone: Zone) -> Result<App, StoreError> {
+        App::build(store, now, zone, false)
+    }
+
+    /// An inbox whose counts come from a worker: the first frame does not wait for them.
+    /// Take the requests with [`App::take_counts_request`], answer with [`App::apply_counts`].
+    pub fn with_counts_worker(
+        store: Store,
+        now: DateTime<Utc>,
+        zone: Zone,
+    ) -> Result<App, StoreError> {
+        App::build(store, now, zone, true)
+    }
+
+    fn build(
+        store: Store,
+        now: DateTime<Utc>,
+        zone: Zone,
+        background_counts: bool,
+    ) -> Result<App, StoreError> {
         let data_version = store.data_version()?;
         let mut app = App {
             store,
@@ -249,7 +269,7 @@ impl App {
             size: (80, 24),
             undo: Vec::new(),
             data_version,
-            background_counts: false,
+            background_counts,
             counts_generation: 0,
             counts_request: None,
         };
@@ -257,11 +277,6 @@ impl App {
         app.load_from_top()?;
         app.last_import = app.store.last_import()?;
         Ok(app)
-    }
-
-    /// From now on counts are left to a worker: see [`App::take_counts_request`].
-    pub fn use_background_counts(&mut self) {
-        self.background_counts = true;
     }
 
     /// The filter of the current tab, search and test-lead toggle.

@@ -37,8 +37,12 @@ enum ImportMsg {
 /// program ends (the demo's throwaway store).
 pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
     let now = crate::cli::now()?;
-    let mut app = App::new(store, now, Zone::Local)?;
-    let counts = spawn_counts_worker(&mut app);
+    let counts = spawn_counts_worker(&store);
+    let mut app = if counts.is_some() {
+        App::with_counts_worker(store, now, Zone::Local)?
+    } else {
+        App::new(store, now, Zone::Local)?
+    };
     let theme = Theme::from_env();
 
     let quit_signal = watch_signals(cleanup)?;
@@ -154,11 +158,11 @@ struct CountsWorker {
     replies: mpsc::Receiver<app::CountsReply>,
 }
 
-fn spawn_counts_worker(app: &mut App) -> Option<CountsWorker> {
-    if app.store.is_in_memory() {
+fn spawn_counts_worker(main: &Store) -> Option<CountsWorker> {
+    if main.is_in_memory() {
         return None;
     }
-    let store = Store::open(app.store.path()).ok()?;
+    let store = Store::open(main.path()).ok()?;
     let (request_tx, request_rx) = mpsc::channel::<app::CountsRequest>();
     let (reply_tx, reply_rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -177,7 +181,6 @@ fn spawn_counts_worker(app: &mut App) -> Option<CountsWorker> {
             }
         }
     });
-    app.use_background_counts();
     Some(CountsWorker {
         requests: request_tx,
         replies: reply_rx,
