@@ -4,7 +4,7 @@ mod query;
 mod schema;
 mod window;
 
-pub use window::{Cursor, PageEnd, PageStart};
+pub use window::{Cursor, PageEnd, PageStart, SearchTuning};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -48,6 +48,7 @@ pub struct Store {
     path: PathBuf,
     sla_hours: i64,
     search_cache: window::SearchCache,
+    search_tuning: SearchTuning,
 }
 
 /// What one import wrote, for the history.
@@ -148,6 +149,7 @@ impl Store {
             path,
             sla_hours: DEFAULT_SLA_HOURS,
             search_cache: Default::default(),
+            search_tuning: SearchTuning::default(),
         };
         store.migrate()?;
         // The search index's term list with document counts: how common a word is.
@@ -180,6 +182,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Moves the search's switch points (tests reach every strategy with a small store).
+    pub fn tune_search(&mut self, tuning: SearchTuning) {
+        self.search_tuning = tuning;
+        self.search_cache.borrow_mut().clear();
     }
 
     /// A store from [`Store::open_in_memory`]: no other connection can reach it.

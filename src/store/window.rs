@@ -20,12 +20,24 @@ use super::query::{where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
 use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
 
-/// Searches with at most this many candidates are sorted in memory (one read by id each);
-/// past it, reading lanes in order finds a page sooner.
-const FEW_MATCHES: usize = 5_000;
+/// Where a search switches strategy (see [`Store::search_plan`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SearchTuning {
+    /// Searches with at most this many candidates are sorted in memory (one read by id
+    /// each); past it, reading lanes in order finds a page sooner.
+    pub few_matches: usize,
+    /// A word in more leads than this is too common to ask the index about.
+    pub common_word: usize,
+}
 
-/// A word in more leads than this is too common to ask the index about.
-const COMMON_WORD: usize = 50_000;
+impl Default for SearchTuning {
+    fn default() -> Self {
+        SearchTuning {
+            few_matches: 5_000,
+            common_word: 50_000,
+        }
+    }
+}
 
 /// Search plans kept, so that typing back (Backspace) finds its answer.
 const PLANS_KEPT: usize = 8;
@@ -260,7 +272,7 @@ impl Store {
         let mut strong = Vec::new();
         let mut last_ids = Vec::new();
         for word in &words {
-            if let Some(ids) = self.ids_if_at_most(word, COMMON_WORD)? {
+            if let Some(ids) = self.ids_if_at_most(word, self.search_tuning.common_word)? {
                 strong.push(word.clone());
                 last_ids = ids;
             }
@@ -272,10 +284,13 @@ impl Store {
             let ids = if strong.len() == 1 && !last_ids.is_empty() {
                 last_ids
             } else {
-                self.fts_ids(&search::fts_query(&strong), COMMON_WORD + 1)?
+                self.fts_ids(
+                    &search::fts_query(&strong),
+                    self.search_tuning.common_word + 1,
+                )?
             };
             let verify = strong.len() < words.len();
-            if ids.len() <= FEW_MATCHES {
+            if ids.len() <= self.search_tuning.few_matches {
                 Search::Few {
                     ids: Arc::new(ids),
                     words: key.clone(),
