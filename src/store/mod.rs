@@ -584,6 +584,8 @@ pub struct ImportSession<'a> {
     /// existed before (and so may have touches).
     contacts: HashMap<i64, (i64, bool)>,
     import_id: i64,
+    /// Leads of this import have larger ids (SQLite gives a new row the largest id + 1).
+    last_id_before: i64,
 }
 
 impl ImportSession<'_> {
@@ -614,6 +616,8 @@ impl ImportSession<'_> {
             [],
         )?;
         let import_id = tx.last_insert_rowid();
+        let last_id_before: i64 =
+            tx.query_row("SELECT ifnull(max(id), 0) FROM leads", [], |r| r.get(0))?;
         Ok(ImportSession {
             tx,
             sla_hours,
@@ -623,6 +627,7 @@ impl ImportSession<'_> {
             seen: HashSet::new(),
             contacts: HashMap::new(),
             import_id,
+            last_id_before,
         })
     }
 
@@ -688,13 +693,6 @@ impl ImportSession<'_> {
                 self.import_id,
             ])?;
         let id = self.tx.last_insert_rowid();
-        if !self.bulk() {
-            self.tx
-                .prepare_cached(&format!(
-                    "INSERT INTO lead_search {SEARCH_ROW} WHERE id = ?1"
-                ))?
-                .execute([id])?;
-        }
         self.new += 1;
         Ok(Added::New(id))
     }
@@ -732,9 +730,14 @@ impl ImportSession<'_> {
 
     /// Records the import in the history and makes it durable.
     pub fn commit(self, record: &ImportRecord) -> Result<()> {
+        // One statement for the whole file: the search index flushes its pending terms at
+        // every statement, so a row at a time would write a segment per lead.
+        self.tx
+            .prepare(&format!(
+                "INSERT INTO lead_search {SEARCH_ROW} WHERE id > ?1"
+            ))?
+            .execute([self.last_id_before])?;
         if let Some(indexes) = &self.dropped_indexes {
-            self.tx
-                .execute_batch(&format!("INSERT INTO lead_search {SEARCH_ROW}"))?;
             for sql in indexes {
                 self.tx.execute_batch(sql)?;
             }
