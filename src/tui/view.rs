@@ -76,7 +76,7 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
 fn list_columns(width: u16) -> Vec<Constraint> {
     let wide = width >= 120;
     vec![
-        Constraint::Length(14),
+        Constraint::Length(15),
         Constraint::Length(if wide { 14 } else { 6 }),
         Constraint::Fill(3),
         Constraint::Fill(2),
