@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::domain::time::parse_time;
 use leadbox::domain::{LeadFilter, SortKey, Status, TouchKind};
 use leadbox::import::{import_path, ImportOptions};
-use leadbox::store::Store;
+use leadbox::store::{PageStart, Store};
 use leadbox::tui::app::{App, Effect, Mode, Zone};
 use leadbox::tui::theme::Theme;
 use leadbox::tui::view::draw;
@@ -352,9 +352,16 @@ fn sort_cycles() {
     assert_eq!(app.sort, SortKey::Received);
     let newest = app
         .store
-        .window(&LeadFilter::default(), SortKey::Received, app.now, 0, 1)
+        .page_forward(
+            &LeadFilter::default(),
+            SortKey::Received,
+            app.now,
+            &PageStart::Beginning,
+            0,
+            1,
+        )
         .unwrap();
-    assert_eq!(app.selected_lead().unwrap().id, newest[0].id);
+    assert_eq!(app.selected_lead().unwrap().id, newest[0].1.id);
     keys(&mut app, "s");
     assert_eq!(app.sort, SortKey::Company);
     assert_eq!(

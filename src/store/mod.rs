@@ -234,52 +234,20 @@ impl Store {
         Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
     }
 
-    /// The leads at positions `offset..offset + limit` of the filtered, sorted list.
-    pub fn window(
-        &self,
-        filter: &LeadFilter,
-        sort: SortKey,
-        now: DateTime<Utc>,
-        offset: u64,
-        limit: u64,
-    ) -> Result<Vec<Lead>> {
-        let mut leads = Vec::with_capacity(limit as usize);
-        self.scan(filter, sort, now, Some((offset, limit)), |lead| {
-            leads.push(lead);
-            Ok::<_, StoreError>(())
-        })?;
-        Ok(leads)
-    }
-
-    /// Calls `each` for every matching lead in order, holding one lead at a time.
+    /// Calls `each` for every matching lead in order, holding one lead at a time (SQLite
+    /// sorts larger results on disk, so memory stays flat at any size).
     pub fn for_each<E: From<StoreError>>(
         &self,
         filter: &LeadFilter,
         sort: SortKey,
         now: DateTime<Utc>,
-        each: impl FnMut(Lead) -> Result<(), E>,
-    ) -> Result<(), E> {
-        self.scan(filter, sort, now, None, each)
-    }
-
-    fn scan<E: From<StoreError>>(
-        &self,
-        filter: &LeadFilter,
-        sort: SortKey,
-        now: DateTime<Utc>,
-        page: Option<(u64, u64)>,
         mut each: impl FnMut(Lead) -> Result<(), E>,
     ) -> Result<(), E> {
-        let (clause, mut params) = where_clause(filter, now);
-        let mut sql = format!(
+        let (clause, params) = where_clause(filter, now);
+        let sql = format!(
             "SELECT {LEAD_COLUMNS} FROM leads WHERE {clause} ORDER BY {}",
             order_by(sort)
         );
-        if let Some((offset, limit)) = page {
-            sql.push_str(" LIMIT ? OFFSET ?");
-            params.push((limit as i64).into());
-            params.push((offset as i64).into());
-        }
         let mut stmt = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
         let mut rows = stmt
             .query(rusqlite::params_from_iter(params))
@@ -465,40 +433,6 @@ impl Store {
             self.conn
                 .query_row("SELECT MAX(received_at) FROM leads", [], |r| r.get(0))?;
         Ok(ts.map(from_ts))
-    }
-
-    /// Counts for the filter bar: the filter's conditions apart from its actions.
-    pub fn action_counts(&self, filter: &LeadFilter, now: DateTime<Utc>) -> Result<ActionCounts> {
-        let base = LeadFilter {
-            actions: Vec::new(),
-            other_actions: false,
-            ..filter.clone()
-        };
-        let (clause, params) = where_clause(&base, now);
-        // `now` is our own integer: inlined, it cannot upset the numbering of the `?`s.
-        let sql = format!(
-            "SELECT action, COUNT(*),
-                    SUM(sla_due_at IS NOT NULL AND first_touch_at IS NULL AND sla_due_at <= {now})
-             FROM leads WHERE {clause} GROUP BY action",
-            now = now.timestamp()
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-        let mut counts = ActionCounts::default();
-        while let Some(row) = rows.next()? {
-            let action: Option<String> = row.get(0)?;
-            let (n, overdue): (u64, u64) =
-                (row.get(1)?, row.get::<_, Option<u64>>(2)?.unwrap_or(0));
-            counts.all += n;
-            counts.overdue += overdue;
-            match action.as_deref().and_then(Action::parse) {
-                Some(a) if a.is_known() => {
-                    *counts.by_action.entry(a.as_str().to_string()).or_default() += n
-                }
-                _ => counts.other += n,
-            }
-        }
-        Ok(counts)
     }
 
     pub fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
