@@ -214,15 +214,22 @@ fn leads_imported_after_a_touch_see_it_only_if_they_arrived_before_it() {
     assert_eq!(priya(&env, "Create")["sla_state"], "due");
     assert_eq!(priya(&env, "StartTestDrive")["sla_state"], "met");
 
-    // A lead of the same contact that arrived before the touch is answered on import.
+    // A lead of the same contact that arrived before the touch is answered on import, even
+    // when another lead of that contact in the same file came first (and after the touch).
     let file = env.path("late.ndjson");
     std::fs::write(
         &file,
-        r#"{"userDetails":{"firstName":"Priya","lastName":"Raman","email":"PRIYA.RAMAN@fabrikam.io"},"leadSource":"AzureMarketplace-INS|contoso.crm-connector","receivedAt":"2026-11-20T11:00:00Z"}
+        r#"{"userDetails":{"firstName":"Priya","lastName":"Raman","email":"priya.raman@fabrikam.io"},"leadSource":"AppSource (SPZA)-XSELL|contoso.crm-connector","receivedAt":"2026-11-20T13:00:00Z"}
+{"userDetails":{"firstName":"Priya","lastName":"Raman","email":"PRIYA.RAMAN@fabrikam.io"},"leadSource":"AzureMarketplace-INS|contoso.crm-connector","receivedAt":"2026-11-20T11:00:00Z"}
 "#,
     )
     .unwrap();
     env.import(&[&file], &[]);
+    let after = priya(&env, "XSELL");
+    assert_eq!(
+        after["sla_state"], "overdue",
+        "the touch came before this lead arrived"
+    );
     let ins = priya(&env, "INS");
     assert_eq!(ins["contact_id"], plt["contact_id"]);
     assert_eq!(ins["sla_state"], "met");
