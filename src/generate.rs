@@ -306,7 +306,7 @@ fn test_customer(rng: &mut Rng) -> Customer {
 }
 
 /// Writes `count` leads. About a fifth come back from an earlier customer at the next
-/// funnel step; 1% are Microsoft test leads and 3% have their personal data withheld.
+/// funnel step; one in sixty is a Microsoft test lead and 3% have their personal data withheld.
 pub fn write_leads(out: &mut dyn Write, options: &GenOptions) -> io::Result<()> {
     let mut rng = Rng(options.seed);
     let mut recent: Vec<Customer> = Vec::new();
@@ -335,7 +335,8 @@ pub fn write_leads(out: &mut dyn Write, options: &GenOptions) -> io::Result<()> 
         let jitter = rng.below(step_s.max(1) as u64) as i64;
         let at = options.start + Duration::seconds(n as i64 * step_s + jitter);
         let roll = rng.below(100);
-        let mut who = if roll < 1 {
+        // Every sixtieth lead is a connection test, so even a small sample has some.
+        let mut who = if n % 60 == 7 {
             test_customer(&mut rng)
         } else if roll < 21 && !recent.is_empty() {
             let i = rng.below(recent.len() as u64) as usize;
