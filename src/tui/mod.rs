@@ -71,7 +71,7 @@ fn watch_signals(cleanup: Option<PathBuf>) -> Result<Arc<AtomicBool>> {
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             flag.store(true, Ordering::Relaxed);
-            std::thread::sleep(Duration::from_millis(1500));
+            std::thread::sleep(Duration::from_millis(600));
             restore_terminal();
             if let Some(dir) = cleanup {
                 let _ = std::fs::remove_dir_all(dir);
