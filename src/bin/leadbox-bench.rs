@@ -108,6 +108,7 @@ fn step(category: &'static str, code: KeyCode) -> Step {
 
 fn step_with(category: &'static str, code: KeyCode, modifiers: KeyModifiers) -> Step {
     let label = match code {
+        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => format!("^{c}"),
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     };
@@ -299,8 +300,10 @@ fn main() -> Result<()> {
 
     // In-process first frame: open, load, size, draw (in the order the inbox does it).
     let start = Instant::now();
-    let store = Store::open(&options.db)
+    let mut store = Store::open(&options.db)
         .with_context(|| format!("cannot open the store {}", options.db.display()))?;
+    // As the inbox does for its own connection.
+    store.set_cache_mib(leadbox::tui::INBOX_CACHE_MIB)?;
     let (mut app, worker) = if options.worker_counts {
         let worker = CountsWorker::spawn(&options.db)?;
         (App::with_counts_worker(store, now, zone)?, Some(worker))
@@ -311,7 +314,7 @@ fn main() -> Result<()> {
     let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
     terminal.draw(|frame| draw(frame, &app, theme))?;
     let first_frame = start.elapsed();
-    let leads_total = app.total;
+    let total_at_first_frame = app.total;
     let rows_on_screen = app.rows.len();
     let rss_after_first_frame = rss_hwm_mb();
 
@@ -352,6 +355,7 @@ fn main() -> Result<()> {
             }
         }
     }
+    let replay_s = replay.elapsed().as_secs_f64();
     if let Some(worker) = &worker {
         // Let the last counts arrive, so that the final state is the settled one.
         let deadline = Instant::now() + Duration::from_secs(120);
@@ -360,7 +364,6 @@ fn main() -> Result<()> {
             std::thread::sleep(Duration::from_millis(2));
         }
     }
-    let replay_s = replay.elapsed().as_secs_f64();
     // The sequence must end where it started: the list, no search.
     if app.mode != Mode::List || !app.search.is_empty() {
         bail!(
@@ -389,7 +392,9 @@ fn main() -> Result<()> {
     }
     let mut out = json!({
         "db": options.db.display().to_string(),
-        "leads": leads_total,
+        // The list's total once the counts are in (the first frame may show them pending).
+        "leads": app.total,
+        "total_at_first_frame": total_at_first_frame,
         "now": leadbox::domain::time::format_time(now),
         "size": [options.width, options.height],
         "rows_on_screen": rows_on_screen,

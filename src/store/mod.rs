@@ -184,6 +184,14 @@ impl Store {
         &self.path
     }
 
+    /// Sets how much of the store this connection keeps in memory. The inbox gives its own
+    /// connection more than SQLite's 2 MiB default: pages read while moving and searching
+    /// are then read once, not once per keystroke.
+    pub fn set_cache_mib(&mut self, mib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -1024 * mib)?;
+        Ok(())
+    }
+
     /// Moves the search's switch points (tests reach every strategy with a small store).
     pub fn tune_search(&mut self, tuning: SearchTuning) {
         self.search_tuning = tuning;

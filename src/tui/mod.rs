@@ -27,6 +27,10 @@ use crate::store::Store;
 use app::{App, Effect, Zone};
 use theme::Theme;
 
+/// The inbox connection's page cache: well inside the inbox's memory budget, large enough
+/// that a session of moving and searching reads each page from disk once.
+pub const INBOX_CACHE_MIB: i64 = 16;
+
 /// Messages from the import thread.
 enum ImportMsg {
     Progress(u64, u64),
@@ -38,6 +42,8 @@ enum ImportMsg {
 pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
     let now = crate::cli::now()?;
     let counts = spawn_counts_worker(&store);
+    let mut store = store;
+    store.set_cache_mib(INBOX_CACHE_MIB)?;
     let mut app = if counts.is_some() {
         App::with_counts_worker(store, now, Zone::Local)?
     } else {
