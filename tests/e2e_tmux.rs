@@ -88,6 +88,49 @@ fn fixtures() -> Vec<PathBuf> {
     .collect()
 }
 
+/// False (and the test returns) when tmux is missing outside CI; CI must have it.
+fn tmux_or_skip() -> bool {
+    if tmux_available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must have tmux (.ci/run installs it)"
+    );
+    eprintln!("skipped: tmux is not installed");
+    false
+}
+
+/// Starts a tmux session of its own (100x20) running `command` (`{db}` and `{bin}` filled in)
+/// on an empty store, and waits for the empty inbox. Returns the session, the store's folder
+/// and the pane's pid.
+fn start_on_empty_store(tag: &str, command: &str) -> (Tmux, tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-{tag}-{}", std::process::id()),
+        session: "inbox".into(),
+    };
+    let command = command
+        .replace("{db}", &db.display().to_string())
+        .replace("{bin}", env!("CARGO_BIN_EXE_leadbox"));
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "100",
+        "-y",
+        "20",
+        &command,
+    ]);
+    tmux.wait_for("No leads yet");
+    let pid = tmux.cmd(&["list-panes", "-t", &tmux.session, "-F", "#{pane_pid}"]);
+    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    (tmux, dir, pid)
+}
+
 fn tmux_available() -> bool {
     Command::new("tmux")
         .arg("-V")
@@ -97,12 +140,7 @@ fn tmux_available() -> bool {
 
 #[test]
 fn triage_in_a_real_terminal() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have tmux (.ci/run installs it)"
-        );
-        eprintln!("skipped: tmux is not installed");
+    if !tmux_or_skip() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -214,39 +252,14 @@ fn triage_in_a_real_terminal() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have tmux (.ci/run installs it)"
-        );
+    if !tmux_or_skip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("leads.db");
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-term-{}", std::process::id()),
-        session: "inbox".into(),
-    };
     // The shell stays after leadbox ends, so we can read what it left on the screen.
     let command = format!(
-        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}'; code=$?; if stty -a | grep -q -- '-icanon'; then t=raw; else t=cooked; fi; echo \"exit=$code tty=$t\"; sleep 30",
-        db.display(),
-        env!("CARGO_BIN_EXE_leadbox")
+        "env LEADBOX_DB='{{db}}' LEADBOX_NOW={NOW} '{{bin}}'; code=$?; if stty -a | grep -q -- '-icanon'; then t=raw; else t=cooked; fi; echo \"exit=$code tty=$t\"; sleep 30"
     );
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "100",
-        "-y",
-        "20",
-        &command,
-    ]);
-    tmux.wait_for("No leads yet");
-    let pid = tmux.cmd(&["list-panes", "-t", &tmux.session, "-F", "#{pane_pid}"]);
-    let shell = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    let (tmux, _dir, shell) = start_on_empty_store("term", &command);
     let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
     let child = String::from_utf8_lossy(&child.stdout)
         .lines()
@@ -268,38 +281,11 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn closing_the_terminal_ends_leadbox() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have tmux (.ci/run installs it)"
-        );
+    if !tmux_or_skip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("leads.db");
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-hup-{}", std::process::id()),
-        session: "inbox".into(),
-    };
-    let command = format!(
-        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}'",
-        db.display(),
-        env!("CARGO_BIN_EXE_leadbox")
-    );
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "100",
-        "-y",
-        "20",
-        &command,
-    ]);
-    tmux.wait_for("No leads yet");
-    let pid = tmux.cmd(&["list-panes", "-t", &tmux.session, "-F", "#{pane_pid}"]);
-    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    let command = format!("env LEADBOX_DB='{{db}}' LEADBOX_NOW={NOW} '{{bin}}'");
+    let (tmux, _dir, pid) = start_on_empty_store("hup", &command);
     tmux.cmd(&["kill-server"]);
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {

@@ -568,23 +568,7 @@ impl Store {
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
         };
-        let mut all = Vec::new();
-        for lane in lanes(filter) {
-            all.extend(self.lane_keys(
-                &lane,
-                filter,
-                now,
-                column,
-                &bound,
-                &bound_params,
-                check,
-                n,
-                "ASC",
-            )?);
-        }
-        all.sort_by(Cursor::cmp);
-        all.truncate(n);
-        Ok(all)
+        self.merge_lanes(filter, now, column, &bound, &bound_params, check, n, false)
     }
 
     fn merged_keys_backward(
@@ -604,6 +588,24 @@ impl Store {
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
         };
+        self.merge_lanes(filter, now, column, &bound, &bound_params, check, n, true)
+    }
+
+    /// The first `n` keys past the bound, in list order or (`descending`) against it, taken
+    /// from every lane shown and merged.
+    #[allow(clippy::too_many_arguments)]
+    fn merge_lanes(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        column: &str,
+        bound: &str,
+        bound_params: &[Value],
+        check: RowCheck<'_>,
+        n: usize,
+        descending: bool,
+    ) -> Result<Vec<Cursor>> {
+        let direction = if descending { "DESC" } else { "ASC" };
         let mut all = Vec::new();
         for lane in lanes(filter) {
             all.extend(self.lane_keys(
@@ -611,14 +613,18 @@ impl Store {
                 filter,
                 now,
                 column,
-                &bound,
-                &bound_params,
+                bound,
+                bound_params,
                 check,
                 n,
-                "DESC",
+                direction,
             )?);
         }
-        all.sort_by(|a, b| b.cmp(a));
+        if descending {
+            all.sort_by(|a, b| b.cmp(a));
+        } else {
+            all.sort_by(Cursor::cmp);
+        }
         all.truncate(n);
         Ok(all)
     }
