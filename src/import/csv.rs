@@ -38,13 +38,15 @@ pub fn parse(
         .has_headers(true)
         .buffer_capacity(64 * 1024)
         .from_reader(reader);
-    let headers = reader
-        .headers()
-        .map_err(|e| DocumentError {
-            line: Some(1),
-            message: format!("cannot read the header: {e}"),
-        })?
-        .clone();
+    let headers = text_record(
+        reader
+            .byte_headers()
+            .map_err(|e| DocumentError {
+                line: Some(1),
+                message: format!("cannot read the header: {e}"),
+            })?
+            .clone(),
+    );
     let columns: Vec<(String, Option<Field>)> = headers
         .iter()
         .map(|h| (h.trim_start_matches('\u{feff}').to_string(), field_for(h)))
@@ -66,24 +68,25 @@ pub fn parse(
     let line_of =
         |position: Option<&csv::Position>| position.map_or(0, |p| p.line() + u64::from(crlf));
     // One record of lookahead: an unclosed quote can only swallow the last record.
-    let mut current = csv::StringRecord::new();
-    let mut next = csv::StringRecord::new();
+    let mut current = csv::ByteRecord::new();
+    let mut next = csv::ByteRecord::new();
     let mut have_current = read(&mut reader, &mut current, sink, &line_of);
     while have_current {
         let have_next = read(&mut reader, &mut next, sink, &line_of);
         let line = line_of(current.position());
-        if !current.iter().all(|v| v.trim().is_empty()) {
-            let result = if !have_next && current.iter().any(|v| v.ends_with('\n')) {
+        let record = text_record(std::mem::take(&mut current));
+        if !record.iter().all(|v| v.trim().is_empty()) {
+            let result = if !have_next && record.iter().any(|v| v.ends_with('\n')) {
                 // A quoted field ran to the end of the file, line ends and all.
                 Err("a quoted field opened on this line never closes".to_string())
-            } else if current.len() != columns.len() {
-                Err(field_count_problem(&current, columns.len()))
+            } else if record.len() != columns.len() {
+                Err(field_count_problem(&record, columns.len()))
             } else {
-                lead_from_record(&current, &columns)
+                lead_from_record(&record, &columns)
             };
             sink(Parsed { line, result });
         }
-        std::mem::swap(&mut current, &mut next);
+        current = std::mem::take(&mut next);
         have_current = have_next;
     }
     Ok(())
@@ -92,18 +95,43 @@ pub fn parse(
 /// Reads the next record; unreadable ones are reported and skipped.
 fn read<R: Read>(
     reader: &mut csv::Reader<R>,
-    record: &mut csv::StringRecord,
+    record: &mut csv::ByteRecord,
     sink: &mut dyn FnMut(Parsed),
     line_of: &dyn Fn(Option<&csv::Position>) -> u64,
 ) -> bool {
     loop {
         let position = reader.position().clone();
-        match reader.read_record(record) {
+        match reader.read_byte_record(record) {
             Ok(more) => return more,
             Err(e) => sink(Parsed {
                 line: line_of(Some(&position)) + 1,
                 result: Err(format!("unreadable CSV record: {e}")),
             }),
+        }
+    }
+}
+
+/// A record as text. The encoding was chosen from the start of the file; a field further on
+/// that is not UTF-8 is read as Windows-1252, the code page Excel writes in Western Europe,
+/// rather than losing the lead.
+fn text_record(record: csv::ByteRecord) -> csv::StringRecord {
+    match csv::StringRecord::from_byte_record(record) {
+        Ok(text) => text,
+        Err(e) => {
+            let bytes = e.into_byte_record();
+            let mut text = csv::StringRecord::with_capacity(bytes.as_slice().len(), bytes.len());
+            for field in bytes.iter() {
+                match std::str::from_utf8(field) {
+                    Ok(field) => text.push_field(field),
+                    Err(_) => text.push_field(
+                        &encoding_rs::WINDOWS_1252
+                            .decode_without_bom_handling(field)
+                            .0,
+                    ),
+                }
+            }
+            text.set_position(bytes.position().cloned());
+            text
         }
     }
 }
@@ -166,6 +194,21 @@ mod tests {
             .unwrap_err()
             .contains("expected 2 fields"));
         assert_eq!(rows[2].line, 4);
+    }
+
+    #[test]
+    fn a_legacy_byte_past_the_sample_is_read_as_windows_1252() {
+        let mut bytes = b"First Name,Company\r\nAna,Acme\r\n".to_vec();
+        bytes.extend(b"Jos\xe9,Caf\xe9 M\xfcller\r\n");
+        let mut out = Vec::new();
+        parse(bytes.as_slice(), "First Name,Company\r\n", &mut |p| {
+            out.push(p)
+        })
+        .unwrap();
+        let lead = out[1].result.as_ref().unwrap();
+        assert_eq!(lead.first_name.as_deref(), Some("José"));
+        assert_eq!(lead.company.as_deref(), Some("Café Müller"));
+        assert_eq!(out[1].line, 3);
     }
 
     #[test]

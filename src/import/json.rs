@@ -61,10 +61,19 @@ pub fn parse_lines(mut reader: impl BufRead, sink: &mut dyn FnMut(Parsed)) -> st
             return Ok(());
         }
         number += 1;
-        let result = match std::str::from_utf8(&buffer) {
-            Err(_) => Err("the line is not valid UTF-8".to_string()),
-            Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => serde_json::from_str::<Value>(line.trim_end_matches(['\n', '\r']))
+        // As in CSV: a line that is not UTF-8, past the start that chose the encoding, is
+        // read as Windows-1252 rather than lost.
+        let line = match std::str::from_utf8(&buffer) {
+            Ok(line) => std::borrow::Cow::Borrowed(line),
+            Err(_) => {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(&buffer)
+                    .0
+            }
+        };
+        let result = match line.as_ref() {
+            line if line.trim().is_empty() => continue,
+            line => serde_json::from_str::<Value>(line.trim_end_matches(['\n', '\r']))
                 .map_err(|e| {
                     format!(
                         "invalid JSON: {} at column {}",
