@@ -16,7 +16,7 @@ use crate::domain::{
     contact_identity, record_hash, Action, Lead, LeadFilter, NewLead, SlaState, SortKey, Status,
     Touch, TouchKind,
 };
-use query::{order_by, where_clause};
+use query::{sort_column, where_clause};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -253,8 +253,8 @@ impl Store {
     ) -> Result<(), E> {
         let (clause, params) = where_clause(filter, now);
         let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM leads WHERE {clause} ORDER BY {}",
-            order_by(sort)
+            "SELECT {LEAD_COLUMNS} FROM leads WHERE {clause} ORDER BY {}, id",
+            sort_column(sort)
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
         let mut rows = stmt

@@ -108,11 +108,13 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
-pub fn order_by(sort: SortKey) -> &'static str {
+/// The column each sort order reads, ascending, ties by id. The inbox's lanes are indexed on
+/// these, and every other listing uses the same order.
+pub fn sort_column(sort: SortKey) -> &'static str {
     match sort {
-        SortKey::Urgency => "urgency, id",
-        SortKey::Received => "received_at DESC, id DESC",
-        SortKey::Company => "company IS NULL, company COLLATE NOCASE, urgency, id",
-        SortKey::Offer => "offer IS NULL, offer COLLATE NOCASE, urgency, id",
+        SortKey::Urgency => "urgency",
+        SortKey::Received => "received_sort",
+        SortKey::Company => "company_sort",
+        SortKey::Offer => "offer_sort",
     }
 }

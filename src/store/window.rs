@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use super::query::{where_clause, MATCH_CONDITION};
+use super::query::{sort_column, where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
 use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
 
@@ -113,15 +113,6 @@ pub enum PageStart {
 pub enum PageEnd {
     End,
     Before(Cursor),
-}
-
-fn sort_column(sort: SortKey) -> &'static str {
-    match sort {
-        SortKey::Urgency => "urgency",
-        SortKey::Received => "received_sort",
-        SortKey::Company => "company_sort",
-        SortKey::Offer => "offer_sort",
-    }
 }
 
 const KNOWN_LANES: [(i64, Action); 5] = [
