@@ -105,8 +105,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let stdout = BufWriter::new(std::io::stdout().lock());
             match args.format {
                 ListFormat::Table => write_table(&store, &filter, now, stdout)?,
-                ListFormat::Json => write_json(&store, &filter, now, stdout)?,
-                ListFormat::Csv => write_csv(&store, &filter, now, stdout)?,
+                ListFormat::Json => write_json(&store, &filter, now, stdout).map(drop)?,
+                ListFormat::Csv => write_csv(&store, &filter, now, stdout).map(drop)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -169,12 +169,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 )),
                 None => Box::new(BufWriter::new(std::io::stdout().lock())),
             };
-            match format {
+            let count = match format {
                 ExportFormat::Csv => write_csv(&store, &filter, now, out)?,
                 ExportFormat::Json => write_json(&store, &filter, now, out)?,
-            }
+            };
             if let Some(path) = output {
-                let count = store.count(&filter, now)?;
                 eprintln!("Exported {count} leads to {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
@@ -299,15 +298,17 @@ fn write_json(
     filter: &LeadFilter,
     now: DateTime<Utc>,
     out: impl Write,
-) -> Result<()> {
+) -> Result<u64> {
     let mut array = JsonArrayWriter::new(out)?;
+    let mut written = 0;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
+        written += 1;
         array
             .push(&LeadJson::new(&lead, now))
             .map_err(anyhow::Error::from)
     })?;
     array.finish()?;
-    Ok(())
+    Ok(written)
 }
 
 fn write_csv(
@@ -315,15 +316,17 @@ fn write_csv(
     filter: &LeadFilter,
     now: DateTime<Utc>,
     out: impl Write,
-) -> Result<()> {
+) -> Result<u64> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(output::CSV_HEADER)?;
+    let mut written = 0;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
+        written += 1;
         csv.write_record(output::csv_row(&lead, now))
             .map_err(anyhow::Error::from)
     })?;
     csv.flush()?;
-    Ok(())
+    Ok(written)
 }
 
 /// Exports hold personal data: the file is readable by its owner only.

@@ -235,13 +235,6 @@ impl Store {
         ImportSession::begin(self.conn.transaction()?, self.sla_hours)
     }
 
-    pub fn count(&self, filter: &LeadFilter, now: DateTime<Utc>) -> Result<u64> {
-        let (clause, params) = where_clause(filter, now);
-        let sql = format!("SELECT COUNT(*) FROM leads WHERE {clause}");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| r.get(0))?)
-    }
-
     /// Calls `each` for every matching lead in order, holding one lead at a time (SQLite
     /// sorts larger results on disk, so memory stays flat at any size).
     pub fn for_each<E: From<StoreError>>(
