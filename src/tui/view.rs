@@ -20,12 +20,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let size = frame.area();
     let areas = Areas::new(size.width, size.height);
     draw_tabs(frame, app, theme, areas.tabs);
-    match app.mode.clone() {
-        Mode::Detail => draw_detail(frame, app, theme, areas.body()),
-        _ if matches!(app.base, Mode::Detail) && !matches!(app.mode, Mode::List) => {
-            draw_detail(frame, app, theme, areas.body())
-        }
-        _ => draw_list(frame, app, theme, &areas),
+    // An overlay opened from the lead pane keeps the pane under it.
+    let on_detail = match app.mode {
+        Mode::Detail => true,
+        Mode::List => false,
+        _ => matches!(app.base, Mode::Detail),
+    };
+    if on_detail {
+        draw_detail(frame, app, theme, areas.body());
+    } else {
+        draw_list(frame, app, theme, &areas);
     }
     draw_message(frame, app, theme, areas.message);
     draw_status(frame, app, theme, areas.status);
