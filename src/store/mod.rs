@@ -152,11 +152,18 @@ impl Store {
             search_tuning: SearchTuning::default(),
         };
         store.migrate()?;
-        // The search index's term list with document counts: how common a word is.
+        // The search index's own term list, with document counts (read to fill `search_terms`).
         store.conn.execute_batch(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lead_search_terms USING fts5vocab(main, lead_search, 'row')",
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lead_search_vocab USING fts5vocab(main, lead_search, 'row')",
         )?;
+        if !store.is_read_only()? {
+            refresh_search_terms(&store.conn, Recount::IfMissing)?;
+        }
         Ok(store)
+    }
+
+    fn is_read_only(&self) -> Result<bool> {
+        Ok(self.conn.is_readonly(rusqlite::MAIN_DB)?)
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -677,6 +684,14 @@ impl ImportSession<'_> {
                 self.tx.execute_batch(sql)?;
             }
         }
+        refresh_search_terms(
+            &self.tx,
+            if self.bulk() {
+                Recount::Always
+            } else {
+                Recount::IfStale
+            },
+        )?;
         self.tx.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,
                 duplicates = ?7, rejected = ?8
@@ -701,6 +716,54 @@ impl ImportSession<'_> {
 const SEARCH_ROW: &str = "(rowid, text)
     SELECT id, concat_ws(' ', first_name, last_name, full_name, email, company, offer, offer_name, description)
     FROM leads";
+
+/// When [`refresh_search_terms`] counts.
+#[derive(Clone, Copy, PartialEq)]
+enum Recount {
+    /// Only when no count was ever taken (opening a store made by an older version).
+    IfMissing,
+    /// Also when the store has grown by a quarter since the last count.
+    IfStale,
+    Always,
+}
+
+/// Counts again how many leads each search term is in. The counts only steer how a search
+/// is served, never what it finds, so between two counts they may lag a little: counting
+/// costs about a third of a second at a million leads, which an import of ten thousand leads
+/// into that store should not pay every time.
+fn refresh_search_terms(conn: &Connection, when: Recount) -> Result<()> {
+    let counted_at: Option<i64> = conn
+        .query_row(
+            "SELECT leads_at_count FROM search_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if when == Recount::IfMissing && counted_at.is_some() {
+        return Ok(());
+    }
+    let total: i64 = conn.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?;
+    if when == Recount::Always || recount_due(total, counted_at) {
+        conn.execute_batch(
+            "DELETE FROM search_terms;
+             INSERT INTO search_terms (term, leads) SELECT term, doc FROM temp.lead_search_vocab;",
+        )?;
+        conn.execute(
+            "INSERT INTO search_state (id, leads_at_count) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET leads_at_count = excluded.leads_at_count",
+            [total],
+        )?;
+    }
+    Ok(())
+}
+
+/// Counting is cheap below 100,000 leads; above, it waits for a quarter more leads.
+fn recount_due(total: i64, counted_at: Option<i64>) -> bool {
+    match counted_at {
+        None => true,
+        Some(at) => total != at && (total < 100_000 || total < at || total >= at + at / 4),
+    }
+}
 
 /// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.
 fn identity_hash(identity: &str) -> i64 {
@@ -811,4 +874,67 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LeadFilter, SortKey};
+    use chrono::TimeZone;
+
+    #[test]
+    fn search_terms_are_counted_again_once_the_store_grows_by_a_quarter() {
+        assert!(recount_due(10, None));
+        assert!(recount_due(20, Some(10)), "small stores count every time");
+        assert!(!recount_due(10, Some(10)));
+        assert!(!recount_due(1_010_000, Some(1_000_000)));
+        assert!(!recount_due(1_249_999, Some(1_000_000)));
+        assert!(recount_due(1_250_000, Some(1_000_000)));
+        assert!(recount_due(900_000, Some(1_000_000)), "leads were removed");
+    }
+
+    /// A store written by the first schema (search index with prefixes, no term counts) is
+    /// upgraded on open, and its leads are found as before.
+    #[test]
+    fn a_first_schema_store_is_upgraded_and_still_searchable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "INSERT INTO contacts (id, identity, identity_hash) VALUES (1, 'email:wei@contoso.example', 7);
+                 INSERT INTO leads (id, record_hash, contact_id, received_at, action, first_name,
+                                    last_name, email, company, offer)
+                 VALUES (1, 11, 1, 1763700000, 'PLT', 'Chen', 'Wei', 'wei@contoso.example',
+                         'Contoso', 'contoso.crm');
+                 INSERT INTO lead_search (rowid, text)
+                 VALUES (1, 'Chen Wei wei@contoso.example Contoso contoso.crm');
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
+        let leads: i64 = store
+            .conn
+            .query_row(
+                "SELECT leads FROM search_terms WHERE term = 'chen'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(leads, 1);
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        for (query, found) in [("che", 1), ("wei conto", 1), ("contoso crm", 1), ("li", 0)] {
+            let filter = LeadFilter::default().with_search(query);
+            let page = store
+                .page_forward(&filter, SortKey::Urgency, now, &PageStart::Beginning, 0, 10)
+                .unwrap();
+            assert_eq!(page.len(), found, "search {query:?}");
+        }
+    }
 }

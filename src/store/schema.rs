@@ -100,4 +100,29 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX touches_by_lead ON touches(lead_id, at);
     "#,
+    // 2: the search index keeps no prefixes (building them tripled its cost at import),
+    // and a table says how many leads each of its terms is in, so that a search can judge a
+    // word without reading the index. The table is filled from the index after an import
+    // (see `Store::refresh_search_terms`); `search_state` says for how many leads.
+    r#"
+    DROP TABLE lead_search;
+    CREATE VIRTUAL TABLE lead_search USING fts5(
+        text,
+        content = '', detail = none, columnsize = 0,
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+    INSERT INTO lead_search (rowid, text)
+        SELECT id, concat_ws(' ', first_name, last_name, full_name, email, company, offer,
+                             offer_name, description)
+        FROM leads;
+    CREATE TABLE search_terms (
+        term  TEXT PRIMARY KEY,
+        leads INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE search_state (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        -- How many leads the store held when `search_terms` was last counted.
+        leads_at_count   INTEGER NOT NULL
+    );
+    "#,
 ];

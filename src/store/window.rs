@@ -237,10 +237,10 @@ pub type SearchCache = std::cell::RefCell<Vec<(String, i64, SearchPlan)>>;
 pub struct SearchPlan(Search);
 
 impl Store {
-    /// Decides how to serve a search, asking the full-text index only what it answers fast:
-    /// a short word reads its prefix list until it has seen enough; a longer word is first
-    /// counted in the term list, and a word matching most leads (every lead names the
-    /// publisher's offers) is left to the row-by-row check.
+    /// Decides how to serve a search. Each word is first judged by the term counts: a word
+    /// that begins words in most leads (every lead names the publisher's offers) filters
+    /// little, so the index is not asked about it (reading its lists is the slow part) and the
+    /// row-by-row check covers it. The index answers the other words in one query.
     fn search_plan(&self, filter: &LeadFilter) -> Result<Search> {
         let Some(text) = filter.search.as_deref() else {
             return Ok(Search::None);
@@ -258,28 +258,19 @@ impl Store {
                 return Ok(plan.0.clone());
             }
         }
-        // Words that match a large part of the leads filter little: the index is not asked
-        // about them (reading their lists is the slow part), the row check covers them.
         let mut strong = Vec::new();
-        let mut last_ids = Vec::new();
         for word in &words {
-            if let Some(ids) = self.ids_if_at_most(word, self.search_tuning.common_word)? {
+            if !self.is_common(word, self.search_tuning.common_word)? {
                 strong.push(word.clone());
-                last_ids = ids;
             }
         }
         let plan = if strong.is_empty() {
             Search::Many(key.clone())
         } else {
-            // One strong word: its ids are at hand already.
-            let ids = if strong.len() == 1 && !last_ids.is_empty() {
-                last_ids
-            } else {
-                self.fts_ids(
-                    &search::fts_query(&strong),
-                    self.search_tuning.common_word + 1,
-                )?
-            };
+            let ids = self.fts_ids(
+                &search::fts_query(&strong),
+                self.search_tuning.common_word + 1,
+            )?;
             let verify = strong.len() < words.len();
             if ids.len() <= self.search_tuning.few_matches {
                 Search::Few {
@@ -313,26 +304,21 @@ impl Store {
         Ok(ids)
     }
 
-    /// The ids of the leads with a word starting with `word`, when there are at most `cap`
-    /// (empty when not read: long words are counted in the term list first).
-    fn ids_if_at_most(&self, word: &str, cap: usize) -> Result<Option<Vec<i64>>> {
-        if word.chars().count() <= 3 {
-            // Kept as a prefix in the index: one list, read only as far as needed.
-            let ids = self.fts_ids(&search::fts_query(&[word.to_string()]), cap + 1)?;
-            return Ok((ids.len() <= cap).then_some(ids));
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT doc FROM temp.lead_search_terms WHERE term >= ?1 AND term < ?2",
-        )?;
+    /// True when the terms that begin with `word` are in more than `cap` leads in all (a
+    /// lead with two such terms counts twice: a bound, enough to judge by).
+    fn is_common(&self, word: &str, cap: usize) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT leads FROM search_terms WHERE term >= ?1 AND term < ?2")?;
         let mut rows = stmt.query(rusqlite::params![word, format!("{word}\u{10FFFF}")])?;
-        let mut docs = 0u64;
+        let mut leads = 0u64;
         while let Some(row) = rows.next()? {
-            docs += row.get::<_, u64>(0)?;
-            if docs > cap as u64 {
-                return Ok(None);
+            leads += row.get::<_, u64>(0)?;
+            if leads > cap as u64 {
+                return Ok(true);
             }
         }
-        Ok(Some(Vec::new()))
+        Ok(false)
     }
 
     /// Up to `limit` leads from `from`, after skipping `skip`, in list order.
