@@ -11,7 +11,7 @@ const SAMPLE: usize = 64 * 1024;
 
 /// A file opened as UTF-8 text.
 pub struct Opened<'a> {
-    pub reader: Box<dyn BufRead + 'a>,
+    pub reader: Box<dyn BufRead + Send + 'a>,
     /// The start of the text, to detect the format and the CSV dialect.
     pub sample: String,
     /// The encoding's name, for the summary.
@@ -24,7 +24,7 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
 }
 
 pub fn open<'a>(
-    mut raw: Box<dyn Read + 'a>,
+    mut raw: Box<dyn Read + Send + 'a>,
     forced: Option<&'static Encoding>,
 ) -> Result<Opened<'a>, String> {
     let mut head = Vec::with_capacity(SAMPLE);
@@ -43,7 +43,7 @@ pub fn open<'a>(
         return Err("the file is empty".into());
     }
     let rest = Cursor::new(head).chain(raw);
-    let reader: Box<dyn BufRead + 'a> = if encoding == UTF_8 {
+    let reader: Box<dyn BufRead + Send + 'a> = if encoding == UTF_8 {
         let mut rest = rest;
         std::io::copy(&mut rest.by_ref().take(bom as u64), &mut std::io::sink())
             .map_err(|e| e.to_string())?;

@@ -13,12 +13,12 @@ mod json;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
-use std::rc::Rc;
 use std::str::FromStr;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
 
 use crate::domain::NewLead;
 use crate::store::{Added, ImportRecord, Store, StoreError};
@@ -243,7 +243,7 @@ const MAX_REPORTED_ERRORS: usize = 1000;
 fn import_reader<'a>(
     store: &mut Store,
     name: &str,
-    raw: Box<dyn Read + 'a>,
+    raw: Box<dyn Read + Send + 'a>,
     size: u64,
     fallback_received_at: DateTime<Utc>,
     options: &ImportOptions,
@@ -269,54 +269,50 @@ fn import_reader<'a>(
     }
     report.format = Some(format);
 
+    // The file is parsed on a thread of its own while this one writes to the store: each
+    // is about half of the work, and the machine has a second core for the other half.
+    let (batches, parsed_batches) = sync_channel::<Vec<Parsed>>(BATCHES_IN_FLIGHT);
     let mut session = store.begin_import()?;
     let mut store_error = None;
     let mut records = 0u64;
-    let mut sink = |parsed: Parsed| {
-        if store_error.is_some() {
-            return;
-        }
-        records += 1;
-        if records.is_multiple_of(1000) {
-            progress(read_so_far.borrow().bytes, size);
-        }
-        match parsed.result {
-            Ok(lead) => {
-                let received = lead.received_at.unwrap_or(fallback_received_at);
-                match session.add(&lead, received) {
-                    Ok(Added::New(_)) => report.new += 1,
-                    Ok(Added::Duplicate) => report.duplicates += 1,
-                    Err(e) => store_error = Some(e),
+    let parsed = std::thread::scope(|scope| {
+        let sample = opened.sample;
+        let reader = opened.reader;
+        let parser = scope.spawn(move || parse(format, reader, &sample, batches));
+        for parsed in parsed_batches.iter().flatten() {
+            records += 1;
+            if records.is_multiple_of(1000) {
+                progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
+            }
+            match parsed.result {
+                Ok(lead) => {
+                    let received = lead.received_at.unwrap_or(fallback_received_at);
+                    match session.add(&lead, received) {
+                        Ok(Added::New(_)) => report.new += 1,
+                        Ok(Added::Duplicate) => report.duplicates += 1,
+                        Err(e) => {
+                            store_error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                Err(message) => {
+                    report.rejected += 1;
+                    if report.errors.len() < MAX_REPORTED_ERRORS {
+                        report.errors.push(LineError {
+                            line: parsed.line,
+                            message,
+                        });
+                    }
                 }
             }
-            Err(message) => {
-                report.rejected += 1;
-                if report.errors.len() < MAX_REPORTED_ERRORS {
-                    report.errors.push(LineError {
-                        line: parsed.line,
-                        message,
-                    });
-                }
-            }
         }
-    };
-    let mut reader = opened.reader;
-    let unreadable = |e: std::io::Error| DocumentError {
-        line: None,
-        message: format!("cannot read the file: {e}"),
-    };
-    let parsed = match format {
-        Format::Ndjson => json::parse_lines(reader, &mut sink).map_err(unreadable),
-        Format::Json => {
-            // A JSON document is one payload or an array of them: small enough to hold.
-            let mut text = String::new();
-            match reader.read_to_string(&mut text) {
-                Ok(_) => json::parse_document(&text, &mut sink),
-                Err(e) => Err(unreadable(e)),
-            }
-        }
-        Format::Csv => csv::parse(reader, &opened.sample, &mut sink),
-    };
+        // Hung up: a parser still sending stops at its next batch.
+        drop(parsed_batches);
+        parser
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
     if let Some(e) = store_error {
         return Err(e);
     }
@@ -339,7 +335,10 @@ fn import_reader<'a>(
         ));
         return Ok(discard(report));
     }
-    let sha256 = read_so_far.borrow().sha256();
+    let sha256 = read_so_far
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .sha256();
     session.commit(&ImportRecord {
         path: name.to_string(),
         sha256,
@@ -350,6 +349,74 @@ fn import_reader<'a>(
         rejected: report.rejected,
     })?;
     Ok(report)
+}
+
+/// Records parsed ahead of the store, in batches: enough to keep both threads busy, little
+/// enough to keep memory flat.
+const BATCH: usize = 512;
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Parses a whole file, handing its records on in batches. Stops early (successfully) when
+/// the receiving end has hung up.
+fn parse(
+    format: Format,
+    mut reader: Box<dyn BufRead + Send + '_>,
+    sample: &str,
+    out: SyncSender<Vec<Parsed>>,
+) -> Result<(), DocumentError> {
+    let mut batcher = Batcher {
+        batch: Vec::with_capacity(BATCH),
+        out: Some(out),
+    };
+    let mut sink = |parsed: Parsed| batcher.push(parsed);
+    let unreadable = |e: std::io::Error| DocumentError {
+        line: None,
+        message: format!("cannot read the file: {e}"),
+    };
+    let result = match format {
+        Format::Ndjson => json::parse_lines(reader, &mut sink).map_err(unreadable),
+        Format::Json => {
+            // A JSON document is one payload or an array of them: small enough to hold.
+            let mut text = String::new();
+            match reader.read_to_string(&mut text) {
+                Ok(_) => json::parse_document(&text, &mut sink),
+                Err(e) => Err(unreadable(e)),
+            }
+        }
+        Format::Csv => csv::parse(reader, sample, &mut sink),
+    };
+    batcher.flush();
+    result
+}
+
+struct Batcher {
+    batch: Vec<Parsed>,
+    /// `None` once the receiver has hung up.
+    out: Option<SyncSender<Vec<Parsed>>>,
+}
+
+impl Batcher {
+    fn push(&mut self, parsed: Parsed) {
+        if self.out.is_none() {
+            return;
+        }
+        self.batch.push(parsed);
+        if self.batch.len() == BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if batch.is_empty() {
+            return;
+        }
+        if let Some(out) = &self.out {
+            if out.send(batch).is_err() {
+                self.out = None;
+            }
+        }
+    }
 }
 
 /// What has passed through a [`Meter`].
@@ -371,32 +438,33 @@ impl Metered {
 
 /// Counts and hashes the raw bytes of a file as the importer reads them.
 struct Meter<'a> {
-    inner: Box<dyn Read + 'a>,
-    seen: Rc<RefCell<Metered>>,
+    inner: Box<dyn Read + Send + 'a>,
+    seen: Arc<Mutex<Metered>>,
 }
 
 impl<'a> Meter<'a> {
-    fn new(inner: Box<dyn Read + 'a>) -> Meter<'a> {
+    fn new(inner: Box<dyn Read + Send + 'a>) -> Meter<'a> {
         Meter {
             inner,
-            seen: Rc::new(RefCell::new(Metered {
+            seen: Arc::new(Mutex::new(Metered {
                 bytes: 0,
                 hasher: Sha256::new(),
             })),
         }
     }
 
-    fn shared(&self) -> Rc<RefCell<Metered>> {
-        Rc::clone(&self.seen)
+    fn shared(&self) -> Arc<Mutex<Metered>> {
+        Arc::clone(&self.seen)
     }
 }
 
 impl Read for Meter<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut seen = self.seen.borrow_mut();
-        seen.bytes += n as u64;
-        seen.hasher.update(&buf[..n]);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.bytes += n as u64;
+            seen.hasher.update(&buf[..n]);
+        }
         Ok(n)
     }
 }
