@@ -38,6 +38,7 @@ fn store() -> Store {
     store.tune_search(SearchTuning {
         few_matches: 120,
         common_word: 1500,
+        common_share: 0.0,
     });
     store
 }

@@ -202,6 +202,22 @@ pub struct NewLead {
 }
 
 impl NewLead {
+    /// The fields a search looks in, in the order of the store's row-by-row check.
+    pub fn search_fields(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.first_name,
+            &self.last_name,
+            &self.full_name,
+            &self.email,
+            &self.company,
+            &self.offer,
+            &self.offer_name,
+            &self.description,
+        ]
+        .into_iter()
+        .filter_map(|f| f.as_deref())
+    }
+
     pub fn name(&self) -> Option<String> {
         display_name(&self.first_name, &self.last_name, &self.full_name)
     }

@@ -1,8 +1,9 @@
 //! What a search matches: every word the rep typed must begin a word of the lead's name,
-//! email, company, offer or notes, whatever the letter case. The store's full-text index and
+//! email, company, offer or notes, whatever the letter case. The store's search index and
 //! its row-by-row check both follow this rule, so results never depend on which one served.
 
-/// Lower-case words: runs of letters and digits, as the full-text index splits text.
+/// Lower-case words: runs of letters and digits. The search index files a lead under its
+/// words (see [`index_words`]) and a query is split the same way.
 pub fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -27,13 +28,14 @@ fn starts_with_folded(word: &str, prefix: &str) -> bool {
     prefix.chars().all(|p| word.next() == Some(p))
 }
 
-/// The full-text query for the words: each a quoted prefix, all required.
-pub fn fts_query(query: &[String]) -> String {
-    query
-        .iter()
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The words a lead is found by: each distinct word of its searchable fields, in order.
+/// The index keeps one list of leads per such word; a query word then reads the lists of the
+/// index words it begins.
+pub fn index_words<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut all: Vec<String> = fields.into_iter().flat_map(words).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 #[cfg(test)]
@@ -64,7 +66,11 @@ mod tests {
     }
 
     #[test]
-    fn fts_queries_quote_each_word() {
-        assert_eq!(fts_query(&words("chen wei")), r#""chen"* "wei"*"#);
+    fn a_lead_is_indexed_under_each_distinct_word_once() {
+        assert_eq!(
+            index_words(["Chen Wei", "wei.chen@Contoso.example", "Contoso"]),
+            ["chen", "contoso", "example", "wei"]
+        );
+        assert!(index_words(["", " - "]).is_empty());
     }
 }

@@ -20,8 +20,8 @@ use std::str::FromStr;
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use crate::domain::NewLead;
-use crate::store::{Added, ImportRecord, Store, StoreError};
+use crate::domain::{search, NewLead};
+use crate::store::{Added, ImportRecord, PostingsBuilder, Store, StoreError};
 pub use decode::encoding_for_label;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -272,10 +272,13 @@ fn import_reader<'a>(
     // The file is parsed on a thread of its own while this one writes to the store: each
     // is about half of the work, and the machine has a second core for the other half.
     let (batches, parsed_batches) = sync_channel::<Vec<Parsed>>(BATCHES_IN_FLIGHT);
+    // The id each lead record was stored under, in record order (0: a duplicate): the
+    // parser files records under their number in the search lists.
+    let mut stored_ids: Vec<i64> = Vec::new();
     let mut session = store.begin_import()?;
     let mut store_error = None;
     let mut records = 0u64;
-    let parsed = std::thread::scope(|scope| {
+    let (parsed, search) = std::thread::scope(|scope| {
         let sample = opened.sample;
         let reader = opened.reader;
         let parser = scope.spawn(move || parse(format, reader, &sample, batches));
@@ -288,8 +291,14 @@ fn import_reader<'a>(
                 Ok(lead) => {
                     let received = lead.received_at.unwrap_or(fallback_received_at);
                     match session.add(&lead, received) {
-                        Ok(Added::New(_)) => report.new += 1,
-                        Ok(Added::Duplicate) => report.duplicates += 1,
+                        Ok(Added::New(id)) => {
+                            report.new += 1;
+                            stored_ids.push(id);
+                        }
+                        Ok(Added::Duplicate) => {
+                            report.duplicates += 1;
+                            stored_ids.push(0);
+                        }
                         Err(e) => {
                             store_error = Some(e);
                             break;
@@ -339,7 +348,7 @@ fn import_reader<'a>(
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .sha256();
-    session.commit(&ImportRecord {
+    let history = ImportRecord {
         path: name.to_string(),
         sha256,
         format: format.to_string(),
@@ -347,7 +356,15 @@ fn import_reader<'a>(
         new: report.new,
         duplicates: report.duplicates,
         rejected: report.rejected,
-    })?;
+    };
+    let search = search.into_sorted(|record| {
+        usize::try_from(record - 1)
+            .ok()
+            .and_then(|i| stored_ids.get(i))
+            .copied()
+            .filter(|id| *id > 0)
+    });
+    session.commit(&history, search)?;
     Ok(report)
 }
 
@@ -363,10 +380,12 @@ fn parse(
     mut reader: Box<dyn BufRead + Send + '_>,
     sample: &str,
     out: SyncSender<Vec<Parsed>>,
-) -> Result<(), DocumentError> {
+) -> (Result<(), DocumentError>, PostingsBuilder) {
     let mut batcher = Batcher {
         batch: Vec::with_capacity(BATCH),
         out: Some(out),
+        search: PostingsBuilder::default(),
+        leads: 0,
     };
     let mut sink = |parsed: Parsed| batcher.push(parsed);
     let unreadable = |e: std::io::Error| DocumentError {
@@ -386,19 +405,27 @@ fn parse(
         Format::Csv => csv::parse(reader, sample, &mut sink),
     };
     batcher.flush();
-    result
+    (result, batcher.search)
 }
 
 struct Batcher {
     batch: Vec<Parsed>,
     /// `None` once the receiver has hung up.
     out: Option<SyncSender<Vec<Parsed>>>,
+    /// The search lists, by lead record number (1-based).
+    search: PostingsBuilder,
+    leads: i64,
 }
 
 impl Batcher {
     fn push(&mut self, parsed: Parsed) {
         if self.out.is_none() {
             return;
+        }
+        if let Ok(lead) = &parsed.result {
+            self.leads += 1;
+            self.search
+                .add(self.leads, search::index_words(lead.search_fields()));
         }
         self.batch.push(parsed);
         if self.batch.len() == BATCH {

@@ -1,9 +1,11 @@
 //! The lead store: SQLite behind one small API. All SQL of the program lives in this module.
 
+mod postings;
 mod query;
 mod schema;
 mod window;
 
+pub use postings::PostingsBuilder;
 pub use window::{Cursor, PageEnd, PageStart, SearchTuning};
 
 use chrono::{DateTime, Utc};
@@ -13,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
-    contact_identity, record_hash, Action, Lead, LeadFilter, NewLead, SlaState, SortKey, Status,
-    Touch, TouchKind,
+    contact_identity, record_hash, search, Action, Lead, LeadFilter, NewLead, SlaState, SortKey,
+    Status, Touch, TouchKind,
 };
 use query::{sort_column, where_clause};
 
@@ -152,18 +154,7 @@ impl Store {
             search_tuning: SearchTuning::default(),
         };
         store.migrate()?;
-        // The search index's own term list, with document counts (read to fill `search_terms`).
-        store.conn.execute_batch(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lead_search_vocab USING fts5vocab(main, lead_search, 'row')",
-        )?;
-        if !store.is_read_only()? {
-            refresh_search_terms(&store.conn, Recount::IfMissing)?;
-        }
         Ok(store)
-    }
-
-    fn is_read_only(&self) -> Result<bool> {
-        Ok(self.conn.is_readonly(rusqlite::MAIN_DB)?)
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -181,6 +172,9 @@ impl Store {
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
+            if i + 1 == schema::SEARCH_POSTINGS_SINCE {
+                index_stored_leads(&tx)?;
+            }
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
         }
@@ -526,8 +520,6 @@ pub struct ImportSession<'a> {
     /// existed before (and so may have touches).
     contacts: HashMap<i64, (i64, bool)>,
     import_id: i64,
-    /// Leads of this import have larger ids (SQLite gives a new row the largest id + 1).
-    last_id_before: i64,
 }
 
 impl ImportSession<'_> {
@@ -558,8 +550,6 @@ impl ImportSession<'_> {
             [],
         )?;
         let import_id = tx.last_insert_rowid();
-        let last_id_before: i64 =
-            tx.query_row("SELECT ifnull(max(id), 0) FROM leads", [], |r| r.get(0))?;
         Ok(ImportSession {
             tx,
             sla_hours,
@@ -569,7 +559,6 @@ impl ImportSession<'_> {
             seen: HashSet::new(),
             contacts: HashMap::new(),
             import_id,
-            last_id_before,
         })
     }
 
@@ -577,6 +566,7 @@ impl ImportSession<'_> {
         self.dropped_indexes.is_some()
     }
 
+    /// Stores a lead unless it is a duplicate.
     pub fn add(&mut self, lead: &NewLead, received_at: DateTime<Utc>) -> Result<Added> {
         let record_hash = record_hash(lead);
         let duplicate = if self.bulk() {
@@ -670,28 +660,15 @@ impl ImportSession<'_> {
         Ok((id, false))
     }
 
-    /// Records the import in the history and makes it durable.
-    pub fn commit(self, record: &ImportRecord) -> Result<()> {
-        // One statement for the whole file: the search index flushes its pending terms at
-        // every statement, so a row at a time would write a segment per lead.
-        self.tx
-            .prepare(&format!(
-                "INSERT INTO lead_search {SEARCH_ROW} WHERE id > ?1"
-            ))?
-            .execute([self.last_id_before])?;
+    /// Stores the search lists of the leads added (`PostingsBuilder::into_sorted`), records
+    /// the import in the history and makes it durable.
+    pub fn commit(self, record: &ImportRecord, search: Vec<(String, u64, Vec<u8>)>) -> Result<()> {
+        store_postings(&self.tx, search, self.import_id)?;
         if let Some(indexes) = &self.dropped_indexes {
             for sql in indexes {
                 self.tx.execute_batch(sql)?;
             }
         }
-        refresh_search_terms(
-            &self.tx,
-            if self.bulk() {
-                Recount::Always
-            } else {
-                Recount::IfStale
-            },
-        )?;
         self.tx.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,
                 duplicates = ?7, rejected = ?8
@@ -712,58 +689,45 @@ impl ImportSession<'_> {
     }
 }
 
-/// The searchable text of leads, as rows for `lead_search` (append a WHERE to pick some).
-const SEARCH_ROW: &str = "(rowid, text)
-    SELECT id, concat_ws(' ', first_name, last_name, full_name, email, company, offer, offer_name, description)
-    FROM leads";
-
-/// When [`refresh_search_terms`] counts.
-#[derive(Clone, Copy, PartialEq)]
-enum Recount {
-    /// Only when no count was ever taken (opening a store made by an older version).
-    IfMissing,
-    /// Also when the store has grown by a quarter since the last count.
-    IfStale,
-    Always,
-}
-
-/// Counts again how many leads each search term is in. The counts only steer how a search
-/// is served, never what it finds, so between two counts they may lag a little: counting
-/// costs about a third of a second at a million leads, which an import of ten thousand leads
-/// into that store should not pay every time.
-fn refresh_search_terms(conn: &Connection, when: Recount) -> Result<()> {
-    let counted_at: Option<i64> = conn
-        .query_row(
-            "SELECT leads_at_count FROM search_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if when == Recount::IfMissing && counted_at.is_some() {
-        return Ok(());
-    }
-    let total: i64 = conn.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?;
-    if when == Recount::Always || recount_due(total, counted_at) {
-        conn.execute_batch(
-            "DELETE FROM search_terms;
-             INSERT INTO search_terms (term, leads) SELECT term, doc FROM temp.lead_search_vocab;",
-        )?;
-        conn.execute(
-            "INSERT INTO search_state (id, leads_at_count) VALUES (1, ?1)
-             ON CONFLICT (id) DO UPDATE SET leads_at_count = excluded.leads_at_count",
-            [total],
-        )?;
+/// Writes search lists, in word order, as the chunk `chunk` of each word.
+fn store_postings(
+    tx: &Transaction<'_>,
+    lists: Vec<(String, u64, Vec<u8>)>,
+    chunk: i64,
+) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO search_postings (word, chunk, leads, ids) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (word, leads, ids) in lists {
+        insert.execute(params![word, chunk, leads as i64, ids])?;
     }
     Ok(())
 }
 
-/// Counting is cheap below 100,000 leads; above, it waits for a quarter more leads.
-fn recount_due(total: i64, counted_at: Option<i64>) -> bool {
-    match counted_at {
-        None => true,
-        Some(at) => total != at && (total < 100_000 || total < at || total >= at + at / 4),
+/// Builds the search lists of every stored lead (upgrading a store made before them).
+fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
+    let mut postings = PostingsBuilder::default();
+    {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT id, {SEARCH_COLUMNS} FROM leads ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let fields: Vec<String> = (1..=8)
+                .filter_map(|i| row.get::<_, Option<String>>(i).transpose())
+                .collect::<rusqlite::Result<_>>()?;
+            postings.add(
+                row.get(0)?,
+                search::index_words(fields.iter().map(String::as_str)),
+            );
+        }
     }
+    store_postings(tx, postings.into_sorted(Some), 0)
 }
+
+/// The columns a search looks in, as [`NewLead::search_fields`] lists them.
+const SEARCH_COLUMNS: &str =
+    "first_name, last_name, full_name, email, company, offer, offer_name, description";
 
 /// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.
 fn identity_hash(identity: &str) -> i64 {
@@ -882,19 +846,8 @@ mod tests {
     use crate::domain::{LeadFilter, SortKey};
     use chrono::TimeZone;
 
-    #[test]
-    fn search_terms_are_counted_again_once_the_store_grows_by_a_quarter() {
-        assert!(recount_due(10, None));
-        assert!(recount_due(20, Some(10)), "small stores count every time");
-        assert!(!recount_due(10, Some(10)));
-        assert!(!recount_due(1_010_000, Some(1_000_000)));
-        assert!(!recount_due(1_249_999, Some(1_000_000)));
-        assert!(recount_due(1_250_000, Some(1_000_000)));
-        assert!(recount_due(900_000, Some(1_000_000)), "leads were removed");
-    }
-
-    /// A store written by the first schema (search index with prefixes, no term counts) is
-    /// upgraded on open, and its leads are found as before.
+    /// A store written by the first schema (a full-text search index) is upgraded on open,
+    /// and its leads are found as before.
     #[test]
     fn a_first_schema_store_is_upgraded_and_still_searchable() {
         let dir = tempfile::tempdir().unwrap();
@@ -922,7 +875,7 @@ mod tests {
         let leads: i64 = store
             .conn
             .query_row(
-                "SELECT leads FROM search_terms WHERE term = 'chen'",
+                "SELECT leads FROM search_postings WHERE word = 'chen'",
                 [],
                 |r| r.get(0),
             )

@@ -86,7 +86,7 @@ pub const MATCH_CONDITION: &str =
     "lead_matches(?, first_name, last_name, full_name, email, company, offer, offer_name, description)";
 
 /// `lead_matches(words, field...)`: the search rule of [`search::matches`], row by row, for
-/// queries the full-text index cannot serve alone.
+/// queries the search index cannot serve alone.
 pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     // `rarray(?)`: a list of ids as one parameter.
     rusqlite::vtab::array::load_module(conn)?;

@@ -1,5 +1,9 @@
 //! Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 
+/// The schema version that keeps the search lists in `search_postings`: upgrading to it
+/// builds the lists of the leads already stored.
+pub const SEARCH_POSTINGS_SINCE: usize = 2;
+
 /// Each entry moves the schema one version forward. Never edit a shipped entry: add one.
 pub const MIGRATIONS: &[&str] = &[
     // 1: contacts, leads, touches and the import history.
@@ -100,29 +104,20 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX touches_by_lead ON touches(lead_id, at);
     "#,
-    // 2: the search index keeps no prefixes (building them tripled its cost at import),
-    // and a table says how many leads each of its terms is in, so that a search can judge a
-    // word without reading the index. The table is filled from the index after an import
-    // (see `Store::refresh_search_terms`); `search_state` says for how many leads.
+    // 2: the search index is a list of lead ids per word, built by leadbox itself (see
+    // `store/postings.rs`) with the same word rule as the query: it builds in a fraction of
+    // the full-text index's time, and a word's number of leads is read without reading its
+    // list. The lists of the leads already stored are built right after this step.
     r#"
     DROP TABLE lead_search;
-    CREATE VIRTUAL TABLE lead_search USING fts5(
-        text,
-        content = '', detail = none, columnsize = 0,
-        tokenize = 'unicode61 remove_diacritics 0'
-    );
-    INSERT INTO lead_search (rowid, text)
-        SELECT id, concat_ws(' ', first_name, last_name, full_name, email, company, offer,
-                             offer_name, description)
-        FROM leads;
-    CREATE TABLE search_terms (
-        term  TEXT PRIMARY KEY,
-        leads INTEGER NOT NULL
+    CREATE TABLE search_postings (
+        word  TEXT NOT NULL,
+        -- The import that added this part of the word's list (0: built at an upgrade).
+        chunk INTEGER NOT NULL,
+        leads INTEGER NOT NULL,
+        -- Ascending lead ids, as varint deltas.
+        ids   BLOB NOT NULL,
+        PRIMARY KEY (word, chunk)
     ) WITHOUT ROWID;
-    CREATE TABLE search_state (
-        id               INTEGER PRIMARY KEY CHECK (id = 1),
-        -- How many leads the store held when `search_terms` was last counted.
-        leads_at_count   INTEGER NOT NULL
-    );
     "#,
 ];

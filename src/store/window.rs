@@ -5,17 +5,19 @@
 //! id. Positions are cursors (sort value, id), never OFFSETs: moving costs the same at row
 //! ten and at row a million.
 //!
-//! A search first asks the full-text index how many leads match. When they are few, their
-//! sort keys are read and kept in memory, and pages come from that list; when they are
-//! many, each lane is scanned in order with the row-by-row check, which finds a page of
-//! matches quickly precisely because matches are dense.
+//! A search first asks the search index (a list of lead ids per word) how many leads
+//! match. When they are few, their sort keys are read and kept in memory, and pages come
+//! from that list; when more, the lanes are read in order keeping the ids in the set; when
+//! a word is in a large share of all leads, each lane is scanned in order with the
+//! row-by-row check, which finds a page of matches quickly precisely because they are dense.
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::postings;
 use super::query::{sort_column, where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
 use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
@@ -26,8 +28,11 @@ pub struct SearchTuning {
     /// Searches with at most this many candidates are sorted in memory (one read by id
     /// each); past it, reading lanes in order finds a page sooner.
     pub few_matches: usize,
-    /// A word in more leads than this is too common to ask the index about.
+    /// A word in more leads than this, and than `common_share` of all leads, is too common
+    /// to ask the index about: checking rows in list order finds a page of it sooner than
+    /// reading and sorting its list.
     pub common_word: usize,
+    pub common_share: f64,
 }
 
 impl Default for SearchTuning {
@@ -35,6 +40,9 @@ impl Default for SearchTuning {
         SearchTuning {
             few_matches: 5_000,
             common_word: 50_000,
+            // In one lead of six or more, a page of matches is found within a few hundred
+            // rows per lane; rarer than that, the list is the faster way.
+            common_share: 0.15,
         }
     }
 }
@@ -203,7 +211,7 @@ enum Search {
     None,
     /// No word to look for: nothing matches.
     Nothing,
-    /// Few candidates, from the full-text index: their ids, still to be checked against
+    /// Few candidates, from the search index: their ids, still to be checked against
     /// every word (words too common to ask the index about were left out of its query).
     Few {
         ids: Arc<Vec<i64>>,
@@ -213,7 +221,7 @@ enum Search {
     /// indexes and each lead kept if its id is in the set (and, when words were left out of
     /// the index query, if it matches them all).
     Set {
-        ids: Arc<HashSet<i64>>,
+        ids: Arc<IdSet>,
         words: String,
         verify: bool,
     },
@@ -226,7 +234,7 @@ enum Search {
 enum RowCheck<'a> {
     All,
     Matches(&'a str),
-    InSet(&'a HashSet<i64>, Option<&'a str>),
+    InSet(&'a IdSet, Option<&'a str>),
 }
 
 /// Recent search plans: the query's words, the store's data version then, the plan.
@@ -258,19 +266,23 @@ impl Store {
                 return Ok(plan.0.clone());
             }
         }
+        let leads: i64 = self
+            .conn
+            .query_row("SELECT ifnull(max(id), 0) FROM leads", [], |r| r.get(0))?;
+        let common = self
+            .search_tuning
+            .common_word
+            .max((leads as f64 * self.search_tuning.common_share) as usize);
         let mut strong = Vec::new();
         for word in &words {
-            if !self.is_common(word, self.search_tuning.common_word)? {
+            if !self.is_common(word, common)? {
                 strong.push(word.clone());
             }
         }
         let plan = if strong.is_empty() {
             Search::Many(key.clone())
         } else {
-            let ids = self.fts_ids(
-                &search::fts_query(&strong),
-                self.search_tuning.common_word + 1,
-            )?;
+            let ids = self.ids_with_all(&strong)?;
             let verify = strong.len() < words.len();
             if ids.len() <= self.search_tuning.few_matches {
                 Search::Few {
@@ -279,7 +291,7 @@ impl Store {
                 }
             } else {
                 Search::Set {
-                    ids: Arc::new(ids.into_iter().collect()),
+                    ids: Arc::new(IdSet::new(ids)),
                     words: key.clone(),
                     verify,
                 }
@@ -293,24 +305,51 @@ impl Store {
         Ok(plan)
     }
 
-    /// Up to `limit` ids for a full-text query.
-    fn fts_ids(&self, query: &str, limit: usize) -> Result<Vec<i64>> {
+    /// The ids of the leads that have, for every word, an index word it begins; ascending.
+    fn ids_with_all(&self, words: &[String]) -> Result<Vec<i64>> {
+        let mut found: Option<Vec<i64>> = None;
+        for word in words {
+            let ids = self.ids_with(word)?;
+            found = Some(match found {
+                None => ids,
+                Some(previous) => intersect(&previous, &ids),
+            });
+            if found.as_ref().is_some_and(Vec::is_empty) {
+                break;
+            }
+        }
+        Ok(found.unwrap_or_default())
+    }
+
+    /// The ids of the leads with an index word that begins with `word`; ascending.
+    fn ids_with(&self, word: &str) -> Result<Vec<i64>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT rowid FROM lead_search WHERE lead_search MATCH ?1 LIMIT ?2")?;
-        let ids = stmt
-            .query_map(rusqlite::params![query, limit as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .prepare_cached("SELECT ids FROM search_postings WHERE word >= ?1 AND word < ?2")?;
+        let mut rows = stmt.query(rusqlite::params![word, after_prefix(word)])?;
+        let mut ids = Vec::new();
+        let mut words = 0;
+        while let Some(row) = rows.next()? {
+            if let rusqlite::types::ValueRef::Blob(bytes) = row.get_ref(0)? {
+                postings::decode_into(bytes, &mut ids);
+            }
+            words += 1;
+        }
+        if words > 1 {
+            // Several words' lists (or one word's chunks, already in order: cheap to sort).
+            ids.sort_unstable();
+            ids.dedup();
+        }
         Ok(ids)
     }
 
-    /// True when the terms that begin with `word` are in more than `cap` leads in all (a
-    /// lead with two such terms counts twice: a bound, enough to judge by).
+    /// True when the index words that begin with `word` are in more than `cap` leads in all
+    /// (a lead with two such words counts twice: a bound, enough to judge by).
     fn is_common(&self, word: &str, cap: usize) -> Result<bool> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT leads FROM search_terms WHERE term >= ?1 AND term < ?2")?;
-        let mut rows = stmt.query(rusqlite::params![word, format!("{word}\u{10FFFF}")])?;
+            .prepare_cached("SELECT leads FROM search_postings WHERE word >= ?1 AND word < ?2")?;
+        let mut rows = stmt.query(rusqlite::params![word, after_prefix(word)])?;
         let mut leads = 0u64;
         while let Some(row) = rows.next()? {
             leads += row.get::<_, u64>(0)?;
@@ -431,11 +470,10 @@ impl Store {
             }
             Search::Many(words) => (MATCHES_WORDS.as_str(), vec![Param::Plain(words.into())]),
             Search::Set { ids, words, .. } => {
-                let ids: Vec<i64> = ids.iter().copied().collect();
                 search_sql = format!(" AND id IN rarray(?){}", *MATCHES_WORDS);
                 (
                     search_sql.as_str(),
-                    vec![id_array(&ids), Param::Plain(words.into())],
+                    vec![id_array(&ids.sorted), Param::Plain(words.into())],
                 )
             }
         };
@@ -650,7 +688,7 @@ impl Store {
         while keys.len() < n {
             let Some(row) = rows.next()? else { break };
             let key = cursor_from_row(row)?;
-            if ids.contains(&key.id)
+            if ids.contains(key.id)
                 && verify.map_or(Ok(true), |words| self.lead_matches(key.id, words))?
             {
                 keys.push(key);
@@ -698,4 +736,83 @@ fn cursor_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Cursor> {
         value,
         id: row.get(1)?,
     })
+}
+
+/// A bound above every text that starts with `prefix` (and below the next prefix).
+fn after_prefix(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+/// The ids in both ascending lists.
+fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A set of lead ids: the sorted list, and a bit per id between the smallest and the
+/// largest for membership at the cost of a shift (a lane scan asks it of every row).
+pub(super) struct IdSet {
+    sorted: Vec<i64>,
+    first: i64,
+    bits: Vec<u64>,
+}
+
+impl IdSet {
+    /// `sorted`: ascending, without repeats.
+    fn new(sorted: Vec<i64>) -> IdSet {
+        let first = sorted.first().copied().unwrap_or(0);
+        let span = sorted.last().map_or(0, |last| (last - first) as usize + 1);
+        let mut bits = vec![0u64; span.div_ceil(64)];
+        for id in &sorted {
+            let at = (id - first) as usize;
+            bits[at / 64] |= 1 << (at % 64);
+        }
+        IdSet {
+            sorted,
+            first,
+            bits,
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        let Some(at) = id.checked_sub(self.first).filter(|at| *at >= 0) else {
+            return false;
+        };
+        let at = at as usize;
+        self.bits
+            .get(at / 64)
+            .is_some_and(|word| word & (1 << (at % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_set_holds_exactly_its_ids() {
+        let set = IdSet::new(vec![5, 6, 70, 200]);
+        let held: Vec<i64> = (0..300).filter(|id| set.contains(*id)).collect();
+        assert_eq!(held, [5, 6, 70, 200]);
+        assert!(!set.contains(-1) && !set.contains(i64::MIN));
+        assert!(!IdSet::new(Vec::new()).contains(0));
+    }
+
+    #[test]
+    fn intersecting_sorted_lists() {
+        assert_eq!(intersect(&[1, 3, 5, 9], &[2, 3, 9, 10]), [3, 9]);
+        assert!(intersect(&[1, 2], &[]).is_empty());
+    }
 }
