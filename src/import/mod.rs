@@ -271,53 +271,64 @@ fn import_reader<'a>(
 
     // The file is parsed on a thread of its own while this one writes to the store: each
     // is about half of the work, and the machine has a second core for the other half.
-    let (batches, parsed_batches) = sync_channel::<Vec<Parsed>>(BATCHES_IN_FLIGHT);
-    // The id each lead record was stored under, in record order (0: a duplicate): the
-    // parser files records under their number in the search lists.
-    let mut stored_ids: Vec<i64> = Vec::new();
+    let (to_writer, from_parser) = sync_channel::<FromParser>(BATCHES_IN_FLIGHT);
+    let mut stored = StoredIds::default();
     let mut session = store.begin_import()?;
     let mut store_error = None;
     let mut records = 0u64;
-    let (parsed, search) = std::thread::scope(|scope| {
+    let parsed = std::thread::scope(|scope| {
         let sample = opened.sample;
         let reader = opened.reader;
-        let parser = scope.spawn(move || parse(format, reader, &sample, batches));
-        for parsed in parsed_batches.iter().flatten() {
-            records += 1;
-            if records.is_multiple_of(1000) {
-                progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
-            }
-            match parsed.result {
-                Ok(lead) => {
-                    let received = lead.received_at.unwrap_or(fallback_received_at);
-                    match session.add(&lead, received) {
-                        Ok(Added::New(id)) => {
-                            report.new += 1;
-                            stored_ids.push(id);
-                        }
-                        Ok(Added::Duplicate) => {
-                            report.duplicates += 1;
-                            stored_ids.push(0);
-                        }
-                        Err(e) => {
-                            store_error = Some(e);
-                            break;
+        let parser = scope.spawn(move || parse(format, reader, &sample, to_writer));
+        'messages: for message in from_parser.iter() {
+            let batch = match message {
+                FromParser::Records(batch) => batch,
+                FromParser::Search(lists) => {
+                    // Every record these lists name has been stored: the channel keeps order.
+                    if let Err(e) = session.add_search(lists.into_sorted(|r| stored.id_of(r))) {
+                        store_error = Some(e);
+                        break;
+                    }
+                    continue;
+                }
+            };
+            for parsed in batch {
+                records += 1;
+                if records.is_multiple_of(1000) {
+                    progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
+                }
+                match parsed.result {
+                    Ok(lead) => {
+                        let received = lead.received_at.unwrap_or(fallback_received_at);
+                        match session.add(&lead, received) {
+                            Ok(Added::New(id)) => {
+                                report.new += 1;
+                                stored.push(Some(id));
+                            }
+                            Ok(Added::Duplicate) => {
+                                report.duplicates += 1;
+                                stored.push(None);
+                            }
+                            Err(e) => {
+                                store_error = Some(e);
+                                break 'messages;
+                            }
                         }
                     }
-                }
-                Err(message) => {
-                    report.rejected += 1;
-                    if report.errors.len() < MAX_REPORTED_ERRORS {
-                        report.errors.push(LineError {
-                            line: parsed.line,
-                            message,
-                        });
+                    Err(message) => {
+                        report.rejected += 1;
+                        if report.errors.len() < MAX_REPORTED_ERRORS {
+                            report.errors.push(LineError {
+                                line: parsed.line,
+                                message,
+                            });
+                        }
                     }
                 }
             }
         }
         // Hung up: a parser still sending stops at its next batch.
-        drop(parsed_batches);
+        drop(from_parser);
         parser
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -357,14 +368,7 @@ fn import_reader<'a>(
         duplicates: report.duplicates,
         rejected: report.rejected,
     };
-    let search = search.into_sorted(|record| {
-        usize::try_from(record - 1)
-            .ok()
-            .and_then(|i| stored_ids.get(i))
-            .copied()
-            .filter(|id| *id > 0)
-    });
-    session.commit(&history, search)?;
+    session.commit(&history)?;
     Ok(report)
 }
 
@@ -372,15 +376,57 @@ fn import_reader<'a>(
 /// enough to keep memory flat.
 const BATCH: usize = 512;
 const BATCHES_IN_FLIGHT: usize = 8;
+/// Search lists are handed to the store once they take about this much memory, so that a
+/// file of any size imports in the same memory.
+/// (Tiny in unit tests, so that an import of a few thousand leads stores them in parts.)
+const SEARCH_LISTS_BYTES: usize = if cfg!(test) { 16 << 10 } else { 8 << 20 };
 
-/// Parses a whole file, handing its records on in batches. Stops early (successfully) when
-/// the receiving end has hung up.
+enum FromParser {
+    Records(Vec<Parsed>),
+    /// The search lists of the records sent before, by lead record number (1-based).
+    Search(PostingsBuilder),
+}
+
+/// The ids that lead records (numbered from 1 in file order) were stored under, kept as
+/// runs: a new lead usually gets the id after the previous one, so an import of any size
+/// takes a few runs.
+#[derive(Default)]
+struct StoredIds {
+    /// (first record of the run, its id or `None` for a run of duplicates).
+    runs: Vec<(i64, Option<i64>)>,
+    records: i64,
+    last: Option<i64>,
+}
+
+impl StoredIds {
+    fn push(&mut self, id: Option<i64>) {
+        self.records += 1;
+        let continues = match (self.last, id) {
+            (Some(last), Some(id)) => id == last + 1,
+            (None, None) => !self.runs.is_empty(),
+            _ => false,
+        };
+        if !continues {
+            self.runs.push((self.records, id));
+        }
+        self.last = id;
+    }
+
+    fn id_of(&self, record: i64) -> Option<i64> {
+        let run = self.runs.partition_point(|(first, _)| *first <= record);
+        let (first, id) = self.runs.get(run.checked_sub(1)?)?;
+        id.map(|id| id + (record - first))
+    }
+}
+
+/// Parses a whole file, handing its records on in batches and their search lists after
+/// them. Stops early (successfully) when the receiving end has hung up.
 fn parse(
     format: Format,
     mut reader: Box<dyn BufRead + Send + '_>,
     sample: &str,
-    out: SyncSender<Vec<Parsed>>,
-) -> (Result<(), DocumentError>, PostingsBuilder) {
+    out: SyncSender<FromParser>,
+) -> Result<(), DocumentError> {
     let mut batcher = Batcher {
         batch: Vec::with_capacity(BATCH),
         out: Some(out),
@@ -405,13 +451,14 @@ fn parse(
         Format::Csv => csv::parse(reader, sample, &mut sink),
     };
     batcher.flush();
-    (result, batcher.search)
+    batcher.flush_search();
+    result
 }
 
 struct Batcher {
     batch: Vec<Parsed>,
     /// `None` once the receiver has hung up.
-    out: Option<SyncSender<Vec<Parsed>>>,
+    out: Option<SyncSender<FromParser>>,
     /// The search lists, by lead record number (1-based).
     search: PostingsBuilder,
     leads: i64,
@@ -430,16 +477,29 @@ impl Batcher {
         self.batch.push(parsed);
         if self.batch.len() == BATCH {
             self.flush();
+            if self.search.bytes() > SEARCH_LISTS_BYTES {
+                self.flush_search();
+            }
         }
     }
 
     fn flush(&mut self) {
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        if batch.is_empty() {
-            return;
+        if !batch.is_empty() {
+            self.send(FromParser::Records(batch));
         }
+    }
+
+    fn flush_search(&mut self) {
+        if !self.search.is_empty() {
+            let lists = std::mem::take(&mut self.search);
+            self.send(FromParser::Search(lists));
+        }
+    }
+
+    fn send(&mut self, message: FromParser) {
         if let Some(out) = &self.out {
-            if out.send(batch).is_err() {
+            if out.send(message).is_err() {
                 self.out = None;
             }
         }
@@ -550,4 +610,91 @@ pub fn complete_path(typed: &str) -> Option<String> {
             .collect()
     });
     Some(format!("{dir}{common}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LeadFilter, SortKey};
+    use crate::generate::{write_leads, GenFormat, GenOptions};
+    use chrono::TimeZone;
+
+    #[test]
+    fn stored_ids_are_kept_as_runs_and_read_back_by_record() {
+        let mut stored = StoredIds::default();
+        for id in [Some(10), Some(11), None, None, Some(12), Some(40), Some(41)] {
+            stored.push(id);
+        }
+        assert_eq!(stored.runs.len(), 4);
+        let ids: Vec<Option<i64>> = (0..=8).map(|r| stored.id_of(r)).collect();
+        assert_eq!(
+            ids,
+            [
+                None,
+                Some(10),
+                Some(11),
+                None,
+                None,
+                Some(12),
+                Some(40),
+                Some(41),
+                Some(42)
+            ]
+        );
+    }
+
+    /// An import whose search lists are stored in several parts finds what the row-by-row
+    /// check finds, word by word, including a re-import that adds only duplicates.
+    #[test]
+    fn search_lists_stored_in_parts_find_every_lead() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut bytes = Vec::new();
+        let options = GenOptions {
+            count: 2500,
+            seed: 3,
+            format: GenFormat::Ndjson,
+            start: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap(),
+            days: 5,
+        };
+        write_leads(&mut bytes, &options).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        for _ in 0..2 {
+            let report = import_bytes(
+                &mut store,
+                "g.ndjson",
+                &bytes,
+                now,
+                &ImportOptions::default(),
+                now,
+            )
+            .unwrap();
+            assert!(report.is_clean(), "{report}");
+        }
+        assert!(store.search_parts().unwrap() > 2, "stored in one part only");
+        for query in ["contoso", "mar", "priya", "j", "zzz", "example"] {
+            let filter = LeadFilter {
+                include_test: true,
+                ..LeadFilter::default().with_search(query)
+            };
+            let mut scanned = Vec::new();
+            store
+                .for_each(&filter, SortKey::Urgency, now, |lead| {
+                    scanned.push(lead.id);
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+            let page = store
+                .page_forward(
+                    &filter,
+                    SortKey::Urgency,
+                    now,
+                    &crate::store::PageStart::Beginning,
+                    0,
+                    5000,
+                )
+                .unwrap();
+            let paged: Vec<i64> = page.iter().map(|(_, lead)| lead.id).collect();
+            assert_eq!(paged, scanned, "search {query:?}");
+        }
+    }
 }

@@ -204,6 +204,15 @@ impl Store {
         self.path == Path::new(":memory:")
     }
 
+    /// How many parts of search lists are stored (a word's list can span several).
+    pub fn search_parts(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(DISTINCT chunk) FROM search_postings",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
             .conn
@@ -520,6 +529,8 @@ pub struct ImportSession<'a> {
     /// existed before (and so may have touches).
     contacts: HashMap<i64, (i64, bool)>,
     import_id: i64,
+    /// Parts of the search lists stored so far.
+    search_parts: i64,
 }
 
 impl ImportSession<'_> {
@@ -559,6 +570,7 @@ impl ImportSession<'_> {
             seen: HashSet::new(),
             contacts: HashMap::new(),
             import_id,
+            search_parts: 0,
         })
     }
 
@@ -660,10 +672,17 @@ impl ImportSession<'_> {
         Ok((id, false))
     }
 
-    /// Stores the search lists of the leads added (`PostingsBuilder::into_sorted`), records
-    /// the import in the history and makes it durable.
-    pub fn commit(self, record: &ImportRecord, search: Vec<(String, u64, Vec<u8>)>) -> Result<()> {
-        store_postings(&self.tx, search, self.import_id)?;
+    /// Stores search lists of leads added so far ([`PostingsBuilder::into_sorted`]); a large
+    /// import stores them in several parts, each a chunk of its own.
+    pub fn add_search(&mut self, lists: Vec<(String, u64, Vec<u8>)>) -> Result<()> {
+        // Chunks sort by import, then by part: in the order of their ids.
+        let chunk = (self.import_id << 20) | self.search_parts;
+        self.search_parts += 1;
+        store_postings(&self.tx, lists, chunk)
+    }
+
+    /// Records the import in the history and makes it durable.
+    pub fn commit(self, record: &ImportRecord) -> Result<()> {
         if let Some(indexes) = &self.dropped_indexes {
             for sql in indexes {
                 self.tx.execute_batch(sql)?;

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub struct PostingsBuilder {
     lists: HashMap<String, List>,
+    bytes: usize,
 }
 
 struct List {
@@ -25,16 +26,31 @@ impl PostingsBuilder {
     /// Files the lead with `key` under each of its words. Keys must come in ascending order.
     pub fn add(&mut self, key: i64, words: Vec<String>) {
         for word in words {
-            let list = self.lists.entry(word).or_insert_with(|| List {
-                last: 0,
-                leads: 0,
-                deltas: Vec::new(),
+            let list = self.lists.entry(word).or_insert_with_key(|word| {
+                // The word, the map's slot and the list's header.
+                self.bytes += word.len() + 80;
+                List {
+                    last: 0,
+                    leads: 0,
+                    deltas: Vec::new(),
+                }
             });
             debug_assert!(key > list.last, "keys are added in ascending order");
+            let before = list.deltas.len();
             push_varint(&mut list.deltas, (key - list.last) as u64);
+            self.bytes += list.deltas.len() - before;
             list.last = key;
             list.leads += 1;
         }
+    }
+
+    /// About how much memory the lists take.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
     }
 
     /// The lists in word order, as (word, number of leads, encoded ids), with each key
