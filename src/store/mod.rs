@@ -18,7 +18,7 @@ use crate::domain::{
     contact_identity, record_hash, search, Action, Lead, LeadFilter, NewLead, SlaState, SortKey,
     Status, Touch, TouchKind,
 };
-use query::{sort_column, where_clause};
+use query::{sort_column, where_clause, SEARCH_COLUMNS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -205,7 +205,8 @@ impl Store {
     }
 
     /// How many parts of search lists are stored (a word's list can span several).
-    pub fn search_parts(&self) -> Result<i64> {
+    #[cfg(test)]
+    pub(crate) fn search_parts(&self) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT count(DISTINCT chunk) FROM search_postings",
             [],
@@ -732,7 +733,7 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let fields: Vec<String> = (1..=8)
+            let fields: Vec<String> = (1..=SEARCH_COLUMNS.split(',').count())
                 .filter_map(|i| row.get::<_, Option<String>>(i).transpose())
                 .collect::<rusqlite::Result<_>>()?;
             postings.add(
@@ -743,10 +744,6 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
     }
     store_postings(tx, postings.into_sorted(Some), 0)
 }
-
-/// The columns a search looks in, as [`NewLead::search_fields`] lists them.
-const SEARCH_COLUMNS: &str =
-    "first_name, last_name, full_name, email, company, offer, offer_name, description";
 
 /// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.
 fn identity_hash(identity: &str) -> i64 {

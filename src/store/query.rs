@@ -81,9 +81,18 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     (terms.join(" AND "), params)
 }
 
+/// The columns a search looks in, in the order of [`crate::domain::NewLead::search_fields`]
+/// (a macro, so that the SQL below can be one constant string).
+macro_rules! search_columns {
+    () => {
+        "first_name, last_name, full_name, email, company, offer, offer_name, description"
+    };
+}
+
+pub const SEARCH_COLUMNS: &str = search_columns!();
+
 /// The row-by-row search condition; its one parameter is the query's words, space-separated.
-pub const MATCH_CONDITION: &str =
-    "lead_matches(?, first_name, last_name, full_name, email, company, offer, offer_name, description)";
+pub const MATCH_CONDITION: &str = concat!("lead_matches(?, ", search_columns!(), ")");
 
 /// `lead_matches(words, field...)`: the search rule of [`search::matches`], row by row, for
 /// queries the search index cannot serve alone.

@@ -245,10 +245,11 @@ pub type SearchCache = std::cell::RefCell<Vec<(String, i64, SearchPlan)>>;
 pub struct SearchPlan(Search);
 
 impl Store {
-    /// Decides how to serve a search. Each word is first judged by the term counts: a word
-    /// that begins words in most leads (every lead names the publisher's offers) filters
-    /// little, so the index is not asked about it (reading its lists is the slow part) and the
-    /// row-by-row check covers it. The index answers the other words in one query.
+    /// Decides how to serve a search. Each word is first judged by the index's counts: a
+    /// word that begins words in a large share of the leads (every lead names the
+    /// publisher's offers) filters little, so its lists are not read (that is the slow part)
+    /// and the row-by-row check covers it. The lists of the other words are read and
+    /// intersected.
     fn search_plan(&self, filter: &LeadFilter) -> Result<Search> {
         let Some(text) = filter.search.as_deref() else {
             return Ok(Search::None);
