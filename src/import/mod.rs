@@ -121,6 +121,14 @@ impl FileReport {
         }
     }
 
+    /// Counts a bad record, keeping the first [`MAX_REPORTED_ERRORS`] for the report.
+    fn reject(&mut self, line: u64, message: String) {
+        self.rejected += 1;
+        if self.errors.len() < MAX_REPORTED_ERRORS {
+            self.errors.push(LineError { line, message });
+        }
+    }
+
     /// Every record was stored or was already there.
     pub fn is_clean(&self) -> bool {
         self.failed.is_none() && self.rejected == 0
@@ -269,8 +277,8 @@ fn import_reader<'a>(
     }
     report.format = Some(format);
 
-    // The file is parsed on a thread of its own while this one writes to the store: each
-    // is about half of the work, and the machine has a second core for the other half.
+    // The file is parsed on a thread of its own (reading, decoding, mapping fields, splitting
+    // search words) while this one writes to the store: on two cores the two run side by side.
     let (to_writer, from_parser) = sync_channel::<FromParser>(BATCHES_IN_FLIGHT);
     let mut stored = StoredIds::default();
     let mut session = store.begin_import()?;
@@ -280,51 +288,45 @@ fn import_reader<'a>(
         let sample = opened.sample;
         let reader = opened.reader;
         let parser = scope.spawn(move || parse(format, reader, &sample, to_writer));
-        'messages: for message in from_parser.iter() {
-            let batch = match message {
-                FromParser::Records(batch) => batch,
+        let mut write = |message| -> Result<(), StoreError> {
+            match message {
+                // Every record these lists name has been stored: the channel keeps order.
                 FromParser::Search(lists) => {
-                    // Every record these lists name has been stored: the channel keeps order.
-                    if let Err(e) = session.add_search(lists.into_sorted(|r| stored.id_of(r))) {
-                        store_error = Some(e);
-                        break;
-                    }
-                    continue;
+                    session.add_search(lists.into_sorted(|r| stored.id_of(r)))
                 }
-            };
-            for parsed in batch {
-                records += 1;
-                if records.is_multiple_of(1000) {
-                    progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
-                }
-                match parsed.result {
-                    Ok(lead) => {
+                FromParser::Records(batch) => {
+                    for parsed in batch {
+                        records += 1;
+                        if records.is_multiple_of(1000) {
+                            progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
+                        }
+                        let lead = match parsed.result {
+                            Ok(lead) => lead,
+                            Err(message) => {
+                                report.reject(parsed.line, message);
+                                continue;
+                            }
+                        };
                         let received = lead.received_at.unwrap_or(fallback_received_at);
-                        match session.add(&lead, received) {
-                            Ok(Added::New(id)) => {
+                        match session.add(&lead, received)? {
+                            Added::New(id) => {
                                 report.new += 1;
                                 stored.push(Some(id));
                             }
-                            Ok(Added::Duplicate) => {
+                            Added::Duplicate => {
                                 report.duplicates += 1;
                                 stored.push(None);
                             }
-                            Err(e) => {
-                                store_error = Some(e);
-                                break 'messages;
-                            }
                         }
                     }
-                    Err(message) => {
-                        report.rejected += 1;
-                        if report.errors.len() < MAX_REPORTED_ERRORS {
-                            report.errors.push(LineError {
-                                line: parsed.line,
-                                message,
-                            });
-                        }
-                    }
+                    Ok(())
                 }
+            }
+        };
+        for message in from_parser.iter() {
+            if let Err(e) = write(message) {
+                store_error = Some(e);
+                break;
             }
         }
         // Hung up: a parser still sending stops at its next batch.
