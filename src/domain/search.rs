@@ -5,10 +5,28 @@
 /// Lower-case words: runs of letters and digits. The search index files a lead under its
 /// words (see [`index_words`]) and a query is split the same way.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    let mut all = Vec::new();
+    each_word(text, &mut String::new(), |w| all.push(w.to_string()));
+    all
+}
+
+/// Calls `found` with each word of `text` as [`words`] splits it, lower-cased in `scratch`:
+/// the index files a million leads' words without a string for each.
+pub fn each_word(text: &str, scratch: &mut String, mut found: impl FnMut(&str)) {
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        scratch.clear();
+        if word.is_ascii() {
+            scratch.push_str(word);
+            scratch.make_ascii_lowercase();
+        } else {
+            // `str::to_lowercase`, not char by char: a final sigma lowers differently.
+            scratch.push_str(&word.to_lowercase());
+        }
+        found(scratch);
+    }
 }
 
 /// True when every query word begins some word of some field.
@@ -63,6 +81,12 @@ mod tests {
         assert!(!matches(&words("rikam"), ["Fabrikam"]));
         assert!(matches(&words("MÜL"), ["Jürgen Müller"]));
         assert!(matches(&words("山"), ["山田"]));
+    }
+
+    #[test]
+    fn words_lower_case_like_str_to_lowercase() {
+        assert_eq!(words("ΟΔΟΣ Straße İI"), ["οδος", "straße", "i̇i"]);
+        assert_eq!(words("ABC-Ünïcode"), ["abc", "ünïcode"]);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::str::FromStr;
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use crate::domain::{search, NewLead};
+use crate::domain::NewLead;
 use crate::store::{Added, ImportRecord, PostingsBuilder, Store, StoreError};
 pub use decode::encoding_for_label;
 
@@ -473,8 +473,7 @@ impl Batcher {
         }
         if let Ok(lead) = &parsed.result {
             self.leads += 1;
-            self.search
-                .add(self.leads, search::index_words(lead.search_fields()));
+            self.search.add(self.leads, lead.search_fields());
         }
         self.batch.push(parsed);
         if self.batch.len() == BATCH {
@@ -642,6 +641,80 @@ mod tests {
                 Some(41),
                 Some(42)
             ]
+        );
+    }
+
+    /// A bulk import writes its keys in runs (of 700 leads under test) and still finds the
+    /// duplicates and contacts of earlier runs; it ends with the same leads, contacts and
+    /// derived tables as an import into a store that already held a lead, and touches keep
+    /// the sort orders right afterwards.
+    #[test]
+    fn a_bulk_import_in_runs_matches_an_ordinary_import() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut bytes = Vec::new();
+        let options = GenOptions {
+            count: 2000,
+            seed: 11,
+            format: GenFormat::Ndjson,
+            start: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap(),
+            days: 5,
+        };
+        write_leads(&mut bytes, &options).unwrap();
+        // Every record twice: the second copies arrive runs after the first.
+        let doubled = [bytes.as_slice(), bytes.as_slice()].concat();
+        let import = |store: &mut Store, name: &str, bytes: &[u8]| {
+            let report =
+                import_bytes(store, name, bytes, now, &ImportOptions::default(), now).unwrap();
+            assert!(report.is_clean(), "{report}");
+            report
+        };
+        let all = LeadFilter {
+            include_test: true,
+            ..LeadFilter::default()
+        };
+        let contacts = |store: &Store| {
+            let mut ids = std::collections::BTreeSet::new();
+            store
+                .for_each(&all, SortKey::Urgency, now, |lead| {
+                    ids.insert(lead.contact_id);
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+            ids.len()
+        };
+
+        let mut bulk = Store::open_in_memory().unwrap();
+        let report = import(&mut bulk, "doubled.ndjson", &doubled);
+        assert_eq!((report.new, report.duplicates), (2000, 2000));
+        assert_eq!(
+            bulk.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
+
+        let mut ordinary = Store::open_in_memory().unwrap();
+        let one = br#"{"FirstName":"Seed","Email":"seed@example.org","LeadSource":"AzureMarketplace-INS|a.b"}"#;
+        import(&mut ordinary, "seed.json", one);
+        let report = import(&mut ordinary, "doubled.ndjson", &doubled);
+        assert_eq!((report.new, report.duplicates), (2000, 2000));
+        assert_eq!(contacts(&ordinary) - 1, contacts(&bulk));
+        assert_eq!(
+            ordinary.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
+
+        // Touches, status changes and undo move leads within the urgency order.
+        let mut logged = Vec::new();
+        for id in [1, 2, 500, 1999] {
+            logged.push(
+                bulk.add_touch(id, crate::domain::TouchKind::Email, None, now, now)
+                    .unwrap(),
+            );
+        }
+        bulk.undo_touch(logged[1]).unwrap();
+        bulk.set_status(3, crate::domain::Status::Lost).unwrap();
+        assert_eq!(
+            bulk.derived_table_differences().unwrap(),
+            Vec::<String>::new()
         );
     }
 

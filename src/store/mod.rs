@@ -1,5 +1,6 @@
 //! The lead store: SQLite behind one small API. All SQL of the program lives in this module.
 
+mod bulk;
 mod postings;
 mod query;
 mod schema;
@@ -10,13 +11,13 @@ pub use window::{Cursor, PageEnd, PageStart, SearchTuning};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
-    contact_identity, record_hash, search, Action, Lead, LeadFilter, NewLead, SlaState, SortKey,
-    Status, Touch, TouchKind,
+    contact_identity, record_hash, Action, Lead, LeadFilter, NewLead, SlaState, SortKey, Status,
+    Touch, TouchKind,
 };
 use query::{sort_column, where_clause, SEARCH_COLUMNS};
 
@@ -212,6 +213,60 @@ impl Store {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// Where the tables that the triggers and bulk imports keep (sort orders, record and
+    /// contact keys) differ from the leads and contacts they derive from: one line per table
+    /// that differs, none when the store is consistent.
+    pub fn derived_table_differences(&self) -> Result<Vec<String>> {
+        let mut checks: Vec<(&str, String)> = [
+            ("lead_order_urgency", "urgency"),
+            ("lead_order_received", "received_sort"),
+            ("lead_order_company", "company_sort"),
+            ("lead_order_offer", "offer_sort"),
+        ]
+        .into_iter()
+        .map(|(table, column)| {
+            (
+                table,
+                format!(
+                    "SELECT (SELECT count(*) FROM {table}) - (SELECT count(*) FROM leads),
+                        (SELECT count(*) FROM leads l WHERE NOT EXISTS (
+                            SELECT 1 FROM {table} o
+                            WHERE o.lane = l.lane AND o.sort_key = l.{column} AND o.lead_id = l.id))"
+                ),
+            )
+        })
+        .collect();
+        checks.push((
+            "lead_records",
+            "SELECT (SELECT count(*) FROM lead_records) - (SELECT count(*) FROM leads),
+                (SELECT count(*) FROM leads l WHERE NOT EXISTS (
+                    SELECT 1 FROM lead_records r
+                    WHERE r.record_hash = l.record_hash AND r.lead_id = l.id))"
+                .into(),
+        ));
+        checks.push((
+            "contact_keys",
+            "SELECT (SELECT count(*) FROM contact_keys)
+                    - (SELECT count(*) FROM contacts WHERE identity_hash IS NOT NULL),
+                (SELECT count(*) FROM contacts c WHERE c.identity_hash IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM contact_keys k
+                    WHERE k.identity_hash = c.identity_hash AND k.contact_id = c.id))"
+                .into(),
+        ));
+        let mut differences = Vec::new();
+        for (table, sql) in checks {
+            let (extra, missing): (i64, i64) = self
+                .conn
+                .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if extra != 0 || missing != 0 {
+                differences.push(format!(
+                    "{table}: {missing} entries missing, {extra} more rows than its source"
+                ));
+            }
+        }
+        Ok(differences)
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -514,20 +569,18 @@ fn median(values: &mut [i64]) -> Option<i64> {
 /// Writes one file's records inside a single transaction; dropped without
 /// [`ImportSession::commit`], it leaves the store exactly as it was.
 ///
-/// Into an empty store the session runs in bulk: the secondary indexes and the search index
-/// are dropped and built once at the end (sorting once beats a million random B-tree
-/// inserts), and duplicates and contacts are tracked in memory.
+/// Into an empty store the session runs in bulk: the triggers that keep the lookup and
+/// sort-order tables and the secondary indexes are dropped; the tables are written in key
+/// order from keys sorted in memory ([`bulk`]), and the indexes built once at the end.
 pub struct ImportSession<'a> {
     tx: Transaction<'a>,
     sla_hours: i64,
     pub new: u64,
     pub duplicates: u64,
-    /// `CREATE INDEX` statements to replay at commit, in bulk mode.
-    dropped_indexes: Option<Vec<String>>,
-    /// Record hashes added by this session (bulk mode has no unique index to ask).
-    seen: HashSet<i64>,
-    /// Contacts by identity hash, created or found in this session, and whether each
-    /// existed before (and so may have touches).
+    /// In bulk mode: the keys to write, and the `CREATE` statements to replay at commit.
+    bulk: Option<(bulk::BulkKeys, Vec<String>)>,
+    /// Outside bulk mode: contacts found or made by this session, by identity hash, and
+    /// whether each existed before (and so may have touches).
     contacts: HashMap<i64, (i64, bool)>,
     import_id: i64,
     /// Parts of the search lists stored so far.
@@ -536,22 +589,34 @@ pub struct ImportSession<'a> {
 
 impl ImportSession<'_> {
     fn begin(tx: Transaction<'_>, sla_hours: i64) -> Result<ImportSession<'_>> {
-        // A bigger page cache keeps a large import off the disk until it commits.
-        tx.pragma_update(None, "cache_size", -32 * 1024)?;
-        let empty: bool =
-            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
-        let dropped_indexes = if empty {
-            let indexes: Vec<(String, String)> = tx
+        let empty: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM leads) AND NOT EXISTS (SELECT 1 FROM contacts)",
+            [],
+            |r| r.get(0),
+        )?;
+        // A bigger page cache than SQLite's 2 MiB: a bulk import only appends, but an import
+        // into a large store looks up and inserts at random places in every table.
+        let cache_mib = if empty { 16 } else { 32 };
+        tx.pragma_update(None, "cache_size", -1024 * cache_mib)?;
+        // Outside bulk mode each new lead's triggers write several tables, so each insert
+        // keeps a statement journal: in memory, not in a temporary file. (In bulk mode the
+        // default keeps `CREATE INDEX`'s sort in bounded memory.)
+        tx.pragma_update(None, "temp_store", if empty { "DEFAULT" } else { "MEMORY" })?;
+        let bulk = if empty {
+            let dropped: Vec<(String, String, String)> = tx
                 .prepare(
-                    "SELECT name, sql FROM sqlite_master
-                     WHERE type = 'index' AND tbl_name IN ('leads', 'contacts') AND sql IS NOT NULL",
+                    "SELECT type, name, sql FROM sqlite_master
+                     WHERE type IN ('index', 'trigger') AND tbl_name IN ('leads', 'contacts')
+                       AND sql IS NOT NULL",
                 )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            for (name, _) in &indexes {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            for (kind, name, _) in &dropped {
+                let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
+                tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
             }
-            Some(indexes.into_iter().map(|(_, sql)| sql).collect())
+            let replay = dropped.into_iter().map(|(_, _, sql)| sql).collect();
+            Some((bulk::BulkKeys::default(), replay))
         } else {
             None
         };
@@ -567,27 +632,31 @@ impl ImportSession<'_> {
             sla_hours,
             new: 0,
             duplicates: 0,
-            dropped_indexes,
-            seen: HashSet::new(),
+            bulk,
             contacts: HashMap::new(),
             import_id,
             search_parts: 0,
         })
     }
 
-    fn bulk(&self) -> bool {
-        self.dropped_indexes.is_some()
-    }
-
     /// Stores a lead unless it is a duplicate.
     pub fn add(&mut self, lead: &NewLead, received_at: DateTime<Utc>) -> Result<Added> {
         let record_hash = record_hash(lead);
-        let duplicate = if self.bulk() {
-            !self.seen.insert(record_hash)
-        } else {
-            self.tx
-                .prepare_cached("SELECT 1 FROM leads WHERE record_hash = ?1")?
-                .exists([record_hash])?
+        let in_memory = match &mut self.bulk {
+            // Seen in this run, or surely new: nothing was written before it.
+            Some((keys, _)) => match keys.first_sight(record_hash) {
+                false => Some(true),
+                true if !keys.written => Some(false),
+                true => None,
+            },
+            None => None,
+        };
+        let duplicate = match in_memory {
+            Some(known) => known,
+            None => self
+                .tx
+                .prepare_cached("SELECT 1 FROM lead_records WHERE record_hash = ?1")?
+                .exists([record_hash])?,
         };
         if duplicate {
             self.duplicates += 1;
@@ -638,6 +707,21 @@ impl ImportSession<'_> {
                 self.import_id,
             ])?;
         let id = self.tx.last_insert_rowid();
+        if let Some((keys, _)) = &mut self.bulk {
+            keys.add_lead(
+                &self.tx,
+                bulk::LeadKeys {
+                    id,
+                    record_hash,
+                    received_at: received_at.timestamp(),
+                    sla_due_at: due.map(|d| d.timestamp()),
+                    action: lead.action.as_ref().map(Action::as_str),
+                    is_test,
+                    company: lead.company.as_deref(),
+                    offer: lead.offer.as_deref(),
+                },
+            )?;
+        }
         self.new += 1;
         Ok(Added::New(id))
     }
@@ -651,26 +735,49 @@ impl ImportSession<'_> {
             return Ok((self.tx.last_insert_rowid(), false));
         };
         let hash = identity_hash(&identity);
-        if let Some(known) = self.contacts.get(&hash) {
-            return Ok(*known);
-        }
-        if !self.bulk() {
-            let found: Option<i64> = self
-                .tx
-                .prepare_cached("SELECT id FROM contacts WHERE identity_hash = ?1")?
-                .query_row([hash], |r| r.get(0))
-                .optional()?;
-            if let Some(id) = found {
-                self.contacts.insert(hash, (id, true));
-                return Ok((id, true));
-            }
+        if let Some(found) = self.found_contact(hash)? {
+            return Ok(found);
         }
         self.tx
             .prepare_cached("INSERT INTO contacts (identity, identity_hash) VALUES (?1, ?2)")?
             .execute(params![identity, hash])?;
         let id = self.tx.last_insert_rowid();
-        self.contacts.insert(hash, (id, false));
+        match &mut self.bulk {
+            Some((keys, _)) => keys.add_contact(hash, id),
+            None => {
+                self.contacts.insert(hash, (id, false));
+            }
+        }
         Ok((id, false))
+    }
+
+    /// The contact with this identity hash, if there is one, and whether it existed before
+    /// this import.
+    fn found_contact(&mut self, hash: i64) -> Result<Option<(i64, bool)>> {
+        let stored = |tx: &Transaction<'_>| -> Result<Option<i64>> {
+            Ok(tx
+                .prepare_cached("SELECT contact_id FROM contact_keys WHERE identity_hash = ?1")?
+                .query_row([hash], |r| r.get(0))
+                .optional()?)
+        };
+        match &self.bulk {
+            // A bulk import starts from an empty store: every contact it finds, it made.
+            Some((keys, _)) => match keys.contact(hash) {
+                Some(id) => Ok(Some((id, false))),
+                None if keys.written => Ok(stored(&self.tx)?.map(|id| (id, false))),
+                None => Ok(None),
+            },
+            None => {
+                if let Some(found) = self.contacts.get(&hash) {
+                    return Ok(Some(*found));
+                }
+                let found = stored(&self.tx)?.map(|id| (id, true));
+                if let Some(found) = found {
+                    self.contacts.insert(hash, found);
+                }
+                Ok(found)
+            }
+        }
     }
 
     /// Stores search lists of leads added so far ([`PostingsBuilder::into_sorted`]); a large
@@ -683,10 +790,11 @@ impl ImportSession<'_> {
     }
 
     /// Records the import in the history and makes it durable.
-    pub fn commit(self, record: &ImportRecord) -> Result<()> {
-        if let Some(indexes) = &self.dropped_indexes {
-            for sql in indexes {
-                self.tx.execute_batch(sql)?;
+    pub fn commit(mut self, record: &ImportRecord) -> Result<()> {
+        if let Some((mut keys, replay)) = self.bulk.take() {
+            keys.write(&self.tx)?;
+            for sql in replay {
+                self.tx.execute_batch(&sql)?;
             }
         }
         self.tx.execute(
@@ -736,10 +844,7 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
             let fields: Vec<String> = (1..=SEARCH_COLUMNS.split(',').count())
                 .filter_map(|i| row.get::<_, Option<String>>(i).transpose())
                 .collect::<rusqlite::Result<_>>()?;
-            postings.add(
-                row.get(0)?,
-                search::index_words(fields.iter().map(String::as_str)),
-            );
+            postings.add(row.get(0)?, fields.iter().map(String::as_str));
         }
     }
     store_postings(tx, postings.into_sorted(Some), 0)
@@ -897,6 +1002,10 @@ mod tests {
             )
             .unwrap();
         assert_eq!(leads, 1);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
         for (query, found) in [("che", 1), ("wei conto", 1), ("contoso crm", 1), ("li", 0)] {
             let filter = LeadFilter::default().with_search(query);

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use crate::domain::search;
+
 /// The lists of one import, while it runs. Leads are filed under a key that only has to
 /// ascend (the importer's record number: the parser does not know the ids the store will
 /// give); [`PostingsBuilder::into_sorted`] turns keys into ids.
@@ -14,6 +16,7 @@ use std::collections::HashMap;
 pub struct PostingsBuilder {
     lists: HashMap<String, List>,
     bytes: usize,
+    scratch: String,
 }
 
 struct List {
@@ -23,25 +26,39 @@ struct List {
 }
 
 impl PostingsBuilder {
-    /// Files the lead with `key` under each of its words. Keys must come in ascending order.
-    pub fn add(&mut self, key: i64, words: Vec<String>) {
-        for word in words {
-            let list = self.lists.entry(word).or_insert_with_key(|word| {
+    /// Files the lead with `key` under each distinct word of its `fields` (the words of
+    /// [`search::index_words`]). Keys must come in ascending order.
+    pub fn add<'a>(&mut self, key: i64, fields: impl IntoIterator<Item = &'a str>) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        for field in fields {
+            search::each_word(field, &mut scratch, |word| self.file(key, word));
+        }
+        self.scratch = scratch;
+    }
+
+    fn file(&mut self, key: i64, word: &str) {
+        let list = match self.lists.get_mut(word) {
+            Some(list) => list,
+            None => {
                 // The word, the map's slot and the list's header.
                 self.bytes += word.len() + 80;
-                List {
+                self.lists.entry(word.to_string()).or_insert(List {
                     last: 0,
                     leads: 0,
                     deltas: Vec::new(),
-                }
-            });
-            debug_assert!(key > list.last, "keys are added in ascending order");
-            let before = list.deltas.len();
-            push_varint(&mut list.deltas, (key - list.last) as u64);
-            self.bytes += list.deltas.len() - before;
-            list.last = key;
-            list.leads += 1;
+                })
+            }
+        };
+        if list.last == key {
+            // A word the lead has more than once.
+            return;
         }
+        debug_assert!(key > list.last, "keys are added in ascending order");
+        let before = list.deltas.len();
+        push_varint(&mut list.deltas, (key - list.last) as u64);
+        self.bytes += list.deltas.len() - before;
+        list.last = key;
+        list.leads += 1;
     }
 
     /// About how much memory the lists take.
@@ -113,16 +130,12 @@ pub fn decode_into(bytes: &[u8], out: &mut Vec<i64>) {
 mod tests {
     use super::*;
 
-    fn words(list: &[&str]) -> Vec<String> {
-        list.iter().map(|w| w.to_string()).collect()
-    }
-
     #[test]
     fn lists_round_trip_through_their_encoding() {
         let mut builder = PostingsBuilder::default();
-        builder.add(3, words(&["chen", "contoso"]));
-        builder.add(200, words(&["contoso"]));
-        builder.add(1 << 40, words(&["contoso", "wei"]));
+        builder.add(3, ["Chen", "contoso CONTOSO"]);
+        builder.add(200, ["contoso"]);
+        builder.add(1 << 40, ["contoso", "wei"]);
         let lists = builder.into_sorted(Some);
         let names: Vec<&str> = lists.iter().map(|(w, _, _)| w.as_str()).collect();
         assert_eq!(names, ["chen", "contoso", "wei"]);
@@ -136,11 +149,27 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_is_filed_under_the_words_of_index_words() {
+        let fields = [
+            "Chen Wei",
+            "wei.chen@Contoso.example",
+            "ΟΔΟΣ Straße",
+            "Contoso",
+        ];
+        let mut builder = PostingsBuilder::default();
+        builder.add(1, fields);
+        let lists = builder.into_sorted(Some);
+        let filed: Vec<&str> = lists.iter().map(|(w, _, _)| w.as_str()).collect();
+        assert_eq!(filed, search::index_words(fields));
+        assert!(lists.iter().all(|(_, leads, _)| *leads == 1));
+    }
+
+    #[test]
     fn keys_become_ids_and_leads_not_stored_leave_their_lists() {
         let mut builder = PostingsBuilder::default();
-        builder.add(1, words(&["dup"]));
-        builder.add(2, words(&["kept", "dup"]));
-        builder.add(3, words(&["kept"]));
+        builder.add(1, ["dup"]);
+        builder.add(2, ["kept", "dup"]);
+        builder.add(3, ["kept"]);
         // Record 1 was a duplicate; records 2 and 3 became leads 1001 and 1002.
         let lists = builder.into_sorted(|key| (key > 1).then_some(999 + key));
         assert_eq!(lists.len(), 2);
@@ -156,8 +185,8 @@ mod tests {
     #[test]
     fn a_cut_chunk_yields_the_ids_before_the_cut() {
         let mut builder = PostingsBuilder::default();
-        builder.add(5, words(&["a"]));
-        builder.add(1000, words(&["a"]));
+        builder.add(5, ["a"]);
+        builder.add(1000, ["a"]);
         let (_, _, bytes) = builder.into_sorted(Some).remove(0);
         let mut ids = Vec::new();
         decode_into(&bytes[..bytes.len() - 1], &mut ids);

@@ -117,13 +117,24 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
-/// The column each sort order reads, ascending, ties by id. The inbox's lanes are indexed on
-/// these, and every other listing uses the same order.
+/// The column each sort order reads, ascending, ties by id. Every listing uses this order;
+/// the inbox reads it from [`order_table`].
 pub fn sort_column(sort: SortKey) -> &'static str {
     match sort {
         SortKey::Urgency => "urgency",
         SortKey::Received => "received_sort",
         SortKey::Company => "company_sort",
         SortKey::Offer => "offer_sort",
+    }
+}
+
+/// The table that keeps every lane in a sort order: `(lane, sort_key, lead_id)`, where
+/// `sort_key` is the sort's column (schema 3).
+pub fn order_table(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Urgency => "lead_order_urgency",
+        SortKey::Received => "lead_order_received",
+        SortKey::Company => "lead_order_company",
+        SortKey::Offer => "lead_order_offer",
     }
 }

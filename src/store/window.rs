@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::postings;
-use super::query::{sort_column, where_clause, MATCH_CONDITION};
+use super::query::{order_table, sort_column, where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
 use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
 
@@ -191,6 +191,16 @@ fn lanes(filter: &LeadFilter) -> Vec<Lane> {
         });
     }
     lanes
+}
+
+/// An order table as `o`, joined to the leads when a condition reads their rows (`CROSS
+/// JOIN`: the order is read first, in order, and each lead looked up by id).
+fn lane_source(table: &str, with_leads: bool) -> String {
+    if with_leads {
+        format!("{table} AS o CROSS JOIN leads ON leads.id = o.lead_id")
+    } else {
+        format!("{table} AS o")
+    }
 }
 
 /// The conditions that are neither lanes nor search (source, offer, status, SLA state).
@@ -459,7 +469,11 @@ impl Store {
         let (rest, rest_params) = residual(&base, now);
         let rest_params = plain(rest_params);
         let search_sql;
-        let (search, search_params): (&str, Vec<Param>) = match self.search_plan(&base)? {
+        let plan = self.search_plan(&base)?;
+        // A list of ids is counted by reading those leads; anything else by reading the lane
+        // in order, and the leads' rows only when a condition needs them.
+        let by_ids = matches!(plan, Search::Few { .. } | Search::Set { .. });
+        let (search, search_params): (&str, Vec<Param>) = match plan {
             Search::None => ("", Vec::new()),
             Search::Nothing => (" AND 0", Vec::new()),
             Search::Few { ids, words } => {
@@ -479,17 +493,24 @@ impl Store {
             }
         };
         let mut counts = ActionCounts::default();
-        // One lane at a time: a count over one range of the (lane, urgency) index. Test
-        // leads share a lane whatever their action, so that lane is counted by action.
+        // One lane at a time: a count over one range of the urgency order. Test leads share
+        // a lane whatever their action, so that lane is counted by action.
         for lane in lanes(&base) {
-            let by_action = if lane.lane == TEST_LANE {
-                "action"
+            let test = lane.lane == TEST_LANE;
+            let by_action = if test { "action" } else { "NULL" };
+            let (source, lane_column, urgency) = if by_ids {
+                ("leads".to_string(), "lane", "urgency")
             } else {
-                "NULL"
+                let needs_lead = test || rest != "1" || !search.is_empty();
+                (
+                    lane_source(order_table(SortKey::Urgency), needs_lead),
+                    "o.lane",
+                    "o.sort_key",
+                )
             };
             let sql = format!(
-                "SELECT {by_action}, COUNT(*), SUM(urgency <= {now}) FROM leads
-                 WHERE lane = {lane} AND {rest}{search} GROUP BY 1",
+                "SELECT {by_action}, COUNT(*), SUM({urgency} <= {now}) FROM {source}
+                 WHERE {lane_column} = {lane} AND {rest}{search} GROUP BY 1",
                 now = now.timestamp(),
                 lane = lane.lane
             );
@@ -572,19 +593,19 @@ impl Store {
         check: RowCheck<'_>,
         n: usize,
     ) -> Result<Vec<Cursor>> {
-        let column = sort_column(sort);
         let (bound, bound_params): (String, Vec<Value>) = match from {
             PageStart::Beginning => ("1".into(), Vec::new()),
             PageStart::After(c) => (
-                format!("{column} >= ? AND ({column} > ? OR id > ?)"),
+                "o.sort_key >= ? AND (o.sort_key > ? OR o.lead_id > ?)".into(),
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
             PageStart::At(c) => (
-                format!("{column} >= ? AND ({column} > ? OR id >= ?)"),
+                "o.sort_key >= ? AND (o.sort_key > ? OR o.lead_id >= ?)".into(),
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
         };
-        self.merge_lanes(filter, now, column, &bound, &bound_params, check, n, false)
+        let table = order_table(sort);
+        self.merge_lanes(filter, now, table, &bound, &bound_params, check, n, false)
     }
 
     fn merged_keys_backward(
@@ -596,15 +617,15 @@ impl Store {
         check: RowCheck<'_>,
         n: usize,
     ) -> Result<Vec<Cursor>> {
-        let column = sort_column(sort);
         let (bound, bound_params): (String, Vec<Value>) = match until {
             PageEnd::End => ("1".into(), Vec::new()),
             PageEnd::Before(c) => (
-                format!("{column} <= ? AND ({column} < ? OR id < ?)"),
+                "o.sort_key <= ? AND (o.sort_key < ? OR o.lead_id < ?)".into(),
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
         };
-        self.merge_lanes(filter, now, column, &bound, &bound_params, check, n, true)
+        let table = order_table(sort);
+        self.merge_lanes(filter, now, table, &bound, &bound_params, check, n, true)
     }
 
     /// The first `n` keys past the bound, in list order or (`descending`) against it, taken
@@ -614,7 +635,7 @@ impl Store {
         &self,
         filter: &LeadFilter,
         now: DateTime<Utc>,
-        column: &str,
+        table: &str,
         bound: &str,
         bound_params: &[Value],
         check: RowCheck<'_>,
@@ -628,7 +649,7 @@ impl Store {
                 &lane,
                 filter,
                 now,
-                column,
+                table,
                 bound,
                 bound_params,
                 check,
@@ -645,14 +666,14 @@ impl Store {
         Ok(all)
     }
 
-    /// Up to `n` keys of one lane, in index order from the bound.
+    /// Up to `n` keys of one lane, in the order table's order from the bound.
     #[allow(clippy::too_many_arguments)]
     fn lane_keys(
         &self,
         lane: &Lane,
         filter: &LeadFilter,
         now: DateTime<Utc>,
-        column: &str,
+        table: &str,
         bound: &str,
         bound_params: &[Value],
         check: RowCheck<'_>,
@@ -660,8 +681,13 @@ impl Store {
         direction: &str,
     ) -> Result<Vec<Cursor>> {
         let (rest, mut params) = residual(filter, now);
+        // The lead's row is read only when a condition needs it.
+        let needs_lead =
+            rest != "1" || lane.narrow.is_some() || matches!(check, RowCheck::Matches(_));
         let mut sql = format!(
-            "SELECT {column}, id FROM leads WHERE lane = {} AND {rest} AND {bound}",
+            "SELECT o.sort_key, o.lead_id FROM {}
+             WHERE o.lane = {} AND {rest} AND {bound}",
+            lane_source(table, needs_lead),
             lane.lane
         );
         params.extend(bound_params.iter().cloned());
@@ -673,7 +699,9 @@ impl Store {
             sql.push_str(&MATCHES_WORDS);
             params.push(words.to_string().into());
         }
-        sql.push_str(&format!(" ORDER BY {column} {direction}, id {direction}"));
+        sql.push_str(&format!(
+            " ORDER BY o.sort_key {direction}, o.lead_id {direction}"
+        ));
         let RowCheck::InSet(ids, verify) = check else {
             sql.push_str(&format!(" LIMIT {n}"));
             let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -682,7 +710,7 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             return Ok(keys);
         };
-        // Through the covering index, keeping the ids in the set: no row is read until kept.
+        // Through the order table, keeping the ids in the set: no row is read until kept.
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut keys = Vec::with_capacity(n);

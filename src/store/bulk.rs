@@ -1,0 +1,281 @@
+//! A bulk import's keys, written in key order.
+//!
+//! Into an empty store the import drops the triggers that keep the lookup and sort-order
+//! tables, and collects here what they would have written: each lead's record hash and sort
+//! keys, and each new contact's identity hash. Sorted in memory and written in key order,
+//! every table grows at its end, several times cheaper than inserting at random places or
+//! than `CREATE INDEX`, which reads every lead back and sorts again.
+//!
+//! The keys computed here must equal the `leads` table's generated columns, which remain
+//! their definition; the store's tests compare the two after every kind of import.
+
+use rusqlite::types::ToSqlOutput;
+use rusqlite::types::ValueRef::{self, Integer, Text};
+use rusqlite::Transaction;
+use std::collections::{HashMap, HashSet};
+
+use super::Result;
+
+/// The keys of at most this many leads are held before they are written (about 100 bytes
+/// each with the lookups), so that a file of any size imports in bounded memory.
+/// (Tiny in unit tests, so that a small import is written in several runs.)
+const ROWS_PER_RUN: usize = if cfg!(test) { 700 } else { 1_000_000 };
+
+/// The `lane` column: one per action filter of the inbox, test leads in a lane of their own.
+pub(super) fn lane(action: Option<&str>, is_test: bool) -> u8 {
+    if is_test {
+        return 7;
+    }
+    match action {
+        Some("INS") => 1,
+        Some("PLT") => 2,
+        Some("DNC") => 3,
+        Some("Create") => 4,
+        Some("StartTestDrive") => 5,
+        _ => 6,
+    }
+}
+
+/// The `urgency` column: leads still owed a first touch by due time, then the rest newest
+/// first.
+pub(super) fn urgency(
+    received_at: i64,
+    sla_due_at: Option<i64>,
+    first_touch_at: Option<i64>,
+) -> i64 {
+    match (sla_due_at, first_touch_at) {
+        (Some(due), None) => due,
+        _ => 100_000_000_000 - received_at,
+    }
+}
+
+/// The `company_sort` and `offer_sort` columns: SQLite's `lower()` folds ASCII letters only,
+/// and a missing value sorts last.
+pub(super) fn text_sort_key(text: Option<&str>) -> String {
+    match text {
+        Some(text) => text.to_ascii_lowercase(),
+        None => '\u{10FFFF}'.to_string(),
+    }
+}
+
+/// What a bulk import remembers of one lead.
+struct Row {
+    id: i64,
+    record_hash: i64,
+    received_at: i64,
+    urgency: i64,
+    company: u32,
+    offer: u32,
+    lane: u8,
+}
+
+/// Distinct strings by number: a million leads name far fewer companies and offers.
+#[derive(Default)]
+struct Interner {
+    numbers: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn number(&mut self, key: String) -> u32 {
+        let next = self.numbers.len() as u32;
+        *self.numbers.entry(key).or_insert(next)
+    }
+
+    /// Each number's string and its rank in byte order (SQLite's BINARY collation).
+    fn ranked(&self) -> (Vec<&str>, Vec<u32>) {
+        let mut strings = vec![""; self.numbers.len()];
+        for (s, &n) in &self.numbers {
+            strings[n as usize] = s;
+        }
+        let mut by_rank: Vec<u32> = (0..strings.len() as u32).collect();
+        by_rank.sort_unstable_by_key(|&n| strings[n as usize]);
+        let mut ranks = vec![0u32; strings.len()];
+        for (rank, &n) in by_rank.iter().enumerate() {
+            ranks[n as usize] = rank as u32;
+        }
+        (strings, ranks)
+    }
+}
+
+/// The keys of a bulk import not written yet, and what it needs to find duplicates.
+#[derive(Default)]
+pub(super) struct BulkKeys {
+    rows: Vec<Row>,
+    companies: Interner,
+    offers: Interner,
+    /// Record hashes of this run.
+    seen: HashSet<i64>,
+    /// Contacts created in this run, by identity hash.
+    contacts: HashMap<i64, i64>,
+    /// Whether an earlier run was written: lookups must then ask the tables too.
+    pub written: bool,
+}
+
+/// One lead's keys, as the `leads` row stores them.
+pub(super) struct LeadKeys<'a> {
+    pub id: i64,
+    pub record_hash: i64,
+    pub received_at: i64,
+    pub sla_due_at: Option<i64>,
+    pub action: Option<&'a str>,
+    pub is_test: bool,
+    pub company: Option<&'a str>,
+    pub offer: Option<&'a str>,
+}
+
+impl BulkKeys {
+    /// Marks a record hash as seen; false if this run saw it already.
+    pub fn first_sight(&mut self, record_hash: i64) -> bool {
+        self.seen.insert(record_hash)
+    }
+
+    pub fn contact(&self, identity_hash: i64) -> Option<i64> {
+        self.contacts.get(&identity_hash).copied()
+    }
+
+    pub fn add_contact(&mut self, identity_hash: i64, id: i64) {
+        self.contacts.insert(identity_hash, id);
+    }
+
+    /// Remembers a stored lead's keys; writes the run once it is full.
+    pub fn add_lead(&mut self, tx: &Transaction<'_>, lead: LeadKeys<'_>) -> Result<()> {
+        let company = self.companies.number(text_sort_key(lead.company));
+        let offer = self.offers.number(text_sort_key(lead.offer));
+        self.rows.push(Row {
+            id: lead.id,
+            record_hash: lead.record_hash,
+            received_at: lead.received_at,
+            // A bulk import writes into an empty store: no lead has a touch yet.
+            urgency: urgency(lead.received_at, lead.sla_due_at, None),
+            company,
+            offer,
+            lane: lane(lead.action, lead.is_test),
+        });
+        if self.rows.len() >= ROWS_PER_RUN {
+            self.write(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the run's keys, each table in its key order, and starts a new run.
+    pub fn write(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        // From here on, lookups ask the tables.
+        self.seen = HashSet::new();
+        self.written = true;
+        let rows = &mut self.rows;
+        rows.sort_unstable_by_key(|r| r.record_hash);
+        insert_in_order(tx, "lead_records (record_hash, lead_id)", rows, |r| {
+            [Integer(r.record_hash), Integer(r.id)]
+        })?;
+
+        let mut contacts: Vec<(i64, i64)> =
+            std::mem::take(&mut self.contacts).into_iter().collect();
+        contacts.sort_unstable();
+        insert_in_order(
+            tx,
+            "contact_keys (identity_hash, contact_id)",
+            &contacts,
+            |c| [Integer(c.0), Integer(c.1)],
+        )?;
+
+        rows.sort_unstable_by_key(|r| (r.lane, r.urgency, r.id));
+        insert_in_order(tx, ORDER_URGENCY, rows, |r| {
+            [Integer(r.lane.into()), Integer(r.urgency), Integer(r.id)]
+        })?;
+
+        rows.sort_unstable_by_key(|r| (r.lane, -r.received_at, r.id));
+        insert_in_order(tx, ORDER_RECEIVED, rows, |r| {
+            [
+                Integer(r.lane.into()),
+                Integer(-r.received_at),
+                Integer(r.id),
+            ]
+        })?;
+
+        let (strings, ranks) = self.companies.ranked();
+        rows.sort_unstable_by_key(|r| (r.lane, ranks[r.company as usize], r.id));
+        insert_in_order(tx, ORDER_COMPANY, rows, |r| {
+            let company = strings[r.company as usize];
+            [
+                Integer(r.lane.into()),
+                Text(company.as_bytes()),
+                Integer(r.id),
+            ]
+        })?;
+
+        let (strings, ranks) = self.offers.ranked();
+        rows.sort_unstable_by_key(|r| (r.lane, ranks[r.offer as usize], r.id));
+        insert_in_order(tx, ORDER_OFFER, rows, |r| {
+            let offer = strings[r.offer as usize];
+            [
+                Integer(r.lane.into()),
+                Text(offer.as_bytes()),
+                Integer(r.id),
+            ]
+        })?;
+
+        rows.clear();
+        self.companies = Interner::default();
+        self.offers = Interner::default();
+        Ok(())
+    }
+}
+
+const ORDER_URGENCY: &str = "lead_order_urgency (lane, sort_key, lead_id)";
+const ORDER_RECEIVED: &str = "lead_order_received (lane, sort_key, lead_id)";
+const ORDER_COMPANY: &str = "lead_order_company (lane, sort_key, lead_id)";
+const ORDER_OFFER: &str = "lead_order_offer (lane, sort_key, lead_id)";
+
+/// Rows per `INSERT`: a statement per row would cost more than the row itself.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Inserts `items` into `target` (a table and its columns), in the order given, each item's
+/// values from `values`.
+fn insert_in_order<'s, T, const N: usize>(
+    tx: &Transaction<'_>,
+    target: &str,
+    items: &'s [T],
+    values: impl Fn(&'s T) -> [ValueRef<'s>; N],
+) -> Result<()> {
+    let row = format!("({})", vec!["?"; N].join(", "));
+    for chunk in items.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO {target} VALUES {}",
+            vec![row.as_str(); chunk.len()].join(", ")
+        );
+        let mut insert = tx.prepare_cached(&sql)?;
+        for (i, item) in chunk.iter().enumerate() {
+            for (j, value) in values(item).into_iter().enumerate() {
+                insert.raw_bind_parameter(i * N + j + 1, ToSqlOutput::Borrowed(value))?;
+            }
+        }
+        insert.raw_execute()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_keys_fold_ascii_only_and_missing_sorts_last() {
+        assert_eq!(text_sort_key(Some("Ärzte ABC")), "Ärzte abc");
+        assert!(text_sort_key(None) > text_sort_key(Some("zzz")));
+        assert!(text_sort_key(None) > text_sort_key(Some("ウィングティップ")));
+    }
+
+    #[test]
+    fn ranks_follow_byte_order() {
+        let mut interner = Interner::default();
+        for s in ["b", "a", "ä", "B", "a"] {
+            interner.number(s.to_string());
+        }
+        let (strings, ranks) = interner.ranked();
+        let mut by_rank: Vec<&str> = vec![""; strings.len()];
+        for (n, s) in strings.iter().enumerate() {
+            by_rank[ranks[n] as usize] = s;
+        }
+        assert_eq!(by_rank, ["B", "a", "b", "ä"]);
+    }
+}
