@@ -38,6 +38,39 @@ pub fn contact_identity(lead: &NewLead) -> Option<String> {
     Some(format!("name:{name}|{company}"))
 }
 
+/// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.
+pub fn identity_hash(identity: &str) -> i64 {
+    let digest = Sha256::digest(identity.as_bytes());
+    i64::from_le_bytes(
+        digest[..8]
+            .try_into()
+            .expect("a SHA-256 digest has 32 bytes"),
+    )
+}
+
+/// What the store files a lead under, worked out once, wherever the lead was parsed (an
+/// import computes it on the parser's thread, beside the store's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadKeys {
+    pub record_hash: i64,
+    /// The contact identity and its hash; `None` when personal data was withheld.
+    pub contact: Option<(String, i64)>,
+    pub is_test: bool,
+}
+
+impl LeadKeys {
+    pub fn of(lead: &NewLead) -> LeadKeys {
+        LeadKeys {
+            record_hash: record_hash(lead),
+            contact: contact_identity(lead).map(|identity| {
+                let hash = identity_hash(&identity);
+                (identity, hash)
+            }),
+            is_test: lead.is_test(),
+        }
+    }
+}
+
 /// The record's identity across imports: the export's own key when it has one, else a
 /// fingerprint of the content. 64 bits of SHA-256: collisions are out of reach at any
 /// realistic volume.

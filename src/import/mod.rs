@@ -20,7 +20,7 @@ use std::str::FromStr;
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use crate::domain::NewLead;
+use crate::domain::{LeadKeys, NewLead};
 use crate::store::{Added, ImportRecord, PostingsBuilder, Store, StoreError};
 pub use decode::encoding_for_label;
 
@@ -300,15 +300,15 @@ fn import_reader<'a>(
                         if records.is_multiple_of(1000) {
                             progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
                         }
-                        let lead = match parsed.result {
-                            Ok(lead) => lead,
+                        let (lead, keys) = match parsed.result {
+                            Ok(keyed) => keyed,
                             Err(message) => {
                                 report.reject(parsed.line, message);
                                 continue;
                             }
                         };
                         let received = lead.received_at.unwrap_or(fallback_received_at);
-                        match session.add(&lead, received)? {
+                        match session.add(&lead, &keys, received)? {
                             Added::New(id) => {
                                 report.new += 1;
                                 stored.push(Some(id));
@@ -384,7 +384,7 @@ const BATCHES_IN_FLIGHT: usize = 8;
 const SEARCH_LISTS_BYTES: usize = if cfg!(test) { 16 << 10 } else { 8 << 20 };
 
 enum FromParser {
-    Records(Vec<Parsed>),
+    Records(Vec<Keyed>),
     /// The search lists of the records sent before, by lead record number (1-based).
     Search(PostingsBuilder),
 }
@@ -457,8 +457,15 @@ fn parse(
     result
 }
 
+/// A parsed record with the keys the store files it under, worked out on the parser's
+/// thread: the store's thread has enough to do.
+struct Keyed {
+    line: u64,
+    result: Result<(NewLead, LeadKeys), String>,
+}
+
 struct Batcher {
-    batch: Vec<Parsed>,
+    batch: Vec<Keyed>,
     /// `None` once the receiver has hung up.
     out: Option<SyncSender<FromParser>>,
     /// The search lists, by lead record number (1-based).
@@ -475,7 +482,13 @@ impl Batcher {
             self.leads += 1;
             self.search.add(self.leads, lead.search_fields());
         }
-        self.batch.push(parsed);
+        self.batch.push(Keyed {
+            line: parsed.line,
+            result: parsed.result.map(|lead| {
+                let keys = LeadKeys::of(&lead);
+                (lead, keys)
+            }),
+        });
         if self.batch.len() == BATCH {
             self.flush();
             if self.search.bytes() > SEARCH_LISTS_BYTES {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
-    contact_identity, record_hash, Action, Lead, LeadFilter, NewLead, SlaState, SortKey, Status,
+    Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status,
     Touch, TouchKind,
 };
 use query::{sort_column, where_clause, SEARCH_COLUMNS};
@@ -639,9 +639,14 @@ impl ImportSession<'_> {
         })
     }
 
-    /// Stores a lead unless it is a duplicate.
-    pub fn add(&mut self, lead: &NewLead, received_at: DateTime<Utc>) -> Result<Added> {
-        let record_hash = record_hash(lead);
+    /// Stores a lead unless it is a duplicate; `keys` are [`LeadKeys::of`] the lead.
+    pub fn add(
+        &mut self,
+        lead: &NewLead,
+        keys: &LeadKeys,
+        received_at: DateTime<Utc>,
+    ) -> Result<Added> {
+        let record_hash = keys.record_hash;
         let in_memory = match &mut self.bulk {
             // Seen in this run, or surely new: nothing was written before it.
             Some((keys, _)) => match keys.first_sight(record_hash) {
@@ -662,7 +667,7 @@ impl ImportSession<'_> {
             self.duplicates += 1;
             return Ok(Added::Duplicate);
         }
-        let (contact_id, known_contact) = self.contact_for(lead)?;
+        let (contact_id, known_contact) = self.contact_for(keys.contact.as_ref())?;
         // Only a contact that existed before this import can have touches.
         let first_touch_at: Option<i64> = if known_contact {
             self.tx
@@ -674,7 +679,7 @@ impl ImportSession<'_> {
         } else {
             None
         };
-        let is_test = lead.is_test();
+        let is_test = keys.is_test;
         let due = sla::due_at(received_at, lead.action.as_ref(), is_test, self.sla_hours);
         self.tx
             .prepare_cached(
@@ -727,14 +732,14 @@ impl ImportSession<'_> {
     }
 
     /// The contact of a lead, and whether it existed before this import.
-    fn contact_for(&mut self, lead: &NewLead) -> Result<(i64, bool)> {
-        let Some(identity) = contact_identity(lead) else {
+    fn contact_for(&mut self, contact: Option<&(String, i64)>) -> Result<(i64, bool)> {
+        let Some((identity, hash)) = contact else {
             self.tx
                 .prepare_cached("INSERT INTO contacts (identity) VALUES (NULL)")?
                 .execute([])?;
             return Ok((self.tx.last_insert_rowid(), false));
         };
-        let hash = identity_hash(&identity);
+        let hash = *hash;
         if let Some(found) = self.found_contact(hash)? {
             return Ok(found);
         }
@@ -848,17 +853,6 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
         }
     }
     store_postings(tx, postings.into_sorted(Some), 0)
-}
-
-/// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.
-fn identity_hash(identity: &str) -> i64 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(identity.as_bytes());
-    i64::from_le_bytes(
-        digest[..8]
-            .try_into()
-            .expect("a SHA-256 digest has 32 bytes"),
-    )
 }
 
 fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, Status)> {
