@@ -308,7 +308,7 @@ fn import_reader<'a>(
                             }
                         };
                         let received = lead.received_at.unwrap_or(fallback_received_at);
-                        match session.add(&lead, &keys, received)? {
+                        match session.add(lead, keys, received)? {
                             Added::New(id) => {
                                 report.new += 1;
                                 stored.push(Some(id));

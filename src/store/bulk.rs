@@ -14,7 +14,7 @@ use rusqlite::types::ValueRef::{self, Integer, Text};
 use rusqlite::Transaction;
 use std::collections::{HashMap, HashSet};
 
-use super::Result;
+use super::{LeadRow, Result, LEAD_ROWS};
 
 /// The keys of at most this many leads are held before they are written (about 100 bytes
 /// each with the lookups), so that a file of any size imports in bounded memory.
@@ -97,6 +97,39 @@ impl Interner {
     }
 }
 
+/// What a bulk import holds besides its transaction.
+pub(super) struct Bulk {
+    pub keys: BulkKeys,
+    /// Leads and contacts waiting for a full `INSERT`, with the ids given to them.
+    pub leads: Vec<LeadRow>,
+    pub contacts: Vec<(i64, Option<String>, Option<i64>)>,
+    pub next_lead_id: i64,
+    pub next_contact_id: i64,
+    /// The `CREATE` statements of the triggers and indexes dropped, to replay at commit.
+    pub replay: Vec<String>,
+}
+
+impl Bulk {
+    /// Inserts the leads and contacts waiting (contacts first: leads refer to them).
+    pub fn insert_pending(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        insert_rows(tx, CONTACTS, &self.contacts, |(id, identity, hash)| {
+            [
+                Integer(*id),
+                identity
+                    .as_deref()
+                    .map_or(ValueRef::Null, |i| Text(i.as_bytes())),
+                hash.map_or(ValueRef::Null, Integer),
+            ]
+        })?;
+        self.contacts.clear();
+        insert_rows(tx, LEAD_ROWS, &self.leads, LeadRow::values)?;
+        self.leads.clear();
+        Ok(())
+    }
+}
+
+const CONTACTS: &str = "contacts (id, identity, identity_hash)";
+
 /// The keys of a bulk import not written yet, and what it needs to find duplicates.
 #[derive(Default)]
 pub(super) struct BulkKeys {
@@ -164,14 +197,14 @@ impl BulkKeys {
         self.written = true;
         let rows = &mut self.rows;
         rows.sort_unstable_by_key(|r| r.record_hash);
-        insert_in_order(tx, "lead_records (record_hash, lead_id)", rows, |r| {
+        insert_rows(tx, "lead_records (record_hash, lead_id)", rows, |r| {
             [Integer(r.record_hash), Integer(r.id)]
         })?;
 
         let mut contacts: Vec<(i64, i64)> =
             std::mem::take(&mut self.contacts).into_iter().collect();
         contacts.sort_unstable();
-        insert_in_order(
+        insert_rows(
             tx,
             "contact_keys (identity_hash, contact_id)",
             &contacts,
@@ -179,12 +212,12 @@ impl BulkKeys {
         )?;
 
         rows.sort_unstable_by_key(|r| (r.lane, r.urgency, r.id));
-        insert_in_order(tx, ORDER_URGENCY, rows, |r| {
+        insert_rows(tx, ORDER_URGENCY, rows, |r| {
             [Integer(r.lane.into()), Integer(r.urgency), Integer(r.id)]
         })?;
 
         rows.sort_unstable_by_key(|r| (r.lane, -r.received_at, r.id));
-        insert_in_order(tx, ORDER_RECEIVED, rows, |r| {
+        insert_rows(tx, ORDER_RECEIVED, rows, |r| {
             [
                 Integer(r.lane.into()),
                 Integer(-r.received_at),
@@ -194,7 +227,7 @@ impl BulkKeys {
 
         let (strings, ranks) = self.companies.ranked();
         rows.sort_unstable_by_key(|r| (r.lane, ranks[r.company as usize], r.id));
-        insert_in_order(tx, ORDER_COMPANY, rows, |r| {
+        insert_rows(tx, ORDER_COMPANY, rows, |r| {
             let company = strings[r.company as usize];
             [
                 Integer(r.lane.into()),
@@ -205,7 +238,7 @@ impl BulkKeys {
 
         let (strings, ranks) = self.offers.ranked();
         rows.sort_unstable_by_key(|r| (r.lane, ranks[r.offer as usize], r.id));
-        insert_in_order(tx, ORDER_OFFER, rows, |r| {
+        insert_rows(tx, ORDER_OFFER, rows, |r| {
             let offer = strings[r.offer as usize];
             [
                 Integer(r.lane.into()),
@@ -227,11 +260,11 @@ const ORDER_COMPANY: &str = "lead_order_company (lane, sort_key, lead_id)";
 const ORDER_OFFER: &str = "lead_order_offer (lane, sort_key, lead_id)";
 
 /// Rows per `INSERT`: a statement per row would cost more than the row itself.
-const ROWS_PER_INSERT: usize = 64;
+pub(super) const ROWS_PER_INSERT: usize = 64;
 
 /// Inserts `items` into `target` (a table and its columns), in the order given, each item's
 /// values from `values`.
-fn insert_in_order<'s, T, const N: usize>(
+pub(super) fn insert_rows<'s, T, const N: usize>(
     tx: &Transaction<'_>,
     target: &str,
     items: &'s [T],

@@ -10,14 +10,14 @@ pub use postings::PostingsBuilder;
 pub use window::{Cursor, PageEnd, PageStart, SearchTuning};
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
-    Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status,
-    Touch, TouchKind,
+    Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status, Touch, TouchKind,
 };
 use query::{sort_column, where_clause, SEARCH_COLUMNS};
 
@@ -566,6 +566,58 @@ fn median(values: &mut [i64]) -> Option<i64> {
     })
 }
 
+/// A new lead's row as an import writes it.
+struct LeadRow {
+    /// Given by a bulk import; otherwise SQLite picks it.
+    id: Option<i64>,
+    record_hash: i64,
+    contact_id: i64,
+    received_at: i64,
+    is_test: bool,
+    sla_due_at: Option<i64>,
+    first_touch_at: Option<i64>,
+    import_id: i64,
+    lead: NewLead,
+}
+
+const LEAD_ROWS: &str = "leads (id, record_hash, contact_id, received_at, source, action, offer,
+    offer_name, lead_source, first_name, last_name, full_name, email, phone, country, company,
+    title, description, is_test, sla_due_at, first_touch_at, import_id)";
+
+impl LeadRow {
+    fn values(&self) -> [ValueRef<'_>; 22] {
+        fn text(v: Option<&str>) -> ValueRef<'_> {
+            v.map_or(ValueRef::Null, |t| ValueRef::Text(t.as_bytes()))
+        }
+        let int = |v: Option<i64>| v.map_or(ValueRef::Null, ValueRef::Integer);
+        let lead = &self.lead;
+        [
+            int(self.id),
+            ValueRef::Integer(self.record_hash),
+            ValueRef::Integer(self.contact_id),
+            ValueRef::Integer(self.received_at),
+            text(lead.source.as_deref()),
+            text(lead.action.as_ref().map(Action::as_str)),
+            text(lead.offer.as_deref()),
+            text(lead.offer_name.as_deref()),
+            text(lead.lead_source.as_deref()),
+            text(lead.first_name.as_deref()),
+            text(lead.last_name.as_deref()),
+            text(lead.full_name.as_deref()),
+            text(lead.email.as_deref()),
+            text(lead.phone.as_deref()),
+            text(lead.country.as_deref()),
+            text(lead.company.as_deref()),
+            text(lead.title.as_deref()),
+            text(lead.description.as_deref()),
+            ValueRef::Integer(self.is_test.into()),
+            int(self.sla_due_at),
+            int(self.first_touch_at),
+            ValueRef::Integer(self.import_id),
+        ]
+    }
+}
+
 /// Writes one file's records inside a single transaction; dropped without
 /// [`ImportSession::commit`], it leaves the store exactly as it was.
 ///
@@ -577,8 +629,7 @@ pub struct ImportSession<'a> {
     sla_hours: i64,
     pub new: u64,
     pub duplicates: u64,
-    /// In bulk mode: the keys to write, and the `CREATE` statements to replay at commit.
-    bulk: Option<(bulk::BulkKeys, Vec<String>)>,
+    bulk: Option<bulk::Bulk>,
     /// Outside bulk mode: contacts found or made by this session, by identity hash, and
     /// whether each existed before (and so may have touches).
     contacts: HashMap<i64, (i64, bool)>,
@@ -615,8 +666,18 @@ impl ImportSession<'_> {
                 let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
                 tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
             }
-            let replay = dropped.into_iter().map(|(_, _, sql)| sql).collect();
-            Some((bulk::BulkKeys::default(), replay))
+            let next_id = |table: &str| -> Result<i64> {
+                let sql = format!("SELECT ifnull(max(id), 0) + 1 FROM {table}");
+                Ok(tx.query_row(&sql, [], |r| r.get(0))?)
+            };
+            Some(bulk::Bulk {
+                keys: bulk::BulkKeys::default(),
+                leads: Vec::new(),
+                contacts: Vec::new(),
+                next_lead_id: next_id("leads")?,
+                next_contact_id: next_id("contacts")?,
+                replay: dropped.into_iter().map(|(_, _, sql)| sql).collect(),
+            })
         } else {
             None
         };
@@ -642,16 +703,16 @@ impl ImportSession<'_> {
     /// Stores a lead unless it is a duplicate; `keys` are [`LeadKeys::of`] the lead.
     pub fn add(
         &mut self,
-        lead: &NewLead,
-        keys: &LeadKeys,
+        lead: NewLead,
+        keys: LeadKeys,
         received_at: DateTime<Utc>,
     ) -> Result<Added> {
         let record_hash = keys.record_hash;
         let in_memory = match &mut self.bulk {
             // Seen in this run, or surely new: nothing was written before it.
-            Some((keys, _)) => match keys.first_sight(record_hash) {
+            Some(bulk) => match bulk.keys.first_sight(record_hash) {
                 false => Some(true),
-                true if !keys.written => Some(false),
+                true if !bulk.keys.written => Some(false),
                 true => None,
             },
             None => None,
@@ -667,7 +728,7 @@ impl ImportSession<'_> {
             self.duplicates += 1;
             return Ok(Added::Duplicate);
         }
-        let (contact_id, known_contact) = self.contact_for(keys.contact.as_ref())?;
+        let (contact_id, known_contact) = self.contact_for(keys.contact)?;
         // Only a contact that existed before this import can have touches.
         let first_touch_at: Option<i64> = if known_contact {
             self.tx
@@ -679,80 +740,80 @@ impl ImportSession<'_> {
         } else {
             None
         };
-        let is_test = keys.is_test;
-        let due = sla::due_at(received_at, lead.action.as_ref(), is_test, self.sla_hours);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO leads (record_hash, contact_id, received_at, source, action, offer, offer_name,
-                    lead_source, first_name, last_name, full_name, email, phone, country, company, title,
-                    description, is_test, sla_due_at, first_touch_at, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-            )?
-            .execute(params![
-                record_hash,
-                contact_id,
-                received_at.timestamp(),
-                lead.source,
-                lead.action.as_ref().map(Action::as_str),
-                lead.offer,
-                lead.offer_name,
-                lead.lead_source,
-                lead.first_name,
-                lead.last_name,
-                lead.full_name,
-                lead.email,
-                lead.phone,
-                lead.country,
-                lead.company,
-                lead.title,
-                lead.description,
-                is_test,
-                due.map(|d| d.timestamp()),
-                first_touch_at,
-                self.import_id,
-            ])?;
-        let id = self.tx.last_insert_rowid();
-        if let Some((keys, _)) = &mut self.bulk {
-            keys.add_lead(
-                &self.tx,
-                bulk::LeadKeys {
-                    id,
-                    record_hash,
-                    received_at: received_at.timestamp(),
-                    sla_due_at: due.map(|d| d.timestamp()),
-                    action: lead.action.as_ref().map(Action::as_str),
-                    is_test,
-                    company: lead.company.as_deref(),
-                    offer: lead.offer.as_deref(),
-                },
-            )?;
-        }
+        let due = sla::due_at(
+            received_at,
+            lead.action.as_ref(),
+            keys.is_test,
+            self.sla_hours,
+        );
+        let mut row = LeadRow {
+            id: None,
+            record_hash,
+            contact_id,
+            received_at: received_at.timestamp(),
+            is_test: keys.is_test,
+            sla_due_at: due.map(|d| d.timestamp()),
+            first_touch_at,
+            import_id: self.import_id,
+            lead,
+        };
         self.new += 1;
+        let Some(bulk) = &mut self.bulk else {
+            bulk::insert_rows(
+                &self.tx,
+                LEAD_ROWS,
+                std::slice::from_ref(&row),
+                LeadRow::values,
+            )?;
+            return Ok(Added::New(self.tx.last_insert_rowid()));
+        };
+        let id = bulk.next_lead_id;
+        bulk.next_lead_id += 1;
+        row.id = Some(id);
+        bulk.keys.add_lead(
+            &self.tx,
+            bulk::LeadKeys {
+                id,
+                record_hash,
+                received_at: row.received_at,
+                sla_due_at: row.sla_due_at,
+                action: row.lead.action.as_ref().map(Action::as_str),
+                is_test: row.is_test,
+                company: row.lead.company.as_deref(),
+                offer: row.lead.offer.as_deref(),
+            },
+        )?;
+        bulk.leads.push(row);
+        if bulk.leads.len() >= bulk::ROWS_PER_INSERT {
+            bulk.insert_pending(&self.tx)?;
+        }
         Ok(Added::New(id))
     }
 
     /// The contact of a lead, and whether it existed before this import.
-    fn contact_for(&mut self, contact: Option<&(String, i64)>) -> Result<(i64, bool)> {
-        let Some((identity, hash)) = contact else {
-            self.tx
-                .prepare_cached("INSERT INTO contacts (identity) VALUES (NULL)")?
-                .execute([])?;
-            return Ok((self.tx.last_insert_rowid(), false));
-        };
-        let hash = *hash;
-        if let Some(found) = self.found_contact(hash)? {
-            return Ok(found);
-        }
-        self.tx
-            .prepare_cached("INSERT INTO contacts (identity, identity_hash) VALUES (?1, ?2)")?
-            .execute(params![identity, hash])?;
-        let id = self.tx.last_insert_rowid();
-        match &mut self.bulk {
-            Some((keys, _)) => keys.add_contact(hash, id),
-            None => {
-                self.contacts.insert(hash, (id, false));
+    fn contact_for(&mut self, contact: Option<(String, i64)>) -> Result<(i64, bool)> {
+        if let Some((_, hash)) = &contact {
+            if let Some(found) = self.found_contact(*hash)? {
+                return Ok(found);
             }
         }
+        let (identity, hash) = contact.unzip();
+        let Some(bulk) = &mut self.bulk else {
+            self.tx
+                .prepare_cached("INSERT INTO contacts (identity, identity_hash) VALUES (?1, ?2)")?
+                .execute(params![identity, hash])?;
+            let id = self.tx.last_insert_rowid();
+            if let Some(hash) = hash {
+                self.contacts.insert(hash, (id, false));
+            }
+            return Ok((id, false));
+        };
+        let id = bulk.next_contact_id;
+        bulk.next_contact_id += 1;
+        if let Some(hash) = hash {
+            bulk.keys.add_contact(hash, id);
+        }
+        bulk.contacts.push((id, identity, hash));
         Ok((id, false))
     }
 
@@ -767,9 +828,9 @@ impl ImportSession<'_> {
         };
         match &self.bulk {
             // A bulk import starts from an empty store: every contact it finds, it made.
-            Some((keys, _)) => match keys.contact(hash) {
+            Some(bulk) => match bulk.keys.contact(hash) {
                 Some(id) => Ok(Some((id, false))),
-                None if keys.written => Ok(stored(&self.tx)?.map(|id| (id, false))),
+                None if bulk.keys.written => Ok(stored(&self.tx)?.map(|id| (id, false))),
                 None => Ok(None),
             },
             None => {
@@ -796,9 +857,10 @@ impl ImportSession<'_> {
 
     /// Records the import in the history and makes it durable.
     pub fn commit(mut self, record: &ImportRecord) -> Result<()> {
-        if let Some((mut keys, replay)) = self.bulk.take() {
-            keys.write(&self.tx)?;
-            for sql in replay {
+        if let Some(mut bulk) = self.bulk.take() {
+            bulk.insert_pending(&self.tx)?;
+            bulk.keys.write(&self.tx)?;
+            for sql in bulk.replay {
                 self.tx.execute_batch(&sql)?;
             }
         }
