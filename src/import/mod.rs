@@ -631,6 +631,7 @@ mod tests {
     use super::*;
     use crate::domain::{LeadFilter, SortKey};
     use crate::generate::{write_leads, GenFormat, GenOptions};
+    use crate::store::PageStart;
     use chrono::TimeZone;
 
     #[test]
@@ -697,8 +698,24 @@ mod tests {
         };
 
         let mut bulk = Store::open_in_memory().unwrap();
+        // A bulk import that fails leaves nothing behind, and references checked again.
+        let mut broken = doubled.clone();
+        broken.extend_from_slice(b"{\"not\": \"closed\"\n");
+        let strict = ImportOptions {
+            strict: true,
+            ..ImportOptions::default()
+        };
+        let report = import_bytes(&mut bulk, "broken.ndjson", &broken, now, &strict, now).unwrap();
+        assert!(report.failed.is_some(), "{report}");
+        assert!(bulk.checks_references());
+        let first = bulk
+            .page_forward(&all, SortKey::Urgency, now, &PageStart::Beginning, 0, 1)
+            .unwrap();
+        assert!(first.is_empty());
+
         let report = import(&mut bulk, "doubled.ndjson", &doubled);
         assert_eq!((report.new, report.duplicates), (2000, 2000));
+        assert!(bulk.checks_references());
         assert_eq!(
             bulk.derived_table_differences().unwrap(),
             Vec::<String>::new()

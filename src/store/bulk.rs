@@ -11,7 +11,7 @@
 
 use rusqlite::types::ToSqlOutput;
 use rusqlite::types::ValueRef::{self, Integer, Text};
-use rusqlite::Transaction;
+use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 
 use super::{LeadRow, Result, LEAD_ROWS};
@@ -111,7 +111,7 @@ pub(super) struct Bulk {
 
 impl Bulk {
     /// Inserts the leads and contacts waiting (contacts first: leads refer to them).
-    pub fn insert_pending(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    pub fn insert_pending(&mut self, tx: &Connection) -> Result<()> {
         insert_rows(tx, CONTACTS, &self.contacts, |(id, identity, hash)| {
             [
                 Integer(*id),
@@ -171,7 +171,7 @@ impl BulkKeys {
     }
 
     /// Remembers a stored lead's keys; writes the run once it is full.
-    pub fn add_lead(&mut self, tx: &Transaction<'_>, lead: LeadKeys<'_>) -> Result<()> {
+    pub fn add_lead(&mut self, tx: &Connection, lead: LeadKeys<'_>) -> Result<()> {
         let company = self.companies.number(text_sort_key(lead.company));
         let offer = self.offers.number(text_sort_key(lead.offer));
         self.rows.push(Row {
@@ -191,7 +191,7 @@ impl BulkKeys {
     }
 
     /// Writes the run's keys, each table in its key order, and starts a new run.
-    pub fn write(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    pub fn write(&mut self, tx: &Connection) -> Result<()> {
         // From here on, lookups ask the tables.
         self.seen = HashSet::new();
         self.written = true;
@@ -265,7 +265,7 @@ pub(super) const ROWS_PER_INSERT: usize = 64;
 /// Inserts `items` into `target` (a table and its columns), in the order given, each item's
 /// values from `values`.
 pub(super) fn insert_rows<'s, T, const N: usize>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     target: &str,
     items: &'s [T],
     values: impl Fn(&'s T) -> [ValueRef<'s>; N],

@@ -216,8 +216,8 @@ impl Store {
     }
 
     /// Where the tables that the triggers and bulk imports keep (sort orders, record and
-    /// contact keys) differ from the leads and contacts they derive from: one line per table
-    /// that differs, none when the store is consistent.
+    /// contact keys) differ from the leads and contacts they derive from, and any reference
+    /// to a row that does not exist: one line per problem, none when the store is consistent.
     pub fn derived_table_differences(&self) -> Result<Vec<String>> {
         let mut checks: Vec<(&str, String)> = [
             ("lead_order_urgency", "urgency"),
@@ -256,6 +256,15 @@ impl Store {
                 .into(),
         ));
         let mut differences = Vec::new();
+        // Bulk imports skip the per-row check of references: they must hold anyway.
+        let dangling: i64 = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")?
+            .query_map([], |_| Ok(()))?
+            .count() as i64;
+        if dangling > 0 {
+            differences.push(format!("{dangling} rows refer to rows that do not exist"));
+        }
         for (table, sql) in checks {
             let (extra, missing): (i64, i64) = self
                 .conn
@@ -267,6 +276,15 @@ impl Store {
             }
         }
         Ok(differences)
+    }
+
+    /// Whether this connection checks references (a bulk import turns it off for its
+    /// duration only).
+    #[cfg(test)]
+    pub(crate) fn checks_references(&self) -> bool {
+        self.conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap_or(false)
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -285,9 +303,7 @@ impl Store {
     /// Starts an import: everything added is committed together, or not at all.
     pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
         self.search_cache.borrow_mut().clear();
-        let empty: bool =
-            self.conn
-                .query_row("SELECT NOT EXISTS (SELECT 1 FROM leads)", [], |r| r.get(0))?;
+        let empty: bool = self.conn.query_row(EMPTY_STORE, [], |r| r.get(0))?;
         if empty && !self.is_in_memory() {
             // The WAL would write every page of a first import twice (log, then checkpoint).
             // With nothing stored yet, a rollback journal is as safe and writes them once.
@@ -298,7 +314,27 @@ impl Store {
                 .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
             self.conn.busy_timeout(BUSY_TIMEOUT)?;
         }
-        ImportSession::begin(self.conn.transaction()?, self.sla_hours)
+        if empty {
+            // A bulk import gives every id it refers to itself (its contacts, its import):
+            // the check of each lead's references would cost a fifth of its time. The
+            // session turns the checks back on when it ends, however it ends.
+            self.conn.pragma_update(None, "foreign_keys", false)?;
+        }
+        let sla_hours = self.sla_hours;
+        let mut session = ImportSession {
+            conn: &mut self.conn,
+            open: false,
+            foreign_keys_off: empty,
+            sla_hours,
+            new: 0,
+            duplicates: 0,
+            bulk: None,
+            contacts: HashMap::new(),
+            import_id: 0,
+            search_parts: 0,
+        };
+        session.begin()?;
+        Ok(session)
     }
 
     /// Calls `each` for every matching lead in order, holding one lead at a time (SQLite
@@ -625,7 +661,11 @@ impl LeadRow {
 /// sort-order tables and the secondary indexes are dropped; the tables are written in key
 /// order from keys sorted in memory ([`bulk`]), and the indexes built once at the end.
 pub struct ImportSession<'a> {
-    tx: Transaction<'a>,
+    conn: &'a mut Connection,
+    /// The transaction is open: dropping the session rolls it back.
+    open: bool,
+    /// Foreign-key checks were turned off for a bulk import, to turn on again at the end.
+    foreign_keys_off: bool,
     sla_hours: i64,
     pub new: u64,
     pub duplicates: u64,
@@ -639,12 +679,12 @@ pub struct ImportSession<'a> {
 }
 
 impl ImportSession<'_> {
-    fn begin(tx: Transaction<'_>, sla_hours: i64) -> Result<ImportSession<'_>> {
-        let empty: bool = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM leads) AND NOT EXISTS (SELECT 1 FROM contacts)",
-            [],
-            |r| r.get(0),
-        )?;
+    fn begin(&mut self) -> Result<()> {
+        // The write lock at once: whether the store is empty cannot change before commit.
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.open = true;
+        let tx = &*self.conn;
+        let empty: bool = tx.query_row(EMPTY_STORE, [], |r| r.get(0))?;
         // A bigger page cache than SQLite's 2 MiB: a bulk import only appends, but an import
         // into a large store looks up and inserts at random places in every table.
         let cache_mib = if empty { 16 } else { 32 };
@@ -687,17 +727,9 @@ impl ImportSession<'_> {
              VALUES ('', '', '', 0, 0, 0, 0)",
             [],
         )?;
-        let import_id = tx.last_insert_rowid();
-        Ok(ImportSession {
-            tx,
-            sla_hours,
-            new: 0,
-            duplicates: 0,
-            bulk,
-            contacts: HashMap::new(),
-            import_id,
-            search_parts: 0,
-        })
+        self.import_id = tx.last_insert_rowid();
+        self.bulk = bulk;
+        Ok(())
     }
 
     /// Stores a lead unless it is a duplicate; `keys` are [`LeadKeys::of`] the lead.
@@ -720,7 +752,7 @@ impl ImportSession<'_> {
         let duplicate = match in_memory {
             Some(known) => known,
             None => self
-                .tx
+                .conn
                 .prepare_cached("SELECT 1 FROM lead_records WHERE record_hash = ?1")?
                 .exists([record_hash])?,
         };
@@ -731,7 +763,7 @@ impl ImportSession<'_> {
         let (contact_id, known_contact) = self.contact_for(keys.contact)?;
         // Only a contact that existed before this import can have touches.
         let first_touch_at: Option<i64> = if known_contact {
-            self.tx
+            self.conn
                 .prepare_cached(
                     "SELECT MIN(t.at) FROM touches t JOIN leads l ON l.id = t.lead_id
                      WHERE l.contact_id = ?1 AND t.kind <> 'note' AND t.at >= ?2",
@@ -760,18 +792,18 @@ impl ImportSession<'_> {
         self.new += 1;
         let Some(bulk) = &mut self.bulk else {
             bulk::insert_rows(
-                &self.tx,
+                &*self.conn,
                 LEAD_ROWS,
                 std::slice::from_ref(&row),
                 LeadRow::values,
             )?;
-            return Ok(Added::New(self.tx.last_insert_rowid()));
+            return Ok(Added::New(self.conn.last_insert_rowid()));
         };
         let id = bulk.next_lead_id;
         bulk.next_lead_id += 1;
         row.id = Some(id);
         bulk.keys.add_lead(
-            &self.tx,
+            &*self.conn,
             bulk::LeadKeys {
                 id,
                 record_hash,
@@ -785,7 +817,7 @@ impl ImportSession<'_> {
         )?;
         bulk.leads.push(row);
         if bulk.leads.len() >= bulk::ROWS_PER_INSERT {
-            bulk.insert_pending(&self.tx)?;
+            bulk.insert_pending(&*self.conn)?;
         }
         Ok(Added::New(id))
     }
@@ -799,10 +831,10 @@ impl ImportSession<'_> {
         }
         let (identity, hash) = contact.unzip();
         let Some(bulk) = &mut self.bulk else {
-            self.tx
+            self.conn
                 .prepare_cached("INSERT INTO contacts (identity, identity_hash) VALUES (?1, ?2)")?
                 .execute(params![identity, hash])?;
-            let id = self.tx.last_insert_rowid();
+            let id = self.conn.last_insert_rowid();
             if let Some(hash) = hash {
                 self.contacts.insert(hash, (id, false));
             }
@@ -820,7 +852,7 @@ impl ImportSession<'_> {
     /// The contact with this identity hash, if there is one, and whether it existed before
     /// this import.
     fn found_contact(&mut self, hash: i64) -> Result<Option<(i64, bool)>> {
-        let stored = |tx: &Transaction<'_>| -> Result<Option<i64>> {
+        let stored = |tx: &Connection| -> Result<Option<i64>> {
             Ok(tx
                 .prepare_cached("SELECT contact_id FROM contact_keys WHERE identity_hash = ?1")?
                 .query_row([hash], |r| r.get(0))
@@ -830,14 +862,14 @@ impl ImportSession<'_> {
             // A bulk import starts from an empty store: every contact it finds, it made.
             Some(bulk) => match bulk.keys.contact(hash) {
                 Some(id) => Ok(Some((id, false))),
-                None if bulk.keys.written => Ok(stored(&self.tx)?.map(|id| (id, false))),
+                None if bulk.keys.written => Ok(stored(&*self.conn)?.map(|id| (id, false))),
                 None => Ok(None),
             },
             None => {
                 if let Some(found) = self.contacts.get(&hash) {
                     return Ok(Some(*found));
                 }
-                let found = stored(&self.tx)?.map(|id| (id, true));
+                let found = stored(&*self.conn)?.map(|id| (id, true));
                 if let Some(found) = found {
                     self.contacts.insert(hash, found);
                 }
@@ -852,19 +884,19 @@ impl ImportSession<'_> {
         // Chunks sort by import, then by part: in the order of their ids.
         let chunk = (self.import_id << 20) | self.search_parts;
         self.search_parts += 1;
-        store_postings(&self.tx, lists, chunk)
+        store_postings(&*self.conn, lists, chunk)
     }
 
     /// Records the import in the history and makes it durable.
     pub fn commit(mut self, record: &ImportRecord) -> Result<()> {
         if let Some(mut bulk) = self.bulk.take() {
-            bulk.insert_pending(&self.tx)?;
-            bulk.keys.write(&self.tx)?;
+            bulk.insert_pending(&*self.conn)?;
+            bulk.keys.write(&*self.conn)?;
             for sql in bulk.replay {
-                self.tx.execute_batch(&sql)?;
+                self.conn.execute_batch(&sql)?;
             }
         }
-        self.tx.execute(
+        self.conn.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,
                 duplicates = ?7, rejected = ?8
              WHERE id = ?1",
@@ -879,17 +911,31 @@ impl ImportSession<'_> {
                 record.rejected
             ],
         )?;
-        self.tx.commit()?;
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
         Ok(())
     }
 }
 
+impl Drop for ImportSession<'_> {
+    fn drop(&mut self) {
+        // Errors here have nowhere to go; SQLite rolls back an unfinished transaction by
+        // itself when the connection closes.
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.foreign_keys_off {
+            let _ = self.conn.pragma_update(None, "foreign_keys", true);
+        }
+    }
+}
+
+/// True for a store with no lead and no contact: an import into it runs in bulk.
+const EMPTY_STORE: &str =
+    "SELECT NOT EXISTS (SELECT 1 FROM leads) AND NOT EXISTS (SELECT 1 FROM contacts)";
+
 /// Writes search lists, in word order, as the chunk `chunk` of each word.
-fn store_postings(
-    tx: &Transaction<'_>,
-    lists: Vec<(String, u64, Vec<u8>)>,
-    chunk: i64,
-) -> Result<()> {
+fn store_postings(tx: &Connection, lists: Vec<(String, u64, Vec<u8>)>, chunk: i64) -> Result<()> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO search_postings (word, chunk, leads, ids) VALUES (?1, ?2, ?3, ?4)",
     )?;
