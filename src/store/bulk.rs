@@ -97,6 +97,31 @@ impl Interner {
     }
 }
 
+/// Writes one new lead's rows of the lookup and sort-order tables (outside bulk mode, where
+/// there is no run to sort).
+pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<()> {
+    let lane = i64::from(lane(lead.action, lead.is_test));
+    let urgency = urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at);
+    conn.prepare_cached("INSERT INTO lead_records (record_hash, lead_id) VALUES (?1, ?2)")?
+        .execute([lead.record_hash, lead.id])?;
+    for (target, key) in [
+        (ORDER_URGENCY, Integer(urgency)),
+        (ORDER_RECEIVED, Integer(-lead.received_at)),
+    ] {
+        insert_rows(conn, target, &[()], |_| {
+            [Integer(lane), key, Integer(lead.id)]
+        })?;
+    }
+    let company = text_sort_key(lead.company);
+    let offer = text_sort_key(lead.offer);
+    for (target, key) in [(ORDER_COMPANY, &company), (ORDER_OFFER, &offer)] {
+        insert_rows(conn, target, &[()], |_| {
+            [Integer(lane), Text(key.as_bytes()), Integer(lead.id)]
+        })?;
+    }
+    Ok(())
+}
+
 /// What a bulk import holds besides its transaction.
 pub(super) struct Bulk {
     pub keys: BulkKeys,
@@ -150,6 +175,7 @@ pub(super) struct LeadKeys<'a> {
     pub record_hash: i64,
     pub received_at: i64,
     pub sla_due_at: Option<i64>,
+    pub first_touch_at: Option<i64>,
     pub action: Option<&'a str>,
     pub is_test: bool,
     pub company: Option<&'a str>,
@@ -178,8 +204,7 @@ impl BulkKeys {
             id: lead.id,
             record_hash: lead.record_hash,
             received_at: lead.received_at,
-            // A bulk import writes into an empty store: no lead has a touch yet.
-            urgency: urgency(lead.received_at, lead.sla_due_at, None),
+            urgency: urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at),
             company,
             offer,
             lane: lane(lead.action, lead.is_test),

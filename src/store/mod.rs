@@ -621,6 +621,22 @@ const LEAD_ROWS: &str = "leads (id, record_hash, contact_id, received_at, source
     title, description, is_test, sla_due_at, first_touch_at, import_id)";
 
 impl LeadRow {
+    /// The keys of the tables derived from the lead once it has its id (a bulk import
+    /// writes before any touch, so it passes no first touch).
+    fn derived(&self, id: i64, first_touch_at: Option<i64>) -> bulk::LeadKeys<'_> {
+        bulk::LeadKeys {
+            id,
+            record_hash: self.record_hash,
+            received_at: self.received_at,
+            sla_due_at: self.sla_due_at,
+            first_touch_at,
+            action: self.lead.action.as_ref().map(Action::as_str),
+            is_test: self.is_test,
+            company: self.lead.company.as_deref(),
+            offer: self.lead.offer.as_deref(),
+        }
+    }
+
     fn values(&self) -> [ValueRef<'_>; 22] {
         fn text(v: Option<&str>) -> ValueRef<'_> {
             v.map_or(ValueRef::Null, |t| ValueRef::Text(t.as_bytes()))
@@ -689,10 +705,6 @@ impl ImportSession<'_> {
         // into a large store looks up and inserts at random places in every table.
         let cache_mib = if empty { 16 } else { 32 };
         tx.pragma_update(None, "cache_size", -1024 * cache_mib)?;
-        // Outside bulk mode each new lead's triggers write several tables, so each insert
-        // keeps a statement journal: in memory, not in a temporary file. (In bulk mode the
-        // default keeps `CREATE INDEX`'s sort in bounded memory.)
-        tx.pragma_update(None, "temp_store", if empty { "DEFAULT" } else { "MEMORY" })?;
         let bulk = if empty {
             let dropped: Vec<(String, String, String)> = tx
                 .prepare(
@@ -797,24 +809,14 @@ impl ImportSession<'_> {
                 std::slice::from_ref(&row),
                 LeadRow::values,
             )?;
-            return Ok(Added::New(self.conn.last_insert_rowid()));
+            let id = self.conn.last_insert_rowid();
+            bulk::insert_derived(&self.conn, &row.derived(id, row.first_touch_at))?;
+            return Ok(Added::New(id));
         };
         let id = bulk.next_lead_id;
         bulk.next_lead_id += 1;
         row.id = Some(id);
-        bulk.keys.add_lead(
-            &*self.conn,
-            bulk::LeadKeys {
-                id,
-                record_hash,
-                received_at: row.received_at,
-                sla_due_at: row.sla_due_at,
-                action: row.lead.action.as_ref().map(Action::as_str),
-                is_test: row.is_test,
-                company: row.lead.company.as_deref(),
-                offer: row.lead.offer.as_deref(),
-            },
-        )?;
+        bulk.keys.add_lead(&*self.conn, row.derived(id, None))?;
         bulk.leads.push(row);
         if bulk.leads.len() >= bulk::ROWS_PER_INSERT {
             bulk.insert_pending(&*self.conn)?;
@@ -836,6 +838,11 @@ impl ImportSession<'_> {
                 .execute(params![identity, hash])?;
             let id = self.conn.last_insert_rowid();
             if let Some(hash) = hash {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO contact_keys (identity_hash, contact_id) VALUES (?1, ?2)",
+                    )?
+                    .execute([hash, id])?;
                 self.contacts.insert(hash, (id, false));
             }
             return Ok((id, false));
