@@ -810,7 +810,7 @@ impl ImportSession<'_> {
                 LeadRow::values,
             )?;
             let id = self.conn.last_insert_rowid();
-            bulk::insert_derived(&self.conn, &row.derived(id, row.first_touch_at))?;
+            bulk::insert_derived(self.conn, &row.derived(id, row.first_touch_at))?;
             return Ok(Added::New(id));
         };
         let id = bulk.next_lead_id;
