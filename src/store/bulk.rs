@@ -61,6 +61,7 @@ pub(super) fn text_sort_key(text: Option<&str>) -> String {
 /// What a bulk import remembers of one lead.
 struct Row {
     id: i64,
+    contact_id: i64,
     record_hash: i64,
     received_at: i64,
     urgency: i64,
@@ -104,6 +105,13 @@ pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<(
     let urgency = urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at);
     conn.prepare_cached("INSERT INTO lead_records (record_hash, lead_id) VALUES (?1, ?2)")?
         .execute([lead.record_hash, lead.id])?;
+    insert_rows(conn, CONTACT_LEADS, &[()], |_| {
+        [
+            Integer(lead.contact_id),
+            Integer(lead.received_at),
+            Integer(lead.id),
+        ]
+    })?;
     for (target, key) in [
         (ORDER_URGENCY, Integer(urgency)),
         (ORDER_RECEIVED, Integer(-lead.received_at)),
@@ -172,6 +180,7 @@ pub(super) struct BulkKeys {
 /// One lead's keys, as the `leads` row stores them.
 pub(super) struct LeadKeys<'a> {
     pub id: i64,
+    pub contact_id: i64,
     pub record_hash: i64,
     pub received_at: i64,
     pub sla_due_at: Option<i64>,
@@ -202,6 +211,7 @@ impl BulkKeys {
         let offer = self.offers.number(text_sort_key(lead.offer));
         self.rows.push(Row {
             id: lead.id,
+            contact_id: lead.contact_id,
             record_hash: lead.record_hash,
             received_at: lead.received_at,
             urgency: urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at),
@@ -235,6 +245,11 @@ impl BulkKeys {
             &contacts,
             |c| [Integer(c.0), Integer(c.1)],
         )?;
+
+        rows.sort_unstable_by_key(|r| (r.contact_id, r.received_at, r.id));
+        insert_rows(tx, CONTACT_LEADS, rows, |r| {
+            [Integer(r.contact_id), Integer(r.received_at), Integer(r.id)]
+        })?;
 
         rows.sort_unstable_by_key(|r| (r.lane, r.urgency, r.id));
         insert_rows(tx, ORDER_URGENCY, rows, |r| {
@@ -279,6 +294,7 @@ impl BulkKeys {
     }
 }
 
+const CONTACT_LEADS: &str = "contact_leads (contact_id, received_at, lead_id)";
 const ORDER_URGENCY: &str = "lead_order_urgency (lane, sort_key, lead_id)";
 const ORDER_RECEIVED: &str = "lead_order_received (lane, sort_key, lead_id)";
 const ORDER_COMPANY: &str = "lead_order_company (lane, sort_key, lead_id)";

@@ -239,6 +239,14 @@ impl Store {
         })
         .collect();
         checks.push((
+            "contact_leads",
+            "SELECT (SELECT count(*) FROM contact_leads) - (SELECT count(*) FROM leads),
+                (SELECT count(*) FROM leads l WHERE NOT EXISTS (
+                    SELECT 1 FROM contact_leads c WHERE c.contact_id = l.contact_id
+                        AND c.received_at = l.received_at AND c.lead_id = l.id))"
+                .into(),
+        ));
+        checks.push((
             "lead_records",
             "SELECT (SELECT count(*) FROM lead_records) - (SELECT count(*) FROM leads),
                 (SELECT count(*) FROM leads l WHERE NOT EXISTS (
@@ -372,7 +380,9 @@ impl Store {
     /// Every lead of a contact, oldest first: the customer's path through the funnel.
     pub fn contact_leads(&self, contact_id: i64) -> Result<Vec<Lead>> {
         let sql = format!(
-            "SELECT {LEAD_COLUMNS} FROM leads WHERE contact_id = ?1 ORDER BY received_at, id"
+            "SELECT {LEAD_COLUMNS} FROM leads
+             WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)
+             ORDER BY received_at, id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let leads = stmt
@@ -626,6 +636,7 @@ impl LeadRow {
     fn derived(&self, id: i64, first_touch_at: Option<i64>) -> bulk::LeadKeys<'_> {
         bulk::LeadKeys {
             id,
+            contact_id: self.contact_id,
             record_hash: self.record_hash,
             received_at: self.received_at,
             sla_due_at: self.sla_due_at,
@@ -777,8 +788,8 @@ impl ImportSession<'_> {
         let first_touch_at: Option<i64> = if known_contact {
             self.conn
                 .prepare_cached(
-                    "SELECT MIN(t.at) FROM touches t JOIN leads l ON l.id = t.lead_id
-                     WHERE l.contact_id = ?1 AND t.kind <> 'note' AND t.at >= ?2",
+                    "SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
+                     WHERE c.contact_id = ?1 AND t.kind <> 'note' AND t.at >= ?2",
                 )?
                 .query_row(params![contact_id, received_at.timestamp()], |r| r.get(0))?
         } else {
@@ -994,9 +1005,9 @@ fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) ->
     )?;
     tx.execute(
         "UPDATE leads SET first_touch_at = (
-            SELECT MIN(t.at) FROM touches t JOIN leads o ON o.id = t.lead_id
-            WHERE o.contact_id = leads.contact_id AND t.kind <> 'note' AND t.at >= leads.received_at)
-         WHERE contact_id = ?1",
+            SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
+            WHERE c.contact_id = leads.contact_id AND t.kind <> 'note' AND t.at >= leads.received_at)
+         WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)",
         [contact_id],
     )?;
     Ok(())

@@ -230,4 +230,25 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TRIGGER lead_added;
     DROP TRIGGER contact_keyed;
     "#,
+    // 5: each contact's leads in arrival order, a table like the sort orders instead of the
+    // last index a bulk import had to build with `CREATE INDEX`.
+    r#"
+    CREATE TABLE contact_leads (
+        contact_id INTEGER NOT NULL, received_at INTEGER NOT NULL, lead_id INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, received_at, lead_id)
+    ) WITHOUT ROWID;
+    INSERT INTO contact_leads SELECT contact_id, received_at, id FROM leads ORDER BY 1, 2, 3;
+    DROP INDEX leads_by_contact;
+    CREATE TRIGGER lead_contact_removed AFTER DELETE ON leads BEGIN
+        DELETE FROM contact_leads
+            WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
+              AND lead_id = OLD.id;
+    END;
+    CREATE TRIGGER lead_contact_moved AFTER UPDATE OF contact_id, received_at ON leads
+    WHEN OLD.contact_id IS NOT NEW.contact_id OR OLD.received_at IS NOT NEW.received_at BEGIN
+        UPDATE contact_leads SET contact_id = NEW.contact_id, received_at = NEW.received_at
+            WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
+              AND lead_id = OLD.id;
+    END;
+    "#,
 ];
