@@ -1,10 +1,11 @@
 //! A bulk import's keys, written in key order.
 //!
-//! Into an empty store the import drops the triggers that keep the lookup and sort-order
-//! tables, and collects here what they would have written: each lead's record hash and sort
-//! keys, and each new contact's identity hash. Sorted in memory and written in key order,
-//! every table grows at its end, several times cheaper than inserting at random places or
-//! than `CREATE INDEX`, which reads every lead back and sorts again.
+//! An import into a store that holds leads writes each new lead's rows of the lookup and
+//! sort-order tables at once ([`insert_derived`]). Into an empty store it collects them
+//! here instead: each lead's record hash, contact and sort keys, and each new contact's
+//! identity hash. Sorted in memory and written in key order, every table grows at its end,
+//! several times cheaper than inserting at random places, or than `CREATE INDEX`, which
+//! reads every lead back and sorts again.
 //!
 //! The keys computed here must equal the `leads` table's generated columns, which remain
 //! their definition; the store's tests compare the two after every kind of import.
@@ -138,8 +139,6 @@ pub(super) struct Bulk {
     pub contacts: Vec<(i64, Option<String>, Option<i64>)>,
     pub next_lead_id: i64,
     pub next_contact_id: i64,
-    /// The `CREATE` statements of the triggers and indexes dropped, to replay at commit.
-    pub replay: Vec<String>,
 }
 
 impl Bulk {

@@ -684,9 +684,10 @@ impl LeadRow {
 /// Writes one file's records inside a single transaction; dropped without
 /// [`ImportSession::commit`], it leaves the store exactly as it was.
 ///
-/// Into an empty store the session runs in bulk: the triggers that keep the lookup and
-/// sort-order tables and the secondary indexes are dropped; the tables are written in key
-/// order from keys sorted in memory ([`bulk`]), and the indexes built once at the end.
+/// Each new lead and contact writes its rows of the lookup and sort-order tables as it goes.
+/// Into an empty store the session runs in bulk instead: it gives the ids itself, inserts
+/// many rows per statement, and writes those tables at the end, in key order, from keys
+/// sorted in memory ([`bulk`]).
 pub struct ImportSession<'a> {
     conn: &'a mut Connection,
     /// The transaction is open: dropping the session rolls it back.
@@ -716,19 +717,10 @@ impl ImportSession<'_> {
         // into a large store looks up and inserts at random places in every table.
         let cache_mib = if empty { 16 } else { 32 };
         tx.pragma_update(None, "cache_size", -1024 * cache_mib)?;
+        // (`leads` and `contacts` have no index to drop: every lookup and order is a table
+        // that a bulk import writes in key order, and their triggers fire on updates and
+        // deletes only.)
         let bulk = if empty {
-            let dropped: Vec<(String, String, String)> = tx
-                .prepare(
-                    "SELECT type, name, sql FROM sqlite_master
-                     WHERE type IN ('index', 'trigger') AND tbl_name IN ('leads', 'contacts')
-                       AND sql IS NOT NULL",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (kind, name, _) in &dropped {
-                let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
-                tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
-            }
             let next_id = |table: &str| -> Result<i64> {
                 let sql = format!("SELECT ifnull(max(id), 0) + 1 FROM {table}");
                 Ok(tx.query_row(&sql, [], |r| r.get(0))?)
@@ -739,7 +731,6 @@ impl ImportSession<'_> {
                 contacts: Vec::new(),
                 next_lead_id: next_id("leads")?,
                 next_contact_id: next_id("contacts")?,
-                replay: dropped.into_iter().map(|(_, _, sql)| sql).collect(),
             })
         } else {
             None
@@ -910,9 +901,6 @@ impl ImportSession<'_> {
         if let Some(mut bulk) = self.bulk.take() {
             bulk.insert_pending(&*self.conn)?;
             bulk.keys.write(&*self.conn)?;
-            for sql in bulk.replay {
-                self.conn.execute_batch(&sql)?;
-            }
         }
         self.conn.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,

@@ -1,8 +1,8 @@
 //! The inbox's window onto a sorted list of leads, fast at any size.
 //!
-//! Each action filter is a lane with indexes in every sort order, so a page is a few short
-//! index range scans (one per lane shown) merged here, then the leads of that page read by
-//! id. Positions are cursors (sort value, id), never OFFSETs: moving costs the same at row
+//! Each action filter is a lane, kept in every sort order by a table of its own
+//! (`lead_order_*`), so a page is a few short range scans (one per lane shown) merged here,
+//! then the leads of that page read by id. Positions are cursors (sort value, id), never OFFSETs: moving costs the same at row
 //! ten and at row a million.
 //!
 //! A search first asks the search index (a list of lead ids per word) how many leads
