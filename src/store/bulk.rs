@@ -13,7 +13,10 @@
 use rusqlite::types::ToSqlOutput;
 use rusqlite::types::ValueRef::{self, Integer, Text};
 use rusqlite::Connection;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use super::{LeadRow, Result, LEAD_ROWS};
 
@@ -169,9 +172,9 @@ pub(super) struct BulkKeys {
     companies: Interner,
     offers: Interner,
     /// Record hashes of this run.
-    seen: HashSet<i64>,
+    seen: HashSet<i64, HashedKeys>,
     /// Contacts created in this run, by identity hash.
-    contacts: HashMap<i64, i64>,
+    contacts: HashMap<i64, i64, HashedKeys>,
     /// Whether an earlier run was written: lookups must then ask the tables too.
     pub written: bool,
 }
@@ -227,7 +230,7 @@ impl BulkKeys {
     /// Writes the run's keys, each table in its key order, and starts a new run.
     pub fn write(&mut self, tx: &Connection) -> Result<()> {
         // From here on, lookups ask the tables.
-        self.seen = HashSet::new();
+        self.seen = HashSet::default();
         self.written = true;
         let rows = &mut self.rows;
         rows.sort_unstable_by_key(|r| r.record_hash);
@@ -299,6 +302,57 @@ const ORDER_RECEIVED: &str = "lead_order_received (lane, sort_key, lead_id)";
 const ORDER_COMPANY: &str = "lead_order_company (lane, sort_key, lead_id)";
 const ORDER_OFFER: &str = "lead_order_offer (lane, sort_key, lead_id)";
 
+/// The `INSERT` of `rows` rows of `columns` values into `target`, built once per shape: an
+/// import runs the same few shapes many thousands of times, and the statement for 64 leads
+/// is 3 KB of text.
+fn insert_sql(target: &'static str, columns: usize, rows: usize) -> Rc<str> {
+    /// (target, columns, rows) and the statement.
+    type Built = Vec<(&'static str, usize, usize, Rc<str>)>;
+    thread_local! {
+        static BUILT: RefCell<Built> = const { RefCell::new(Vec::new()) };
+    }
+    BUILT.with(|built| {
+        let mut built = built.borrow_mut();
+        if let Some((.., sql)) = built
+            .iter()
+            .find(|(t, c, r, _)| (*t, *c, *r) == (target, columns, rows))
+        {
+            return sql.clone();
+        }
+        let row = format!("({})", vec!["?"; columns].join(", "));
+        let sql: Rc<str> = format!(
+            "INSERT INTO {target} VALUES {}",
+            vec![row.as_str(); rows].join(", ")
+        )
+        .into();
+        built.push((target, columns, rows, sql.clone()));
+        sql
+    })
+}
+
+/// Keys that are 64 bits of a SHA-256 already: hashing them again would add nothing.
+#[derive(Default)]
+pub(super) struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for the i64 keys this is meant for; still a proper hash for others.
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_i64(&mut self, key: i64) {
+        self.0 = key as u64;
+    }
+}
+
+pub(super) type HashedKeys = BuildHasherDefault<AlreadyHashed>;
+
 /// Rows per `INSERT`: a statement per row would cost more than the row itself.
 pub(super) const ROWS_PER_INSERT: usize = 64;
 
@@ -306,16 +360,12 @@ pub(super) const ROWS_PER_INSERT: usize = 64;
 /// values from `values`.
 pub(super) fn insert_rows<'s, T, const N: usize>(
     tx: &Connection,
-    target: &str,
+    target: &'static str,
     items: &'s [T],
     values: impl Fn(&'s T) -> [ValueRef<'s>; N],
 ) -> Result<()> {
-    let row = format!("({})", vec!["?"; N].join(", "));
     for chunk in items.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO {target} VALUES {}",
-            vec![row.as_str(); chunk.len()].join(", ")
-        );
+        let sql = insert_sql(target, N, chunk.len());
         let mut insert = tx.prepare_cached(&sql)?;
         for (i, item) in chunk.iter().enumerate() {
             for (j, value) in values(item).into_iter().enumerate() {
@@ -336,6 +386,17 @@ mod tests {
         assert_eq!(text_sort_key(Some("Ärzte ABC")), "Ärzte abc");
         assert!(text_sort_key(None) > text_sort_key(Some("zzz")));
         assert!(text_sort_key(None) > text_sort_key(Some("ウィングティップ")));
+    }
+
+    #[test]
+    fn insert_statements_are_built_once_per_shape() {
+        let sql = insert_sql("t (a, b)", 2, 3);
+        assert_eq!(&*sql, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)");
+        assert!(Rc::ptr_eq(&sql, &insert_sql("t (a, b)", 2, 3)));
+        assert_eq!(
+            &*insert_sql("t (a, b)", 2, 1),
+            "INSERT INTO t (a, b) VALUES (?, ?)"
+        );
     }
 
     #[test]

@@ -337,7 +337,7 @@ impl Store {
             new: 0,
             duplicates: 0,
             bulk: None,
-            contacts: HashMap::new(),
+            contacts: HashMap::default(),
             import_id: 0,
             search_parts: 0,
         };
@@ -700,7 +700,7 @@ pub struct ImportSession<'a> {
     bulk: Option<bulk::Bulk>,
     /// Outside bulk mode: contacts found or made by this session, by identity hash, and
     /// whether each existed before (and so may have touches).
-    contacts: HashMap<i64, (i64, bool)>,
+    contacts: HashMap<i64, (i64, bool), bulk::HashedKeys>,
     import_id: i64,
     /// Parts of the search lists stored so far.
     search_parts: i64,
