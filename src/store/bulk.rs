@@ -17,8 +17,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+use std::sync::mpsc::sync_channel;
 
-use super::{LeadRow, Result, LEAD_ROWS};
+use super::{LeadRow, Result, StoreError, LEAD_ROWS};
 
 /// The keys of at most this many leads are held before they are written (about 100 bytes
 /// each with the lookups), so that a file of any size imports in bounded memory.
@@ -85,20 +86,29 @@ impl Interner {
         let next = self.numbers.len() as u32;
         *self.numbers.entry(key).or_insert(next)
     }
+}
 
-    /// Each number's string and its rank in byte order (SQLite's BINARY collation).
-    fn ranked(&self) -> (Vec<&str>, Vec<u32>) {
-        let mut strings = vec![""; self.numbers.len()];
-        for (s, &n) in &self.numbers {
-            strings[n as usize] = s;
+/// An interner's strings in byte order (SQLite's BINARY collation).
+struct Ranked<'a> {
+    /// Rank of each string, by its number.
+    rank_of: Vec<u32>,
+    /// The strings, by rank.
+    by_rank: Vec<&'a str>,
+}
+
+impl<'a> Ranked<'a> {
+    fn of(interner: &'a Interner) -> Ranked<'a> {
+        let mut by_number = vec![""; interner.numbers.len()];
+        for (s, &n) in &interner.numbers {
+            by_number[n as usize] = s;
         }
-        let mut by_rank: Vec<u32> = (0..strings.len() as u32).collect();
-        by_rank.sort_unstable_by_key(|&n| strings[n as usize]);
-        let mut ranks = vec![0u32; strings.len()];
-        for (rank, &n) in by_rank.iter().enumerate() {
-            ranks[n as usize] = rank as u32;
+        let mut by_rank = by_number.clone();
+        by_rank.sort_unstable();
+        let mut rank_of = vec![0u32; by_number.len()];
+        for (n, s) in by_number.iter().enumerate() {
+            rank_of[n] = by_rank.binary_search(s).expect("every string has a rank") as u32;
         }
-        (strings, ranks)
+        Ranked { rank_of, by_rank }
     }
 }
 
@@ -232,70 +242,101 @@ impl BulkKeys {
         // From here on, lookups ask the tables.
         self.seen = HashSet::default();
         self.written = true;
-        let rows = &mut self.rows;
-        rows.sort_unstable_by_key(|r| r.record_hash);
-        insert_rows(tx, "lead_records (record_hash, lead_id)", rows, |r| {
-            [Integer(r.record_hash), Integer(r.id)]
-        })?;
-
+        let rows = std::mem::take(&mut self.rows);
         let mut contacts: Vec<(i64, i64)> =
             std::mem::take(&mut self.contacts).into_iter().collect();
-        contacts.sort_unstable();
-        insert_rows(
-            tx,
-            "contact_keys (identity_hash, contact_id)",
-            &contacts,
-            |c| [Integer(c.0), Integer(c.1)],
-        )?;
-
-        rows.sort_unstable_by_key(|r| (r.contact_id, r.received_at, r.id));
-        insert_rows(tx, CONTACT_LEADS, rows, |r| {
-            [Integer(r.contact_id), Integer(r.received_at), Integer(r.id)]
+        let companies = Ranked::of(&self.companies);
+        let offers = Ranked::of(&self.offers);
+        let rows = rows.as_slice();
+        std::thread::scope(|scope| {
+            // Each table's keys are sorted on a thread of their own while this one writes
+            // the table before (one table ahead at most: the keys of two tables in memory).
+            let (to_writer, sorted) = sync_channel::<(Table, Vec<[i64; 3]>)>(0);
+            let (companies, offers) = (&companies, &offers);
+            scope.spawn(move || {
+                for table in Table::ALL {
+                    let mut keys: Vec<[i64; 3]> = rows
+                        .iter()
+                        .map(|r| table.key(r, companies, offers))
+                        .collect();
+                    keys.sort_unstable();
+                    if to_writer.send((table, keys)).is_err() {
+                        return; // The writer failed and hung up.
+                    }
+                }
+            });
+            contacts.sort_unstable();
+            insert_rows(tx, CONTACT_KEYS, &contacts, |c| {
+                [Integer(c.0), Integer(c.1)]
+            })?;
+            for (table, keys) in sorted {
+                match table {
+                    Table::Records => {
+                        insert_rows(tx, LEAD_RECORDS, &keys, |k| [Integer(k[0]), Integer(k[1])])
+                    }
+                    Table::ContactLeads => {
+                        insert_rows(tx, CONTACT_LEADS, &keys, |k| k.map(Integer))
+                    }
+                    Table::Urgency => insert_rows(tx, ORDER_URGENCY, &keys, |k| k.map(Integer)),
+                    Table::Received => insert_rows(tx, ORDER_RECEIVED, &keys, |k| k.map(Integer)),
+                    Table::Company => {
+                        insert_rows(tx, ORDER_COMPANY, &keys, |k| named(companies, k))
+                    }
+                    Table::Offer => insert_rows(tx, ORDER_OFFER, &keys, |k| named(offers, k)),
+                }?;
+            }
+            Ok::<_, StoreError>(())
         })?;
-
-        rows.sort_unstable_by_key(|r| (r.lane, r.urgency, r.id));
-        insert_rows(tx, ORDER_URGENCY, rows, |r| {
-            [Integer(r.lane.into()), Integer(r.urgency), Integer(r.id)]
-        })?;
-
-        rows.sort_unstable_by_key(|r| (r.lane, -r.received_at, r.id));
-        insert_rows(tx, ORDER_RECEIVED, rows, |r| {
-            [
-                Integer(r.lane.into()),
-                Integer(-r.received_at),
-                Integer(r.id),
-            ]
-        })?;
-
-        let (strings, ranks) = self.companies.ranked();
-        rows.sort_unstable_by_key(|r| (r.lane, ranks[r.company as usize], r.id));
-        insert_rows(tx, ORDER_COMPANY, rows, |r| {
-            let company = strings[r.company as usize];
-            [
-                Integer(r.lane.into()),
-                Text(company.as_bytes()),
-                Integer(r.id),
-            ]
-        })?;
-
-        let (strings, ranks) = self.offers.ranked();
-        rows.sort_unstable_by_key(|r| (r.lane, ranks[r.offer as usize], r.id));
-        insert_rows(tx, ORDER_OFFER, rows, |r| {
-            let offer = strings[r.offer as usize];
-            [
-                Integer(r.lane.into()),
-                Text(offer.as_bytes()),
-                Integer(r.id),
-            ]
-        })?;
-
-        rows.clear();
         self.companies = Interner::default();
         self.offers = Interner::default();
         Ok(())
     }
 }
 
+/// The tables a run writes from its leads' keys, in the order they are written.
+#[derive(Clone, Copy)]
+enum Table {
+    Records,
+    ContactLeads,
+    Urgency,
+    Received,
+    Company,
+    Offer,
+}
+
+impl Table {
+    const ALL: [Table; 6] = [
+        Table::Records,
+        Table::ContactLeads,
+        Table::Urgency,
+        Table::Received,
+        Table::Company,
+        Table::Offer,
+    ];
+
+    /// A lead's row in this table as three integers that sort in the table's order (the
+    /// text keys as their rank).
+    fn key(self, r: &Row, companies: &Ranked<'_>, offers: &Ranked<'_>) -> [i64; 3] {
+        let lane = i64::from(r.lane);
+        match self {
+            Table::Records => [r.record_hash, r.id, 0],
+            Table::ContactLeads => [r.contact_id, r.received_at, r.id],
+            Table::Urgency => [lane, r.urgency, r.id],
+            Table::Received => [lane, -r.received_at, r.id],
+            Table::Company => [lane, companies.rank_of[r.company as usize].into(), r.id],
+            Table::Offer => [lane, offers.rank_of[r.offer as usize].into(), r.id],
+        }
+    }
+}
+
+/// A text order's row: its rank back to its text.
+fn named<'a>(names: &Ranked<'a>, k: &[i64; 3]) -> [ValueRef<'a>; 3] {
+    let name = names.by_rank[k[1] as usize];
+    [Integer(k[0]), Text(name.as_bytes()), Integer(k[2])]
+}
+
+const LEAD_RECORDS: &str = "lead_records (record_hash, lead_id)";
+const CONTACT_KEYS: &str = "contact_keys (identity_hash, contact_id)";
 const CONTACT_LEADS: &str = "contact_leads (contact_id, received_at, lead_id)";
 const ORDER_URGENCY: &str = "lead_order_urgency (lane, sort_key, lead_id)";
 const ORDER_RECEIVED: &str = "lead_order_received (lane, sort_key, lead_id)";
@@ -405,11 +446,9 @@ mod tests {
         for s in ["b", "a", "ä", "B", "a"] {
             interner.number(s.to_string());
         }
-        let (strings, ranks) = interner.ranked();
-        let mut by_rank: Vec<&str> = vec![""; strings.len()];
-        for (n, s) in strings.iter().enumerate() {
-            by_rank[ranks[n] as usize] = s;
-        }
-        assert_eq!(by_rank, ["B", "a", "b", "ä"]);
+        let ranked = Ranked::of(&interner);
+        assert_eq!(ranked.by_rank, ["B", "a", "b", "ä"]);
+        // "b" was numbered first, "a" second.
+        assert_eq!((ranked.rank_of[0], ranked.rank_of[1]), (2, 1));
     }
 }
