@@ -78,7 +78,7 @@ struct Row {
 /// Distinct strings by number: a million leads name far fewer companies and offers.
 #[derive(Default)]
 struct Interner {
-    numbers: HashMap<String, u32>,
+    numbers: foldhash::HashMap<String, u32>,
 }
 
 impl Interner {
