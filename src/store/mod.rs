@@ -324,7 +324,7 @@ impl Store {
         }
         if empty {
             // A bulk import gives every id it refers to itself (its contacts, its import):
-            // the check of each lead's references would cost a fifth of its time. The
+            // checking each lead's references made inserting it a third slower. The
             // session turns the checks back on when it ends, however it ends.
             self.conn.pragma_update(None, "foreign_keys", false)?;
         }
