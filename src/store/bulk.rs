@@ -21,10 +21,15 @@ use std::sync::mpsc::sync_channel;
 
 use super::{LeadRow, Result, StoreError, LEAD_ROWS};
 
-/// The keys of at most this many leads are held before they are written (about 100 bytes
-/// each with the lookups), so that a file of any size imports in bounded memory.
+/// A run's keys are written once they take about this much memory, so that a file of any
+/// size, with any number of distinct companies, imports in bounded memory: a million leads
+/// of a few thousand companies fit in one run. Writing needs about half as much again for
+/// the sorted keys of two tables.
 /// (Tiny in unit tests, so that a small import is written in several runs.)
-const ROWS_PER_RUN: usize = if cfg!(test) { 700 } else { 1_000_000 };
+const RUN_BYTES: usize = if cfg!(test) { 64 << 10 } else { 96 << 20 };
+
+/// What one entry of a hash set or map costs beyond its key and value, about.
+const ENTRY_OVERHEAD: usize = 8;
 
 /// The `lane` column: one per action filter of the inbox, test leads in a lane of their own.
 pub(super) fn lane(action: Option<&str>, is_test: bool) -> u8 {
@@ -79,12 +84,19 @@ struct Row {
 #[derive(Default)]
 struct Interner {
     numbers: foldhash::HashMap<String, u32>,
+    /// About how much memory the strings and their entries take.
+    bytes: usize,
 }
 
 impl Interner {
     fn number(&mut self, key: String) -> u32 {
         let next = self.numbers.len() as u32;
-        *self.numbers.entry(key).or_insert(next)
+        let bytes = key.len() + size_of::<String>() + 4 + ENTRY_OVERHEAD;
+        let number = *self.numbers.entry(key).or_insert(next);
+        if number == next {
+            self.bytes += bytes;
+        }
+        number
     }
 }
 
@@ -204,6 +216,15 @@ pub(super) struct LeadKeys<'a> {
 }
 
 impl BulkKeys {
+    /// About how much memory the run's keys and lookups take.
+    fn bytes(&self) -> usize {
+        self.rows.len() * size_of::<Row>()
+            + self.seen.len() * (size_of::<i64>() + ENTRY_OVERHEAD)
+            + self.contacts.len() * (2 * size_of::<i64>() + ENTRY_OVERHEAD)
+            + self.companies.bytes
+            + self.offers.bytes
+    }
+
     /// Marks a record hash as seen; false if this run saw it already.
     pub fn first_sight(&mut self, record_hash: i64) -> bool {
         self.seen.insert(record_hash)
@@ -219,6 +240,13 @@ impl BulkKeys {
 
     /// Remembers a stored lead's keys; writes the run once it is full.
     pub fn add_lead(&mut self, tx: &Connection, lead: LeadKeys<'_>) -> Result<()> {
+        if self.rows.capacity() == 0 {
+            // Room for the most leads a run can hold, taken once: growing by doubling
+            // would hold the old and the new array at once (tens of MB at a million
+            // leads), and pages the run never reaches are never touched.
+            let leads = RUN_BYTES / (size_of::<Row>() + size_of::<i64>() + ENTRY_OVERHEAD);
+            self.rows.reserve_exact(leads);
+        }
         let company = self.companies.number(text_sort_key(lead.company));
         let offer = self.offers.number(text_sort_key(lead.offer));
         self.rows.push(Row {
@@ -231,7 +259,7 @@ impl BulkKeys {
             offer,
             lane: lane(lead.action, lead.is_test),
         });
-        if self.rows.len() >= ROWS_PER_RUN {
+        if self.bytes() >= RUN_BYTES {
             self.write(tx)?;
         }
         Ok(())
@@ -269,6 +297,7 @@ impl BulkKeys {
             insert_rows(tx, CONTACT_KEYS, &contacts, |c| {
                 [Integer(c.0), Integer(c.1)]
             })?;
+            drop(contacts);
             for (table, keys) in sorted {
                 match table {
                     Table::Records => {
@@ -427,6 +456,42 @@ mod tests {
         assert_eq!(text_sort_key(Some("Ärzte ABC")), "Ärzte abc");
         assert!(text_sort_key(None) > text_sort_key(Some("zzz")));
         assert!(text_sort_key(None) > text_sort_key(Some("ウィングティップ")));
+    }
+
+    /// Distinct long company names fill a run's memory sooner than its rows alone would.
+    #[test]
+    fn a_run_is_written_when_its_keys_fill_the_budget() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let conn = &store.conn;
+        let mut keys = BulkKeys::default();
+        let mut n = 0;
+        while !keys.written {
+            n += 1;
+            let company = format!("company {n} {}", "x".repeat(200));
+            assert!(keys.first_sight(n));
+            let lead = LeadKeys {
+                id: n,
+                contact_id: n,
+                record_hash: n,
+                received_at: n,
+                sla_due_at: None,
+                first_touch_at: None,
+                action: Some("INS"),
+                is_test: false,
+                company: Some(&company),
+                offer: None,
+            };
+            keys.add_lead(conn, lead).unwrap();
+        }
+        // 64 KiB under test: about 290 bytes a lead here, against about 90 without names.
+        assert!(
+            (150..400).contains(&n),
+            "the run was written after {n} leads"
+        );
+        let stored: i64 = conn
+            .query_row("SELECT count(*) FROM lead_order_company", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, n);
     }
 
     #[test]
