@@ -64,9 +64,12 @@ pub(super) fn urgency(
 pub(super) fn text_sort_key(text: Option<&str>) -> String {
     match text {
         Some(text) => text.to_ascii_lowercase(),
-        None => '\u{10FFFF}'.to_string(),
+        None => MISSING_SORTS_LAST.to_string(),
     }
 }
+
+/// `char(1114111)`, the last code point: what a missing company or offer sorts as.
+const MISSING_SORTS_LAST: char = '\u{10FFFF}';
 
 /// What a bulk import remembers of one lead.
 struct Row {
@@ -89,14 +92,28 @@ struct Interner {
 }
 
 impl Interner {
-    fn number(&mut self, key: String) -> u32 {
-        let next = self.numbers.len() as u32;
-        let bytes = key.len() + size_of::<String>() + 4 + ENTRY_OVERHEAD;
-        let number = *self.numbers.entry(key).or_insert(next);
-        if number == next {
-            self.bytes += bytes;
+    fn number(&mut self, key: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(key) {
+            return number;
         }
+        let number = self.numbers.len() as u32;
+        self.bytes += key.len() + size_of::<String>() + 4 + ENTRY_OVERHEAD;
+        self.numbers.insert(key.to_string(), number);
         number
+    }
+
+    /// The number of a text's sort key ([`text_sort_key`]), made in `scratch`: a run looks
+    /// up a million companies and offers, and allocates only the new ones.
+    fn number_of_text(&mut self, text: Option<&str>, scratch: &mut String) -> u32 {
+        scratch.clear();
+        match text {
+            Some(text) => {
+                scratch.push_str(text);
+                scratch.make_ascii_lowercase();
+            }
+            None => scratch.push(MISSING_SORTS_LAST),
+        }
+        self.number(scratch)
     }
 }
 
@@ -197,6 +214,8 @@ pub(super) struct BulkKeys {
     seen: HashSet<i64, HashedKeys>,
     /// Contacts created in this run, by identity hash.
     contacts: HashMap<i64, i64, HashedKeys>,
+    /// Where text keys are made before they are looked up.
+    scratch: String,
     /// Whether an earlier run was written: lookups must then ask the tables too.
     pub written: bool,
 }
@@ -247,8 +266,10 @@ impl BulkKeys {
             let leads = RUN_BYTES / (size_of::<Row>() + size_of::<i64>() + ENTRY_OVERHEAD);
             self.rows.reserve_exact(leads);
         }
-        let company = self.companies.number(text_sort_key(lead.company));
-        let offer = self.offers.number(text_sort_key(lead.offer));
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let company = self.companies.number_of_text(lead.company, &mut scratch);
+        let offer = self.offers.number_of_text(lead.offer, &mut scratch);
+        self.scratch = scratch;
         self.rows.push(Row {
             id: lead.id,
             contact_id: lead.contact_id,
@@ -456,6 +477,16 @@ mod tests {
         assert_eq!(text_sort_key(Some("Ärzte ABC")), "Ärzte abc");
         assert!(text_sort_key(None) > text_sort_key(Some("zzz")));
         assert!(text_sort_key(None) > text_sort_key(Some("ウィングティップ")));
+        // A bulk run files the same keys without allocating them.
+        let mut interner = Interner::default();
+        let mut scratch = String::new();
+        for text in [Some("Ärzte ABC"), None, Some("ärzte abc")] {
+            interner.number_of_text(text, &mut scratch);
+        }
+        let mut expected = vec![text_sort_key(Some("Ärzte ABC")), text_sort_key(None)];
+        expected.extend([text_sort_key(Some("ärzte abc"))]);
+        expected.sort();
+        assert_eq!(Ranked::of(&interner).by_rank, expected);
     }
 
     /// Distinct long company names fill a run's memory sooner than its rows alone would.
@@ -509,7 +540,7 @@ mod tests {
     fn ranks_follow_byte_order() {
         let mut interner = Interner::default();
         for s in ["b", "a", "ä", "B", "a"] {
-            interner.number(s.to_string());
+            interner.number(s);
         }
         let ranked = Ranked::of(&interner);
         assert_eq!(ranked.by_rank, ["B", "a", "b", "ä"]);
