@@ -334,8 +334,6 @@ impl Store {
             open: false,
             foreign_keys_off: empty,
             sla_hours,
-            new: 0,
-            duplicates: 0,
             bulk: None,
             contacts: HashMap::default(),
             import_id: 0,
@@ -695,8 +693,6 @@ pub struct ImportSession<'a> {
     /// Foreign-key checks were turned off for a bulk import, to turn on again at the end.
     foreign_keys_off: bool,
     sla_hours: i64,
-    pub new: u64,
-    pub duplicates: u64,
     bulk: Option<bulk::Bulk>,
     /// Outside bulk mode: contacts found or made by this session, by identity hash, and
     /// whether each existed before (and so may have touches).
@@ -771,7 +767,6 @@ impl ImportSession<'_> {
                 .exists([record_hash])?,
         };
         if duplicate {
-            self.duplicates += 1;
             return Ok(Added::Duplicate);
         }
         let (contact_id, known_contact) = self.contact_for(keys.contact)?;
@@ -803,7 +798,6 @@ impl ImportSession<'_> {
             import_id: self.import_id,
             lead,
         };
-        self.new += 1;
         let Some(bulk) = &mut self.bulk else {
             bulk::insert_rows(
                 &*self.conn,
