@@ -62,14 +62,23 @@ pub(super) fn urgency(
 /// The `company_sort` and `offer_sort` columns: SQLite's `lower()` folds ASCII letters only,
 /// and a missing value sorts last.
 pub(super) fn text_sort_key(text: Option<&str>) -> String {
-    match text {
-        Some(text) => text.to_ascii_lowercase(),
-        None => MISSING_SORTS_LAST.to_string(),
-    }
+    let mut key = String::new();
+    write_text_sort_key(text, &mut key);
+    key
 }
 
-/// `char(1114111)`, the last code point: what a missing company or offer sorts as.
-const MISSING_SORTS_LAST: char = '\u{10FFFF}';
+/// [`text_sort_key`], written into `key` (a bulk run reuses one buffer for a million).
+fn write_text_sort_key(text: Option<&str>, key: &mut String) {
+    key.clear();
+    match text {
+        Some(text) => {
+            key.push_str(text);
+            key.make_ascii_lowercase();
+        }
+        // `char(1114111)`, the last code point.
+        None => key.push('\u{10FFFF}'),
+    }
+}
 
 /// What a bulk import remembers of one lead.
 struct Row {
@@ -105,14 +114,7 @@ impl Interner {
     /// The number of a text's sort key ([`text_sort_key`]), made in `scratch`: a run looks
     /// up a million companies and offers, and allocates only the new ones.
     fn number_of_text(&mut self, text: Option<&str>, scratch: &mut String) -> u32 {
-        scratch.clear();
-        match text {
-            Some(text) => {
-                scratch.push_str(text);
-                scratch.make_ascii_lowercase();
-            }
-            None => scratch.push(MISSING_SORTS_LAST),
-        }
+        write_text_sort_key(text, scratch);
         self.number(scratch)
     }
 }
