@@ -658,22 +658,28 @@ mod tests {
         );
     }
 
-    /// A bulk import writes its keys in runs (of 700 leads under test) and still finds the
+    /// Generated leads as NDJSON, over the five days before the tests' clock.
+    fn generated_ndjson(count: u64, seed: u64) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let options = GenOptions {
+            count,
+            seed,
+            format: GenFormat::Ndjson,
+            start: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap(),
+            days: 5,
+        };
+        write_leads(&mut bytes, &options).unwrap();
+        bytes
+    }
+
+    /// A bulk import writes its keys in runs (about 700 leads under test) and still finds the
     /// duplicates and contacts of earlier runs; it ends with the same leads, contacts and
     /// derived tables as an import into a store that already held a lead, and touches keep
     /// the sort orders right afterwards.
     #[test]
     fn a_bulk_import_in_runs_matches_an_ordinary_import() {
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
-        let mut bytes = Vec::new();
-        let options = GenOptions {
-            count: 2000,
-            seed: 11,
-            format: GenFormat::Ndjson,
-            start: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap(),
-            days: 5,
-        };
-        write_leads(&mut bytes, &options).unwrap();
+        let bytes = generated_ndjson(2000, 11);
         // Every record twice: the second copies arrive runs after the first.
         let doubled = [bytes.as_slice(), bytes.as_slice()].concat();
         let import = |store: &mut Store, name: &str, bytes: &[u8]| {
@@ -753,15 +759,7 @@ mod tests {
     #[test]
     fn search_lists_stored_in_parts_find_every_lead() {
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
-        let mut bytes = Vec::new();
-        let options = GenOptions {
-            count: 2500,
-            seed: 3,
-            format: GenFormat::Ndjson,
-            start: Utc.with_ymd_and_hms(2026, 11, 16, 0, 0, 0).unwrap(),
-            days: 5,
-        };
-        write_leads(&mut bytes, &options).unwrap();
+        let bytes = generated_ndjson(2500, 3);
         let mut store = Store::open_in_memory().unwrap();
         for _ in 0..2 {
             let report = import_bytes(
