@@ -685,7 +685,7 @@ impl LeadRow {
 /// Each new lead and contact writes its rows of the lookup and sort-order tables as it goes.
 /// Into an empty store the session runs in bulk instead: it gives the ids itself, inserts
 /// many rows per statement, and writes those tables at the end, in key order, from keys
-/// sorted in memory ([`bulk`]).
+/// sorted in memory (`store/bulk.rs`).
 pub struct ImportSession<'a> {
     conn: &'a mut Connection,
     /// The transaction is open: dropping the session rolls it back.

@@ -29,7 +29,7 @@ struct List {
 
 impl PostingsBuilder {
     /// Files the lead with `key` under each distinct word of its `fields` (the words of
-    /// [`search::index_words`]). Keys must come in ascending order.
+    /// `search::index_words`). Keys must come in ascending order.
     pub fn add<'a>(&mut self, key: i64, fields: impl IntoIterator<Item = &'a str>) {
         let mut scratch = std::mem::take(&mut self.scratch);
         for field in fields {
