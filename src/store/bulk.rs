@@ -7,8 +7,9 @@
 //! several times cheaper than inserting at random places, or than `CREATE INDEX`, which
 //! reads every lead back and sorts again.
 //!
-//! The keys computed here must equal the `leads` table's generated columns, which remain
-//! their definition; the store's tests compare the two after every kind of import.
+//! The keys computed here must equal the columns of the `leads` view, which remain their
+//! definition (the stored lane is checked against its rule there too); the store's tests
+//! compare the two after every kind of import.
 
 use rusqlite::types::ToSqlOutput;
 use rusqlite::types::ValueRef::{self, Integer, Text};
@@ -31,7 +32,8 @@ const RUN_BYTES: usize = if cfg!(test) { 64 << 10 } else { 96 << 20 };
 /// What one entry of a hash set or map costs beyond its key and value, about.
 const ENTRY_OVERHEAD: usize = 8;
 
-/// The `lane` column: one per action filter of the inbox, test leads in a lane of their own.
+/// The `lane` column, stored with each lead: one per action filter of the inbox, test leads
+/// in a lane of their own.
 pub(super) fn lane(action: Option<&str>, is_test: bool) -> u8 {
     if is_test {
         return 7;

@@ -230,7 +230,7 @@ impl Store {
             (
                 table,
                 format!(
-                    "SELECT (SELECT count(*) FROM {table}) - (SELECT count(*) FROM leads),
+                    "SELECT (SELECT count(*) FROM {table}) - (SELECT count(*) FROM lead_rows),
                         (SELECT count(*) FROM leads l WHERE NOT EXISTS (
                             SELECT 1 FROM {table} o
                             WHERE o.lane = l.lane AND o.sort_key = l.{column} AND o.lead_id = l.id))"
@@ -238,9 +238,20 @@ impl Store {
             )
         })
         .collect();
+        // The stored lane against its definition (the rule `bulk::lane` and the inbox follow).
+        checks.push((
+            "lane",
+            "SELECT 0, (SELECT count(*) FROM leads WHERE lane IS NOT
+                CASE WHEN is_test THEN 7
+                     WHEN action = 'INS' THEN 1 WHEN action = 'PLT' THEN 2
+                     WHEN action = 'DNC' THEN 3 WHEN action = 'Create' THEN 4
+                     WHEN action = 'StartTestDrive' THEN 5
+                     ELSE 6 END)"
+                .into(),
+        ));
         checks.push((
             "contact_leads",
-            "SELECT (SELECT count(*) FROM contact_leads) - (SELECT count(*) FROM leads),
+            "SELECT (SELECT count(*) FROM contact_leads) - (SELECT count(*) FROM lead_rows),
                 (SELECT count(*) FROM leads l WHERE NOT EXISTS (
                     SELECT 1 FROM contact_leads c WHERE c.contact_id = l.contact_id
                         AND c.received_at = l.received_at AND c.lead_id = l.id))"
@@ -248,7 +259,7 @@ impl Store {
         ));
         checks.push((
             "lead_records",
-            "SELECT (SELECT count(*) FROM lead_records) - (SELECT count(*) FROM leads),
+            "SELECT (SELECT count(*) FROM lead_records) - (SELECT count(*) FROM lead_rows),
                 (SELECT count(*) FROM leads l WHERE NOT EXISTS (
                     SELECT 1 FROM lead_records r
                     WHERE r.record_hash = l.record_hash AND r.lead_id = l.id))"
@@ -338,6 +349,8 @@ impl Store {
             contacts: HashMap::default(),
             import_id: 0,
             search_parts: 0,
+            origins: Default::default(),
+            origin_key: Vec::new(),
         };
         session.begin()?;
         Ok(session)
@@ -436,7 +449,7 @@ impl Store {
             refresh_touch_figures(&tx, lead_id, contact_id)?;
             if previous_status == Status::New {
                 tx.execute(
-                    "UPDATE leads SET status = 'contacted' WHERE id = ?1",
+                    "UPDATE lead_rows SET status = 'contacted' WHERE id = ?1",
                     [lead_id],
                 )?;
             }
@@ -463,7 +476,7 @@ impl Store {
         tx.execute("DELETE FROM touches WHERE id = ?1", [logged.touch_id])?;
         refresh_touch_figures(&tx, lead_id, contact_id)?;
         tx.execute(
-            "UPDATE leads SET status = ?2 WHERE id = ?1",
+            "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
             params![lead_id, logged.previous_status.as_str()],
         )?;
         tx.commit()?;
@@ -475,7 +488,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let (_, previous) = lead_contact_and_status(&tx, lead_id)?;
         tx.execute(
-            "UPDATE leads SET status = ?2 WHERE id = ?1",
+            "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
             params![lead_id, status.as_str()],
         )?;
         tx.commit()?;
@@ -486,14 +499,16 @@ impl Store {
     pub fn set_owner(&mut self, lead_id: i64, owner: Option<&str>) -> Result<Option<String>> {
         let tx = self.conn.transaction()?;
         let previous: Option<String> = tx
-            .query_row("SELECT owner FROM leads WHERE id = ?1", [lead_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT owner FROM lead_rows WHERE id = ?1",
+                [lead_id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or(StoreError::NoSuchLead(lead_id))?;
         let owner = owner.map(str::trim).filter(|o| !o.is_empty());
         tx.execute(
-            "UPDATE leads SET owner = ?2 WHERE id = ?1",
+            "UPDATE lead_rows SET owner = ?2 WHERE id = ?1",
             params![lead_id, owner],
         )?;
         tx.commit()?;
@@ -526,7 +541,7 @@ impl Store {
     pub fn shift_times(&mut self, seconds: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "UPDATE leads SET received_at = received_at + ?1, sla_due_at = sla_due_at + ?1,
+            "UPDATE lead_rows SET received_at = received_at + ?1, sla_due_at = sla_due_at + ?1,
                 first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1",
             [seconds],
         )?;
@@ -542,7 +557,7 @@ impl Store {
     pub fn newest_received(&self) -> Result<Option<DateTime<Utc>>> {
         let ts: Option<i64> =
             self.conn
-                .query_row("SELECT MAX(received_at) FROM leads", [], |r| r.get(0))?;
+                .query_row("SELECT MAX(received_at) FROM lead_rows", [], |r| r.get(0))?;
         Ok(ts.map(from_ts))
     }
 
@@ -566,12 +581,12 @@ impl Store {
         }
         stats.total = stats.by_status.values().sum();
         stats.exempt = self.conn.query_row(
-            "SELECT COUNT(*) FROM leads WHERE sla_due_at IS NULL",
+            "SELECT COUNT(*) FROM lead_rows WHERE sla_due_at IS NULL",
             [],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(
-            "SELECT sla_due_at, first_touch_at, received_at FROM leads
+            "SELECT sla_due_at, first_touch_at, received_at FROM lead_rows
              WHERE is_test = 0 AND sla_due_at IS NOT NULL",
         )?;
         let mut rows = stmt.query([])?;
@@ -621,12 +636,14 @@ struct LeadRow {
     sla_due_at: Option<i64>,
     first_touch_at: Option<i64>,
     import_id: i64,
+    /// Its row of `lead_origins`.
+    origin_id: i64,
     lead: NewLead,
 }
 
-const LEAD_ROWS: &str = "leads (id, record_hash, contact_id, received_at, source, action, offer,
-    offer_name, lead_source, first_name, last_name, full_name, email, phone, country, company,
-    title, description, is_test, sla_due_at, first_touch_at, import_id)";
+const LEAD_ROWS: &str = "lead_rows (id, record_hash, contact_id, received_at, origin_id,
+    first_name, last_name, full_name, email, phone, country, company, title, description,
+    is_test, sla_due_at, first_touch_at, import_id, lane)";
 
 impl LeadRow {
     /// The keys of the tables derived from the lead once it has its id (a bulk import
@@ -646,7 +663,7 @@ impl LeadRow {
         }
     }
 
-    fn values(&self) -> [ValueRef<'_>; 22] {
+    fn values(&self) -> [ValueRef<'_>; 19] {
         fn text(v: Option<&str>) -> ValueRef<'_> {
             v.map_or(ValueRef::Null, |t| ValueRef::Text(t.as_bytes()))
         }
@@ -657,11 +674,7 @@ impl LeadRow {
             ValueRef::Integer(self.record_hash),
             ValueRef::Integer(self.contact_id),
             ValueRef::Integer(self.received_at),
-            text(lead.source.as_deref()),
-            text(lead.action.as_ref().map(Action::as_str)),
-            text(lead.offer.as_deref()),
-            text(lead.offer_name.as_deref()),
-            text(lead.lead_source.as_deref()),
+            ValueRef::Integer(self.origin_id),
             text(lead.first_name.as_deref()),
             text(lead.last_name.as_deref()),
             text(lead.full_name.as_deref()),
@@ -675,6 +688,9 @@ impl LeadRow {
             int(self.sla_due_at),
             int(self.first_touch_at),
             ValueRef::Integer(self.import_id),
+            ValueRef::Integer(
+                bulk::lane(lead.action.as_ref().map(Action::as_str), self.is_test).into(),
+            ),
         ]
     }
 }
@@ -700,6 +716,10 @@ pub struct ImportSession<'a> {
     import_id: i64,
     /// Parts of the search lists stored so far.
     search_parts: i64,
+    /// Every row of `lead_origins`, by [`origin_key`]: a store holds few.
+    origins: foldhash::HashMap<Vec<u8>, i64>,
+    /// Where a lead's origin key is made before it is looked up.
+    origin_key: Vec<u8>,
 }
 
 impl ImportSession<'_> {
@@ -725,12 +745,30 @@ impl ImportSession<'_> {
                 keys: bulk::BulkKeys::default(),
                 leads: Vec::new(),
                 contacts: Vec::new(),
-                next_lead_id: next_id("leads")?,
+                next_lead_id: next_id("lead_rows")?,
                 next_contact_id: next_id("contacts")?,
             })
         } else {
             None
         };
+        let mut origins = tx.prepare(
+            "SELECT id, lead_source, source, action, offer, offer_name FROM lead_origins",
+        )?;
+        let mut rows = origins.query([])?;
+        while let Some(row) = rows.next()? {
+            let values: [Option<String>; 5] = [
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ];
+            let mut key = Vec::new();
+            origin_key(&mut key, values.each_ref().map(Option::as_deref));
+            self.origins.insert(key, row.get(0)?);
+        }
+        drop(rows);
+        drop(origins);
         // The history row comes first so that each lead can name its import as it is written.
         tx.execute(
             "INSERT INTO imports (path, sha256, format, imported_at, new, duplicates, rejected)
@@ -796,6 +834,7 @@ impl ImportSession<'_> {
             sla_due_at: due.map(|d| d.timestamp()),
             first_touch_at,
             import_id: self.import_id,
+            origin_id: self.origin_of(&lead)?,
             lead,
         };
         let Some(bulk) = &mut self.bulk else {
@@ -818,6 +857,30 @@ impl ImportSession<'_> {
             bulk.insert_pending(&*self.conn)?;
         }
         Ok(Added::New(id))
+    }
+
+    /// The id of the lead's row of `lead_origins`, added when it is the first of its kind.
+    fn origin_of(&mut self, lead: &NewLead) -> Result<i64> {
+        let origin = [
+            lead.lead_source.as_deref(),
+            lead.source.as_deref(),
+            lead.action.as_ref().map(Action::as_str),
+            lead.offer.as_deref(),
+            lead.offer_name.as_deref(),
+        ];
+        origin_key(&mut self.origin_key, origin);
+        if let Some(&id) = self.origins.get(self.origin_key.as_slice()) {
+            return Ok(id);
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO lead_origins (lead_source, source, action, offer, offer_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(origin)?;
+        let id = self.conn.last_insert_rowid();
+        self.origins.insert(self.origin_key.clone(), id);
+        Ok(id)
     }
 
     /// The contact of a lead, and whether it existed before this import.
@@ -930,9 +993,24 @@ impl Drop for ImportSession<'_> {
     }
 }
 
+/// An origin's five values as one key: each value's bytes and then 0xFE, or 0xFF for none
+/// (neither byte occurs in UTF-8, so no two origins share a key).
+fn origin_key(key: &mut Vec<u8>, origin: [Option<&str>; 5]) {
+    key.clear();
+    for value in origin {
+        match value {
+            Some(text) => {
+                key.extend_from_slice(text.as_bytes());
+                key.push(0xFE);
+            }
+            None => key.push(0xFF),
+        }
+    }
+}
+
 /// True for a store with no lead and no contact: an import into it runs in bulk.
 const EMPTY_STORE: &str =
-    "SELECT NOT EXISTS (SELECT 1 FROM leads) AND NOT EXISTS (SELECT 1 FROM contacts)";
+    "SELECT NOT EXISTS (SELECT 1 FROM lead_rows) AND NOT EXISTS (SELECT 1 FROM contacts)";
 
 /// Writes search lists, in word order, as the chunk `chunk` of each word.
 fn store_postings(tx: &Connection, lists: Vec<(String, u64, Vec<u8>)>, chunk: i64) -> Result<()> {
@@ -966,7 +1044,7 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
 fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, Status)> {
     let (contact_id, status): (i64, String) = tx
         .query_row(
-            "SELECT contact_id, status FROM leads WHERE id = ?1",
+            "SELECT contact_id, status FROM lead_rows WHERE id = ?1",
             [lead_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -979,16 +1057,17 @@ fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, S
 /// lead of the contact (a touch counts for the leads that had arrived by then).
 fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) -> Result<()> {
     tx.execute(
-        "UPDATE leads SET
+        "UPDATE lead_rows SET
             touch_count = (SELECT COUNT(*) FROM touches WHERE lead_id = ?1 AND kind <> 'note'),
             last_touch_at = (SELECT MAX(at) FROM touches WHERE lead_id = ?1 AND kind <> 'note')
          WHERE id = ?1",
         [lead_id],
     )?;
     tx.execute(
-        "UPDATE leads SET first_touch_at = (
+        "UPDATE lead_rows SET first_touch_at = (
             SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
-            WHERE c.contact_id = leads.contact_id AND t.kind <> 'note' AND t.at >= leads.received_at)
+            WHERE c.contact_id = lead_rows.contact_id AND t.kind <> 'note'
+                AND t.at >= lead_rows.received_at)
          WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)",
         [contact_id],
     )?;
@@ -1086,6 +1165,13 @@ mod tests {
                          'Contoso', 'contoso.crm');
                  INSERT INTO lead_search (rowid, text)
                  VALUES (1, 'Chen Wei wei@contoso.example Contoso contoso.crm');
+                 INSERT INTO leads (id, record_hash, contact_id, received_at, source, action,
+                                    offer, offer_name, lead_source, is_test, sla_due_at)
+                 VALUES (2, 12, 1, 1763700100, 'AzureMarketplace', 'INS', 'contoso.crm',
+                         'Contoso CRM', 'AzureMarketplace-INS|contoso.crm', 1, NULL),
+                        (3, 13, 1, 1763700200, NULL, NULL, NULL, NULL, NULL, 0, 1763786600);
+                 INSERT INTO touches (lead_id, kind, note, at, logged_at)
+                 VALUES (1, 'call', 'left a message', 1763700300, 1763700300);
                  PRAGMA user_version = 1;",
             )
             .unwrap();
@@ -1108,6 +1194,44 @@ mod tests {
             store.derived_table_differences().unwrap(),
             Vec::<String>::new()
         );
+        // Each lead keeps where it came from (three origins, one of them all unknown), and
+        // its touches.
+        let origin = |id| {
+            let l = store.lead(id).unwrap();
+            (
+                l.source,
+                l.action.map(|a| a.as_str().to_string()),
+                l.offer,
+                l.offer_name,
+                l.lead_source,
+                l.is_test,
+            )
+        };
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            origin(1),
+            (None, s("PLT"), s("contoso.crm"), None, None, false)
+        );
+        assert_eq!(
+            origin(2),
+            (
+                s("AzureMarketplace"),
+                s("INS"),
+                s("contoso.crm"),
+                s("Contoso CRM"),
+                s("AzureMarketplace-INS|contoso.crm"),
+                true
+            )
+        );
+        assert_eq!(origin(3), (None, None, None, None, None, false));
+        let origins: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM lead_origins", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(origins, 3);
+        let touches = store.touches(1).unwrap();
+        assert_eq!(touches.len(), 1);
+        assert_eq!(touches[0].note.as_deref(), Some("left a message"));
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
         for (query, found) in [("che", 1), ("wei conto", 1), ("contoso crm", 1), ("li", 0)] {
             let filter = LeadFilter::default().with_search(query);
@@ -1115,6 +1239,81 @@ mod tests {
                 .page_forward(&filter, SortKey::Urgency, now, &PageStart::Beginning, 0, 10)
                 .unwrap();
             assert_eq!(page.len(), found, "search {query:?}");
+        }
+    }
+
+    /// Whatever edits a lead's row, the triggers keep its sort orders and lookups: a change
+    /// of lane and origin, of company, of arrival time, and a delete.
+    #[test]
+    fn triggers_keep_the_derived_tables_through_edits_and_deletes() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let leads = [
+            ("Ana", "AzureMarketplace-INS|contoso.crm", "Contoso"),
+            ("Ben", "SPZA-PLT|fabrikam.iot", "Fabrikam"),
+            ("Cai", "AzurePortal-Create|contoso.crm", "Litware"),
+            ("Dee", "TestDrive-StartTestDrive|adatum.edge", "Adatum"),
+            ("Eve", "AzureMarketplace-DNC|fabrikam.iot", "Woodgrove"),
+        ];
+        let ndjson: String = leads
+            .iter()
+            .map(|(name, source, company)| {
+                format!(
+                    "{{\"FirstName\":\"{name}\",\"Email\":\"{name}@example.org\",\
+                     \"Company\":\"{company}\",\"LeadSource\":\"{source}\"}}\n"
+                )
+            })
+            .collect();
+        for bulk in [true, false] {
+            let mut store = Store::open_in_memory().unwrap();
+            if !bulk {
+                let seed = br#"{"FirstName":"Seed","Email":"seed@example.org"}"#;
+                let options = crate::import::ImportOptions::default();
+                crate::import::import_bytes(&mut store, "seed.json", seed, now, &options, now)
+                    .unwrap();
+            }
+            let options = crate::import::ImportOptions::default();
+            let report = crate::import::import_bytes(
+                &mut store,
+                "leads.ndjson",
+                ndjson.as_bytes(),
+                now,
+                &options,
+                now,
+            )
+            .unwrap();
+            assert_eq!(report.new, 5, "{report}");
+            let origins: i64 = store
+                .conn
+                .query_row("SELECT count(*) FROM lead_origins", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(origins, if bulk { 5 } else { 6 });
+            store
+                .conn
+                .execute_batch(
+                    "UPDATE lead_rows SET lane = 3, origin_id = (
+                         SELECT o.id FROM lead_origins o WHERE o.action = 'DNC')
+                     WHERE first_name = 'Ana';
+                     UPDATE lead_rows SET company = 'Zeta' WHERE first_name = 'Ben';
+                     UPDATE lead_rows SET received_at = received_at - 3600
+                     WHERE first_name = 'Cai';
+                     DELETE FROM lead_rows WHERE first_name = 'Dee';",
+                )
+                .unwrap();
+            assert_eq!(
+                store.derived_table_differences().unwrap(),
+                Vec::<String>::new(),
+                "bulk: {bulk}"
+            );
+            let ana: Lead = store
+                .conn
+                .query_row(
+                    &format!("SELECT {LEAD_COLUMNS} FROM leads WHERE first_name = 'Ana'"),
+                    [],
+                    lead_from_row,
+                )
+                .unwrap();
+            assert_eq!(ana.action, Some(Action::Dnc));
+            assert_eq!(ana.offer.as_deref(), Some("fabrikam.iot"));
         }
     }
 }

@@ -277,9 +277,9 @@ impl Store {
                 return Ok(plan.0.clone());
             }
         }
-        let leads: i64 = self
-            .conn
-            .query_row("SELECT ifnull(max(id), 0) FROM leads", [], |r| r.get(0))?;
+        let leads: i64 =
+            self.conn
+                .query_row("SELECT ifnull(max(id), 0) FROM lead_rows", [], |r| r.get(0))?;
         let common = self
             .search_tuning
             .common_word
