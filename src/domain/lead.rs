@@ -202,7 +202,8 @@ pub struct NewLead {
 }
 
 impl NewLead {
-    /// The fields a search looks in, in the order of the store's row-by-row check.
+    /// The fields a search looks in, in the order of the store's row-by-row check (a
+    /// missing one as ""; each keeps its position).
     pub fn search_fields(&self) -> impl Iterator<Item = &str> {
         [
             &self.first_name,
@@ -215,7 +216,7 @@ impl NewLead {
             &self.description,
         ]
         .into_iter()
-        .filter_map(|f| f.as_deref())
+        .map(|f| f.as_deref().unwrap_or_default())
     }
 
     pub fn name(&self) -> Option<String> {

@@ -1033,7 +1033,7 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let fields: Vec<String> = (1..=SEARCH_COLUMNS.split(',').count())
-                .filter_map(|i| row.get::<_, Option<String>>(i).transpose())
+                .map(|i| Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default()))
                 .collect::<rusqlite::Result<_>>()?;
             postings.add(row.get(0)?, fields.iter().map(String::as_str));
         }

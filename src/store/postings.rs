@@ -14,53 +14,105 @@ use crate::domain::search;
 /// give); [`PostingsBuilder::into_sorted`] turns keys into ids.
 #[derive(Default)]
 pub struct PostingsBuilder {
+    /// Each word's list, by the word's number.
+    lists: Vec<List>,
     // foldhash: faster than the standard SipHash on short words, and like it seeded at
     // random per map, so a file's words cannot be chosen to collide.
-    lists: HashMap<String, List>,
+    numbers: HashMap<String, u32>,
+    /// By field position: the word numbers of values met before.
+    fields: Vec<FieldWords>,
     bytes: usize,
     scratch: String,
+    found: Vec<u32>,
 }
 
+#[derive(Default)]
 struct List {
     last: i64,
     leads: u64,
     deltas: Vec<u8>,
 }
 
+/// The words of one field's values, remembered while they repeat: offers, companies and
+/// first names come back lead after lead, and one lookup of the value then replaces
+/// splitting it and looking up each word. A field whose values seldom repeat (emails) stops
+/// being remembered.
+#[derive(Default)]
+struct FieldWords {
+    words: HashMap<String, Box<[u32]>>,
+    lookups: u32,
+    hits: u32,
+    off: bool,
+}
+
+impl FieldWords {
+    /// Lookups after which a field's share of repeats decides whether it stays remembered.
+    const TRIAL: u32 = 4096;
+}
+
 impl PostingsBuilder {
     /// Files the lead with `key` under each distinct word of its `fields` (the words of
-    /// `search::index_words`). Keys must come in ascending order.
+    /// `search::index_words`), given in the same order for every lead. Keys must come in
+    /// ascending order.
     pub fn add<'a>(&mut self, key: i64, fields: impl IntoIterator<Item = &'a str>) {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        for field in fields {
-            search::each_word(field, &mut scratch, |word| self.file(key, word));
+        for (position, field) in fields.into_iter().enumerate() {
+            if !field.is_empty() {
+                self.add_field(key, position, field);
+            }
         }
-        self.scratch = scratch;
     }
 
-    fn file(&mut self, key: i64, word: &str) {
-        let list = match self.lists.get_mut(word) {
-            Some(list) => list,
-            None => {
-                // The word, the map's slot and the list's header.
-                self.bytes += word.len() + 80;
-                self.lists.entry(word.to_string()).or_insert(List {
-                    last: 0,
-                    leads: 0,
-                    deltas: Vec::new(),
-                })
-            }
-        };
-        if list.last == key {
-            // A word the lead has more than once.
-            return;
+    fn add_field(&mut self, key: i64, position: usize, field: &str) {
+        if self.fields.len() <= position {
+            self.fields.resize_with(position + 1, FieldWords::default);
         }
-        debug_assert!(key > list.last, "keys are added in ascending order");
-        let before = list.deltas.len();
-        push_varint(&mut list.deltas, (key - list.last) as u64);
-        self.bytes += list.deltas.len() - before;
-        list.last = key;
-        list.leads += 1;
+        let remembered = &mut self.fields[position];
+        if !remembered.off {
+            remembered.lookups += 1;
+            if let Some(numbers) = remembered.words.get(field) {
+                remembered.hits += 1;
+                for &number in numbers.iter() {
+                    file(&mut self.lists[number as usize], key, &mut self.bytes);
+                }
+                return;
+            }
+            if remembered.lookups >= FieldWords::TRIAL && remembered.hits * 2 < remembered.lookups {
+                remembered.off = true;
+                remembered.words = HashMap::default();
+            }
+        }
+        let (mut scratch, mut found) = (
+            std::mem::take(&mut self.scratch),
+            std::mem::take(&mut self.found),
+        );
+        found.clear();
+        search::each_word(field, &mut scratch, |word| {
+            let number = self.number(word);
+            file(&mut self.lists[number as usize], key, &mut self.bytes);
+            found.push(number);
+        });
+        let remembered = &mut self.fields[position];
+        if !remembered.off {
+            // The value, its numbers and the map's slot.
+            self.bytes += field.len() + 4 * found.len() + 48;
+            remembered
+                .words
+                .insert(field.to_string(), found.as_slice().into());
+        }
+        (self.scratch, self.found) = (scratch, found);
+    }
+
+    /// The number of a word, given when it is first met.
+    fn number(&mut self, word: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(word) {
+            return number;
+        }
+        let number = self.lists.len() as u32;
+        // The word, the map's slot and the list's header.
+        self.bytes += word.len() + 80;
+        self.numbers.insert(word.to_string(), number);
+        self.lists.push(List::default());
+        number
     }
 
     /// About how much memory the lists take.
@@ -69,7 +121,7 @@ impl PostingsBuilder {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lists.is_empty()
+        self.numbers.is_empty()
     }
 
     /// The lists in word order, as (word, number of leads, encoded ids), with each key
@@ -77,10 +129,12 @@ impl PostingsBuilder {
     /// (a duplicate). Words left with no lead are dropped.
     pub fn into_sorted(self, id_of: impl Fn(i64) -> Option<i64>) -> Vec<(String, u64, Vec<u8>)> {
         let mut keys = Vec::new();
-        let mut lists: Vec<_> = self
-            .lists
+        let mut lists = self.lists;
+        let mut sorted: Vec<_> = self
+            .numbers
             .into_iter()
-            .filter_map(|(word, list)| {
+            .filter_map(|(word, number)| {
+                let list = std::mem::take(&mut lists[number as usize]);
                 keys.clear();
                 decode_into(&list.deltas, &mut keys);
                 let mut deltas = Vec::with_capacity(list.deltas.len());
@@ -93,9 +147,22 @@ impl PostingsBuilder {
                 (leads > 0).then_some((word, leads, deltas))
             })
             .collect();
-        lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        lists
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        sorted
     }
+}
+
+/// Adds the lead with `key` to a word's list, once however often the lead has the word.
+fn file(list: &mut List, key: i64, bytes: &mut usize) {
+    if list.last == key {
+        return;
+    }
+    debug_assert!(key > list.last, "keys are added in ascending order");
+    let before = list.deltas.len();
+    push_varint(&mut list.deltas, (key - list.last) as u64);
+    *bytes += list.deltas.len() - before;
+    list.last = key;
+    list.leads += 1;
 }
 
 fn push_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -193,5 +260,43 @@ mod tests {
         let mut ids = Vec::new();
         decode_into(&bytes[..bytes.len() - 1], &mut ids);
         assert_eq!(ids, [5]);
+    }
+
+    /// Remembered values file the same words as values split afresh; a field whose values
+    /// seldom repeat stops being remembered, one whose values repeat stays remembered.
+    #[test]
+    fn remembered_field_values_file_the_same_words() {
+        let leads: Vec<[String; 3]> = (0..3 * FieldWords::TRIAL as usize)
+            .map(|i| {
+                [
+                    format!("user{i}@Example.org"),
+                    ["Contoso Ltd", "Fabrikam", "contoso"][i % 3].to_string(),
+                    if i % 2 == 0 {
+                        String::new()
+                    } else {
+                        "Straße ΟΔΟΣ".into()
+                    },
+                ]
+            })
+            .collect();
+        let mut builder = PostingsBuilder::default();
+        let mut expected: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+        for (i, fields) in leads.iter().enumerate() {
+            let key = i as i64 + 1;
+            builder.add(key, fields.iter().map(String::as_str));
+            for word in search::index_words(fields.iter().map(String::as_str)) {
+                expected.entry(word).or_default().push(key);
+            }
+        }
+        assert!(builder.fields[0].off, "unique emails are still remembered");
+        assert!(!builder.fields[1].off && !builder.fields[2].off);
+        let lists = builder.into_sorted(Some);
+        assert_eq!(lists.len(), expected.len());
+        for ((word, leads, bytes), (expected_word, keys)) in lists.iter().zip(&expected) {
+            let mut ids = Vec::new();
+            decode_into(bytes, &mut ids);
+            assert_eq!((word, &ids), (expected_word, keys));
+            assert_eq!(*leads as usize, keys.len());
+        }
     }
 }
