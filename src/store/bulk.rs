@@ -20,6 +20,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::mpsc::sync_channel;
 
+use super::static_insert::StaticInsert;
 use super::{LeadRow, Result, StoreError, LEAD_ROWS};
 
 /// A run's keys are written once they take about this much memory, so that a file of any
@@ -178,19 +179,21 @@ pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<(
 }
 
 /// What a bulk import holds besides its transaction.
-pub(super) struct Bulk {
+pub(super) struct Bulk<'c> {
     pub keys: BulkKeys,
     /// Leads and contacts waiting for a full `INSERT`, with the ids given to them.
     pub leads: Vec<LeadRow>,
     pub contacts: Vec<(i64, Option<String>, Option<i64>)>,
     pub next_lead_id: i64,
     pub next_contact_id: i64,
+    pub inserts: Inserts<'c>,
 }
 
-impl Bulk {
+impl Bulk<'_> {
     /// Inserts the leads and contacts waiting (contacts first: leads refer to them).
-    pub fn insert_pending(&mut self, tx: &Connection) -> Result<()> {
-        insert_rows(tx, CONTACTS, &self.contacts, |(id, identity, hash)| {
+    pub fn insert_pending(&mut self) -> Result<()> {
+        let inserts = &mut self.inserts;
+        inserts.rows(CONTACTS, &self.contacts, |(id, identity, hash)| {
             [
                 Integer(*id),
                 identity
@@ -200,7 +203,7 @@ impl Bulk {
             ]
         })?;
         self.contacts.clear();
-        insert_rows(tx, LEAD_ROWS, &self.leads, LeadRow::values)?;
+        inserts.rows(LEAD_ROWS, &self.leads, LeadRow::values)?;
         self.leads.clear();
         Ok(())
     }
@@ -262,7 +265,7 @@ impl BulkKeys {
     }
 
     /// Remembers a stored lead's keys; writes the run once it is full.
-    pub fn add_lead(&mut self, tx: &Connection, lead: LeadKeys<'_>) -> Result<()> {
+    pub fn add_lead(&mut self, inserts: &mut Inserts<'_>, lead: LeadKeys<'_>) -> Result<()> {
         if self.rows.capacity() == 0 {
             // Room for the most leads a run can hold, taken once: growing by doubling
             // would hold the old and the new array at once (tens of MB at a million
@@ -285,13 +288,13 @@ impl BulkKeys {
             lane: lane(lead.action, lead.is_test),
         });
         if self.bytes() >= RUN_BYTES {
-            self.write(tx)?;
+            self.write(inserts)?;
         }
         Ok(())
     }
 
     /// Writes the run's keys, each table in its key order, and starts a new run.
-    pub fn write(&mut self, tx: &Connection) -> Result<()> {
+    pub fn write(&mut self, inserts: &mut Inserts<'_>) -> Result<()> {
         // From here on, lookups ask the tables.
         self.seen = HashSet::default();
         self.written = true;
@@ -319,24 +322,18 @@ impl BulkKeys {
                 }
             });
             contacts.sort_unstable();
-            insert_rows(tx, CONTACT_KEYS, &contacts, |c| {
-                [Integer(c.0), Integer(c.1)]
-            })?;
+            inserts.rows(CONTACT_KEYS, &contacts, |c| [Integer(c.0), Integer(c.1)])?;
             drop(contacts);
             for (table, keys) in sorted {
                 match table {
                     Table::Records => {
-                        insert_rows(tx, LEAD_RECORDS, &keys, |k| [Integer(k[0]), Integer(k[1])])
+                        inserts.rows(LEAD_RECORDS, &keys, |k| [Integer(k[0]), Integer(k[1])])
                     }
-                    Table::ContactLeads => {
-                        insert_rows(tx, CONTACT_LEADS, &keys, |k| k.map(Integer))
-                    }
-                    Table::Urgency => insert_rows(tx, ORDER_URGENCY, &keys, |k| k.map(Integer)),
-                    Table::Received => insert_rows(tx, ORDER_RECEIVED, &keys, |k| k.map(Integer)),
-                    Table::Company => {
-                        insert_rows(tx, ORDER_COMPANY, &keys, |k| named(companies, k))
-                    }
-                    Table::Offer => insert_rows(tx, ORDER_OFFER, &keys, |k| named(offers, k)),
+                    Table::ContactLeads => inserts.rows(CONTACT_LEADS, &keys, |k| k.map(Integer)),
+                    Table::Urgency => inserts.rows(ORDER_URGENCY, &keys, |k| k.map(Integer)),
+                    Table::Received => inserts.rows(ORDER_RECEIVED, &keys, |k| k.map(Integer)),
+                    Table::Company => inserts.rows(ORDER_COMPANY, &keys, |k| named(companies, k)),
+                    Table::Offer => inserts.rows(ORDER_OFFER, &keys, |k| named(offers, k)),
                 }?;
             }
             Ok::<_, StoreError>(())
@@ -451,8 +448,62 @@ pub(super) type HashedKeys = BuildHasherDefault<AlreadyHashed>;
 /// Rows per `INSERT`: a statement per row would cost more than the row itself.
 pub(super) const ROWS_PER_INSERT: usize = 64;
 
+/// A bulk import's `INSERT` statements, prepared once per shape, that bind its strings
+/// without copying them (see `static_insert`).
+pub(super) struct Inserts<'c> {
+    conn: &'c Connection,
+    /// (target, columns, rows) and the statement.
+    prepared: Vec<(&'static str, usize, usize, StaticInsert<'c>)>,
+}
+
+impl<'c> Inserts<'c> {
+    pub fn new(conn: &'c Connection) -> Inserts<'c> {
+        Inserts {
+            conn,
+            prepared: Vec::new(),
+        }
+    }
+
+    /// Inserts `items` into `target` (a table and its columns), in the order given, each
+    /// item's values from `values`.
+    pub fn rows<'s, T, const N: usize>(
+        &mut self,
+        target: &'static str,
+        items: &'s [T],
+        values: impl Fn(&'s T) -> [ValueRef<'s>; N],
+    ) -> Result<()> {
+        for chunk in items.chunks(ROWS_PER_INSERT) {
+            self.statement(target, N, chunk.len())?
+                .execute(chunk.iter().flat_map(&values))?;
+        }
+        Ok(())
+    }
+
+    fn statement(
+        &mut self,
+        target: &'static str,
+        columns: usize,
+        rows: usize,
+    ) -> Result<&mut StaticInsert<'c>> {
+        let found = self
+            .prepared
+            .iter()
+            .position(|(t, c, r, _)| (*t, *c, *r) == (target, columns, rows));
+        let at = match found {
+            Some(at) => at,
+            None => {
+                let sql = insert_sql(target, columns, rows);
+                let insert = StaticInsert::prepare(self.conn, &sql)?;
+                self.prepared.push((target, columns, rows, insert));
+                self.prepared.len() - 1
+            }
+        };
+        Ok(&mut self.prepared[at].3)
+    }
+}
+
 /// Inserts `items` into `target` (a table and its columns), in the order given, each item's
-/// values from `values`.
+/// values from `values` (one lead at a time, outside a bulk import).
 pub(super) fn insert_rows<'s, T, const N: usize>(
     tx: &Connection,
     target: &'static str,
@@ -499,6 +550,7 @@ mod tests {
         let store = crate::store::Store::open_in_memory().unwrap();
         let conn = &store.conn;
         let mut keys = BulkKeys::default();
+        let mut inserts = Inserts::new(conn);
         let mut n = 0;
         while !keys.written {
             n += 1;
@@ -516,7 +568,7 @@ mod tests {
                 company: Some(&company),
                 offer: None,
             };
-            keys.add_lead(conn, lead).unwrap();
+            keys.add_lead(&mut inserts, lead).unwrap();
         }
         // 64 KiB under test: about 290 bytes a lead here, against about 90 without names.
         assert!(

@@ -4,6 +4,7 @@ mod bulk;
 mod postings;
 mod query;
 mod schema;
+mod static_insert;
 mod window;
 
 pub use postings::PostingsBuilder;
@@ -341,7 +342,7 @@ impl Store {
         }
         let sla_hours = self.sla_hours;
         let mut session = ImportSession {
-            conn: &mut self.conn,
+            conn: &self.conn,
             open: false,
             foreign_keys_off: empty,
             sla_hours,
@@ -703,13 +704,13 @@ impl LeadRow {
 /// many rows per statement, and writes those tables at the end, in key order, from keys
 /// sorted in memory (`store/bulk.rs`).
 pub struct ImportSession<'a> {
-    conn: &'a mut Connection,
+    conn: &'a Connection,
     /// The transaction is open: dropping the session rolls it back.
     open: bool,
     /// Foreign-key checks were turned off for a bulk import, to turn on again at the end.
     foreign_keys_off: bool,
     sla_hours: i64,
-    bulk: Option<bulk::Bulk>,
+    bulk: Option<bulk::Bulk<'a>>,
     /// Outside bulk mode: contacts found or made by this session, by identity hash, and
     /// whether each existed before (and so may have touches).
     contacts: HashMap<i64, (i64, bool), bulk::HashedKeys>,
@@ -727,7 +728,7 @@ impl ImportSession<'_> {
         // The write lock at once: whether the store is empty cannot change before commit.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.open = true;
-        let tx = &*self.conn;
+        let tx = self.conn;
         let empty: bool = tx.query_row(EMPTY_STORE, [], |r| r.get(0))?;
         // A bigger page cache than SQLite's 2 MiB: a bulk import only appends, but an import
         // into a large store looks up and inserts at random places in every table.
@@ -747,6 +748,7 @@ impl ImportSession<'_> {
                 contacts: Vec::new(),
                 next_lead_id: next_id("lead_rows")?,
                 next_contact_id: next_id("contacts")?,
+                inserts: bulk::Inserts::new(tx),
             })
         } else {
             None
@@ -839,7 +841,7 @@ impl ImportSession<'_> {
         };
         let Some(bulk) = &mut self.bulk else {
             bulk::insert_rows(
-                &*self.conn,
+                self.conn,
                 LEAD_ROWS,
                 std::slice::from_ref(&row),
                 LeadRow::values,
@@ -851,10 +853,11 @@ impl ImportSession<'_> {
         let id = bulk.next_lead_id;
         bulk.next_lead_id += 1;
         row.id = Some(id);
-        bulk.keys.add_lead(&*self.conn, row.derived(id, None))?;
+        bulk.keys
+            .add_lead(&mut bulk.inserts, row.derived(id, None))?;
         bulk.leads.push(row);
         if bulk.leads.len() >= bulk::ROWS_PER_INSERT {
-            bulk.insert_pending(&*self.conn)?;
+            bulk.insert_pending()?;
         }
         Ok(Added::New(id))
     }
@@ -928,14 +931,14 @@ impl ImportSession<'_> {
             // A bulk import starts from an empty store: every contact it finds, it made.
             Some(bulk) => match bulk.keys.contact(hash) {
                 Some(id) => Ok(Some((id, false))),
-                None if bulk.keys.written => Ok(stored(&*self.conn)?.map(|id| (id, false))),
+                None if bulk.keys.written => Ok(stored(self.conn)?.map(|id| (id, false))),
                 None => Ok(None),
             },
             None => {
                 if let Some(found) = self.contacts.get(&hash) {
                     return Ok(Some(*found));
                 }
-                let found = stored(&*self.conn)?.map(|id| (id, true));
+                let found = stored(self.conn)?.map(|id| (id, true));
                 if let Some(found) = found {
                     self.contacts.insert(hash, found);
                 }
@@ -950,14 +953,14 @@ impl ImportSession<'_> {
         // Chunks sort by import, then by part: in the order of their ids.
         let chunk = (self.import_id << 20) | self.search_parts;
         self.search_parts += 1;
-        store_postings(&*self.conn, lists, chunk)
+        store_postings(self.conn, lists, chunk)
     }
 
     /// Records the import in the history and makes it durable.
     pub fn commit(mut self, record: &ImportRecord) -> Result<()> {
         if let Some(mut bulk) = self.bulk.take() {
-            bulk.insert_pending(&*self.conn)?;
-            bulk.keys.write(&*self.conn)?;
+            bulk.insert_pending()?;
+            bulk.keys.write(&mut bulk.inserts)?;
         }
         self.conn.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,
