@@ -17,6 +17,7 @@ use std::fmt;
 use std::io::{BufRead, Read};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
@@ -280,6 +281,7 @@ fn import_reader<'a>(
     // The file is parsed on a thread of its own (reading, decoding, mapping fields, splitting
     // search words) while this one writes to the store: on two cores the two run side by side.
     let (to_writer, from_parser) = sync_channel::<FromParser>(BATCHES_IN_FLIGHT);
+    let backlog = AtomicUsize::new(0);
     let mut stored = StoredIds::default();
     let mut session = store.begin_import()?;
     let mut store_error = None;
@@ -287,7 +289,8 @@ fn import_reader<'a>(
     let parsed = std::thread::scope(|scope| {
         let sample = opened.sample;
         let reader = opened.reader;
-        let parser = scope.spawn(move || parse(format, reader, &sample, to_writer));
+        let backlog = &backlog;
+        let parser = scope.spawn(move || parse(format, reader, &sample, to_writer, backlog));
         let mut write = |message| -> Result<(), StoreError> {
             match message {
                 // Every record these lists name has been stored: the channel keeps order.
@@ -295,6 +298,7 @@ fn import_reader<'a>(
                     session.add_search(lists.into_sorted(|r| stored.id_of(r)))
                 }
                 FromParser::Records(batch) => {
+                    backlog.fetch_sub(1, Ordering::Relaxed);
                     for parsed in batch {
                         records += 1;
                         if records.is_multiple_of(1000) {
@@ -307,6 +311,7 @@ fn import_reader<'a>(
                                 continue;
                             }
                         };
+                        let keys = keys.unwrap_or_else(|| LeadKeys::of(&lead));
                         let received = lead.received_at.unwrap_or(fallback_received_at);
                         match session.add(lead, keys, received)? {
                             Added::New(id) => {
@@ -428,10 +433,12 @@ fn parse(
     mut reader: Box<dyn BufRead + Send + '_>,
     sample: &str,
     out: SyncSender<FromParser>,
+    backlog: &AtomicUsize,
 ) -> Result<(), DocumentError> {
     let mut batcher = Batcher {
         batch: Vec::with_capacity(BATCH),
         out: Some(out),
+        backlog,
         search: PostingsBuilder::default(),
         leads: 0,
     };
@@ -457,23 +464,30 @@ fn parse(
     result
 }
 
-/// A parsed record with the keys the store files it under, worked out on the parser's
-/// thread: the store's thread has enough to do.
+/// A parsed record, with the keys the store files it under when the parser worked them out.
 struct Keyed {
     line: u64,
-    result: Result<(NewLead, LeadKeys), String>,
+    result: Result<(NewLead, Option<LeadKeys>), String>,
 }
 
-struct Batcher {
+/// Batches waiting for the store at or above which the parser works out each lead's keys
+/// itself. Either thread can: the parser does while the store's thread is behind, and
+/// leaves them to it while it waits for batches (a bulk import of a CSV file parses more
+/// slowly than it stores; an import into a large store, the other way round).
+const KEYS_ON_PARSER_BACKLOG: usize = 2;
+
+struct Batcher<'b> {
     batch: Vec<Keyed>,
     /// `None` once the receiver has hung up.
     out: Option<SyncSender<FromParser>>,
+    /// Batches sent and not yet taken by the store's thread.
+    backlog: &'b AtomicUsize,
     /// The search lists, by lead record number (1-based).
     search: PostingsBuilder,
     leads: i64,
 }
 
-impl Batcher {
+impl Batcher<'_> {
     fn push(&mut self, parsed: Parsed) {
         if self.out.is_none() {
             return;
@@ -485,7 +499,8 @@ impl Batcher {
         self.batch.push(Keyed {
             line: parsed.line,
             result: parsed.result.map(|lead| {
-                let keys = LeadKeys::of(&lead);
+                let behind = self.backlog.load(Ordering::Relaxed) >= KEYS_ON_PARSER_BACKLOG;
+                let keys = behind.then(|| LeadKeys::of(&lead));
                 (lead, keys)
             }),
         });
@@ -513,6 +528,10 @@ impl Batcher {
 
     fn send(&mut self, message: FromParser) {
         if let Some(out) = &self.out {
+            if matches!(message, FromParser::Records(_)) {
+                // Counted before it is sent: the store's thread counts it off on receipt.
+                self.backlog.fetch_add(1, Ordering::Relaxed);
+            }
             if out.send(message).is_err() {
                 self.out = None;
             }
@@ -798,6 +817,49 @@ mod tests {
                 .unwrap();
             let paged: Vec<i64> = page.iter().map(|(_, lead)| lead.id).collect();
             assert_eq!(paged, scanned, "search {query:?}");
+        }
+    }
+
+    /// The parser works out a lead's keys while the store's thread is behind, and leaves
+    /// them to it otherwise; the keys are the same either way.
+    #[test]
+    fn the_parser_works_out_keys_only_while_the_store_is_behind() {
+        let (out, received) = sync_channel(BATCHES_IN_FLIGHT);
+        let backlog = AtomicUsize::new(0);
+        let mut batcher = Batcher {
+            batch: Vec::new(),
+            out: Some(out),
+            backlog: &backlog,
+            search: PostingsBuilder::default(),
+            leads: 0,
+        };
+        let lead = || NewLead {
+            email: Some("wei.chen@contoso.example".into()),
+            company: Some("Contoso".into()),
+            ..NewLead::default()
+        };
+        for waiting in [0, KEYS_ON_PARSER_BACKLOG - 1, KEYS_ON_PARSER_BACKLOG, 7] {
+            backlog.store(waiting, Ordering::Relaxed);
+            batcher.push(Parsed {
+                line: 1,
+                result: Ok(lead()),
+            });
+            batcher.flush();
+            assert_eq!(
+                backlog.load(Ordering::Relaxed),
+                waiting + 1,
+                "sent and counted"
+            );
+            let Ok(FromParser::Records(batch)) = received.try_recv() else {
+                panic!("no batch sent");
+            };
+            let Ok((_, keys)) = &batch[0].result else {
+                panic!("the lead was rejected");
+            };
+            match waiting >= KEYS_ON_PARSER_BACKLOG {
+                true => assert_eq!(keys.as_ref(), Some(&LeadKeys::of(&lead()))),
+                false => assert_eq!(keys.as_ref(), None),
+            }
         }
     }
 }
