@@ -4,6 +4,7 @@
 use crate::domain::lead_source;
 use crate::domain::time::parse_time;
 use crate::domain::{Action, NewLead};
+use std::cell::RefCell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -168,7 +169,7 @@ impl RawLead {
         let parsed = self
             .lead_source
             .as_deref()
-            .map(lead_source::parse)
+            .map(parse_lead_source)
             .unwrap_or_default();
         // Partner Center's `Lead Source` is a bare source name the parser already knows.
         let source = parsed.source.clone();
@@ -211,6 +212,29 @@ impl RawLead {
             external_key,
         })
     }
+}
+
+/// [`lead_source::parse`], remembered per thread: a file's leads come from a few offers, so a
+/// handful of LeadSource values repeat lead after lead.
+fn parse_lead_source(raw: &str) -> lead_source::ParsedLeadSource {
+    /// Values remembered at most (a file with more distinct ones starts over).
+    const REMEMBERED: usize = 1024;
+    thread_local! {
+        static PARSED: RefCell<foldhash::HashMap<String, lead_source::ParsedLeadSource>> =
+            RefCell::default();
+    }
+    PARSED.with(|parsed| {
+        let mut parsed = parsed.borrow_mut();
+        if let Some(known) = parsed.get(raw) {
+            return known.clone();
+        }
+        if parsed.len() >= REMEMBERED {
+            parsed.clear();
+        }
+        let new = lead_source::parse(raw);
+        parsed.insert(raw.to_string(), new.clone());
+        new
+    })
 }
 
 /// Partner Center names the button instead of the action code.
@@ -302,5 +326,26 @@ mod tests {
         raw.set(Field::Time(2), "CreatedTime", "last tuesday");
         let err = raw.into_lead().unwrap_err();
         assert!(err.contains("'last tuesday' in CreatedTime"), "{err}");
+    }
+
+    /// A remembered LeadSource reads as a fresh parse, also once the memory starts over.
+    #[test]
+    fn remembered_lead_sources_parse_as_fresh_ones() {
+        let samples = [
+            "AzureMarketplace-INS|checkpoint.check-point-r77-10sg-byol",
+            "AppSource (SPZA) - PLT | Contoso CRM",
+            "SPZA",
+            "",
+        ];
+        for round in 0..3 {
+            for raw in samples {
+                assert_eq!(parse_lead_source(raw), lead_source::parse(raw), "{raw:?}");
+            }
+            // More distinct values than are remembered, between rounds.
+            for i in 0..1100 {
+                let raw = format!("TestDrive-StartTestDrive|p.offer-{round}-{i}");
+                assert_eq!(parse_lead_source(&raw), lead_source::parse(&raw));
+            }
+        }
     }
 }
