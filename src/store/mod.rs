@@ -753,24 +753,7 @@ impl ImportSession<'_> {
         } else {
             None
         };
-        let mut origins = tx.prepare(
-            "SELECT id, lead_source, source, action, offer, offer_name FROM lead_origins",
-        )?;
-        let mut rows = origins.query([])?;
-        while let Some(row) = rows.next()? {
-            let values: [Option<String>; 5] = [
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-            ];
-            let mut key = Vec::new();
-            origin_key(&mut key, values.each_ref().map(Option::as_deref));
-            self.origins.insert(key, row.get(0)?);
-        }
-        drop(rows);
-        drop(origins);
+        self.origins = stored_origins(tx)?;
         // The history row comes first so that each lead can name its import as it is written.
         tx.execute(
             "INSERT INTO imports (path, sha256, format, imported_at, new, duplicates, rejected)
@@ -994,6 +977,27 @@ impl Drop for ImportSession<'_> {
             let _ = self.conn.pragma_update(None, "foreign_keys", true);
         }
     }
+}
+
+/// Every row of `lead_origins`, by [`origin_key`].
+fn stored_origins(tx: &Connection) -> Result<foldhash::HashMap<Vec<u8>, i64>> {
+    let mut stmt =
+        tx.prepare("SELECT id, lead_source, source, action, offer, offer_name FROM lead_origins")?;
+    let mut rows = stmt.query([])?;
+    let mut origins = foldhash::HashMap::default();
+    while let Some(row) = rows.next()? {
+        let values: [Option<String>; 5] = [
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+        ];
+        let mut key = Vec::new();
+        origin_key(&mut key, values.each_ref().map(Option::as_deref));
+        origins.insert(key, row.get(0)?);
+    }
+    Ok(origins)
 }
 
 /// An origin's five values as one key: each value's bytes and then 0xFE, or 0xFF for none
