@@ -539,7 +539,7 @@ impl Batcher<'_> {
     }
 }
 
-/// What has passed through a [`Meter`].
+/// What has passed through a `Meter`.
 pub struct Metered {
     bytes: u64,
     hasher: Sha256,

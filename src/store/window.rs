@@ -22,7 +22,7 @@ use super::query::{order_table, sort_column, where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
 use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
 
-/// Where a search switches strategy (see [`Store::search_plan`]).
+/// Where a search switches strategy (see `Store::search_plan`).
 #[derive(Debug, Clone, Copy)]
 pub struct SearchTuning {
     /// Searches with at most this many candidates are sorted in memory (one read by id
