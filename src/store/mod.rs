@@ -564,38 +564,33 @@ impl Store {
 
     pub fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
         let mut stats = Stats::default();
-        for (column, map) in [
-            ("action", &mut stats.by_action),
-            ("source", &mut stats.by_source),
-            ("offer", &mut stats.by_offer),
-            ("status", &mut stats.by_status),
-        ] {
-            let sql =
-                format!("SELECT {column}, COUNT(*) FROM leads WHERE is_test = 0 GROUP BY {column}");
-            let mut stmt = self.conn.prepare(&sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let key: Option<String> = row.get(0)?;
-                *map.entry(key.unwrap_or_else(|| UNKNOWN.to_string()))
-                    .or_default() += row.get::<_, u64>(1)?;
-            }
-        }
-        stats.total = stats.by_status.values().sum();
-        stats.exempt = self.conn.query_row(
-            "SELECT COUNT(*) FROM lead_rows WHERE sla_due_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        // One pass over the leads' rows. Action, source and offer are counted by origin and
+        // named at the end: a store has few origins.
+        let mut by_origin: HashMap<i64, u64> = HashMap::new();
+        let mut first_touch_delays = Vec::new();
         let mut stmt = self.conn.prepare(
-            "SELECT sla_due_at, first_touch_at, received_at FROM lead_rows
-             WHERE is_test = 0 AND sla_due_at IS NOT NULL",
+            "SELECT origin_id, status, is_test, sla_due_at, first_touch_at, received_at
+             FROM lead_rows",
         )?;
         let mut rows = stmt.query([])?;
-        let mut first_touch_delays = Vec::new();
         while let Some(row) = rows.next()? {
-            let due: i64 = row.get(0)?;
-            let touch: Option<i64> = row.get(1)?;
-            let received: i64 = row.get(2)?;
+            let due: Option<i64> = row.get(3)?;
+            if due.is_none() {
+                stats.exempt += 1;
+            }
+            if row.get::<_, bool>(2)? {
+                continue;
+            }
+            *by_origin.entry(row.get(0)?).or_default() += 1;
+            match row.get_ref(1)? {
+                ValueRef::Text(status) => {
+                    count(&mut stats.by_status, &String::from_utf8_lossy(status))
+                }
+                _ => count(&mut stats.by_status, UNKNOWN),
+            }
+            let Some(due) = due else { continue };
+            let touch: Option<i64> = row.get(4)?;
+            let received: i64 = row.get(5)?;
             stats.contactable += 1;
             match sla::state(Some(from_ts(due)), touch.map(from_ts), now) {
                 SlaState::Met => stats.met += 1,
@@ -608,8 +603,37 @@ impl Store {
                 first_touch_delays.push(touch - received);
             }
         }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, action, source, offer FROM lead_origins")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let Some(&leads) = by_origin.get(&row.get::<_, i64>(0)?) else {
+                continue;
+            };
+            for (column, map) in [
+                (1, &mut stats.by_action),
+                (2, &mut stats.by_source),
+                (3, &mut stats.by_offer),
+            ] {
+                let name: Option<String> = row.get(column)?;
+                *map.entry(name.unwrap_or_else(|| UNKNOWN.to_string()))
+                    .or_default() += leads;
+            }
+        }
+        stats.total = stats.by_status.values().sum();
         stats.median_first_touch_s = median(&mut first_touch_delays);
         Ok(stats)
+    }
+}
+
+/// Adds one to `key`'s count (allocating the key only the first time).
+fn count(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
     }
 }
 
