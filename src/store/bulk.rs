@@ -149,7 +149,7 @@ impl<'a> Ranked<'a> {
 /// Writes one new lead's rows of the lookup and sort-order tables (outside bulk mode, where
 /// there is no run to sort).
 pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<()> {
-    let lane = i64::from(lane(lead.action, lead.is_test));
+    let lane = i64::from(lead.lane);
     let urgency = urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at);
     conn.prepare_cached("INSERT INTO lead_records (record_hash, lead_id) VALUES (?1, ?2)")?
         .execute([lead.record_hash, lead.id])?;
@@ -235,8 +235,8 @@ pub(super) struct LeadKeys<'a> {
     pub received_at: i64,
     pub sla_due_at: Option<i64>,
     pub first_touch_at: Option<i64>,
-    pub action: Option<&'a str>,
-    pub is_test: bool,
+    /// [`lane`] of its action and whether it is a test lead.
+    pub lane: u8,
     pub company: Option<&'a str>,
     pub offer: Option<&'a str>,
 }
@@ -285,7 +285,7 @@ impl BulkKeys {
             urgency: urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at),
             company,
             offer,
-            lane: lane(lead.action, lead.is_test),
+            lane: lead.lane,
         });
         if self.bytes() >= RUN_BYTES {
             self.write(inserts)?;
@@ -395,8 +395,7 @@ const ORDER_COMPANY: &str = "lead_order_company (lane, sort_key, lead_id)";
 const ORDER_OFFER: &str = "lead_order_offer (lane, sort_key, lead_id)";
 
 /// The `INSERT` of `rows` rows of `columns` values into `target`, built once per shape: an
-/// import runs the same few shapes many thousands of times, and the statement for 64 leads
-/// is 3 KB of text.
+/// import outside bulk mode runs the same one-row shapes for every lead.
 fn insert_sql(target: &'static str, columns: usize, rows: usize) -> Rc<str> {
     /// (target, columns, rows) and the statement.
     type Built = Vec<(&'static str, usize, usize, Rc<str>)>;
@@ -563,8 +562,7 @@ mod tests {
                 received_at: n,
                 sla_due_at: None,
                 first_touch_at: None,
-                action: Some("INS"),
-                is_test: false,
+                lane: 1,
                 company: Some(&company),
                 offer: None,
             };

@@ -658,6 +658,8 @@ struct LeadRow {
     contact_id: i64,
     received_at: i64,
     is_test: bool,
+    /// [`bulk::lane`] of its action and whether it is a test lead.
+    lane: u8,
     sla_due_at: Option<i64>,
     first_touch_at: Option<i64>,
     import_id: i64,
@@ -681,8 +683,7 @@ impl LeadRow {
             received_at: self.received_at,
             sla_due_at: self.sla_due_at,
             first_touch_at,
-            action: self.lead.action.as_ref().map(Action::as_str),
-            is_test: self.is_test,
+            lane: self.lane,
             company: self.lead.company.as_deref(),
             offer: self.lead.offer.as_deref(),
         }
@@ -713,9 +714,7 @@ impl LeadRow {
             int(self.sla_due_at),
             int(self.first_touch_at),
             ValueRef::Integer(self.import_id),
-            ValueRef::Integer(
-                bulk::lane(lead.action.as_ref().map(Action::as_str), self.is_test).into(),
-            ),
+            ValueRef::Integer(self.lane.into()),
         ]
     }
 }
@@ -840,6 +839,7 @@ impl ImportSession<'_> {
             contact_id,
             received_at: received_at.timestamp(),
             is_test: keys.is_test,
+            lane: bulk::lane(lead.action.as_ref().map(Action::as_str), keys.is_test),
             sla_due_at: due.map(|d| d.timestamp()),
             first_touch_at,
             import_id: self.import_id,
