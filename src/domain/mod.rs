@@ -10,6 +10,6 @@ pub mod text;
 pub mod time;
 
 pub use filter::{LeadFilter, SortKey};
-pub use identity::{contact_identity, identity_hash, is_test_text, record_hash, LeadKeys};
+pub use identity::{is_test_text, LeadKeys};
 pub use lead::{Action, Lead, NewLead, Status, Touch, TouchKind, KNOWN_SOURCES};
 pub use sla::SlaState;
