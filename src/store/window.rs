@@ -2,8 +2,8 @@
 //!
 //! Each action filter is a lane, kept in every sort order by a table of its own
 //! (`lead_order_*`), so a page is a few short range scans (one per lane shown) merged here,
-//! then the leads of that page read by id. Positions are cursors (sort value, id), never OFFSETs: moving costs the same at row
-//! ten and at row a million.
+//! then the leads of that page read by id. Positions are cursors (sort value, id), never
+//! OFFSETs: moving costs the same at row ten and at row a million.
 //!
 //! A search first asks the search index (a list of lead ids per word) how many leads
 //! match. When they are few, their sort keys are read and kept in memory, and pages come
