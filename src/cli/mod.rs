@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 pub use args::Cli;
 use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
 use output::{JsonArrayWriter, LeadJson};
@@ -86,7 +86,15 @@ fn open_store(db: Option<&Path>) -> Result<Store> {
         Some(path) => path.to_path_buf(),
         None => default_db_path()?,
     };
-    Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))
+    // A write that finds the store busy says so after a second, on stderr.
+    crate::store::open::announce_waits();
+    Store::open(&path).map_err(|e| match e {
+        // These name the store themselves.
+        StoreError::NotAStore { .. } | StoreError::TooNew { .. } | StoreError::NotWal { .. } => {
+            anyhow::Error::new(e)
+        }
+        e => anyhow::Error::new(e).context(format!("cannot open the store {}", path.display())),
+    })
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -162,6 +170,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let store = open_store(db)?;
             let filter = lead_filter(&filter)?;
+            if let Some(path) = output.as_deref().filter(|p| store.is_own_file(p)) {
+                bail!(
+                    "{}: this is the store itself (or one of its files): choose another file",
+                    path.display()
+                );
+            }
             let out: Box<dyn Write> = match &output {
                 Some(path) => Box::new(BufWriter::new(
                     create_private(path)

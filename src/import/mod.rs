@@ -199,6 +199,13 @@ pub fn import_path_with_progress(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
     let name = path.display().to_string();
+    if store.is_own_file(path) {
+        // Opening the store as a file beside SQLite would drop the locks that tell other
+        // processes it is in use (and importing it makes no sense).
+        let mut report = FileReport::new(&name);
+        report.failed = Some("this is the store itself (or one of its files): not imported".into());
+        return Ok(report);
+    }
     let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?, file)));
     let (metadata, file) = match opened {
         Ok(opened) => opened,

@@ -1,6 +1,7 @@
 //! The lead store: SQLite behind one small API. All SQL of the program lives in this module.
 
 mod bulk;
+pub mod open;
 mod postings;
 mod query;
 mod schema;
@@ -39,6 +40,10 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("{path} is not a leadbox store ({why}); leadbox leaves it as it is")]
+    NotAStore { path: PathBuf, why: String },
+    #[error("{path}: cannot put the store in WAL mode (it stays in {mode} mode)")]
+    NotWal { path: PathBuf, mode: String },
     #[error("no lead with id {0}")]
     NoSuchLead(i64),
     #[error("no touch with id {0}")]
@@ -53,6 +58,8 @@ pub struct Store {
     sla_hours: i64,
     search_cache: window::SearchCache,
     search_tuning: SearchTuning,
+    /// The files this connection was opened on (see [`Store::files_replaced`]).
+    files: open::OpenedFiles,
 }
 
 /// What one import wrote, for the history.
@@ -119,51 +126,109 @@ pub struct ActionCounts {
 
 const UNKNOWN: &str = "unknown";
 
-/// How long a write waits for another writer (an import in another process) to finish.
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// The WAL's size after a checkpoint, in bytes.
+const WAL_SIZE_LIMIT: i64 = 64 << 20;
 
 impl Store {
     /// Opens (creating if needed) the store at `path`, readable by its owner only.
+    ///
+    /// What the path holds is read first through a read-only connection: a file that is not
+    /// a leadbox store is refused and left exactly as it was. A new store is in WAL mode from
+    /// its creation; an older one is copied beside itself (SQLite's backup API) and then
+    /// upgraded in one transaction.
     pub fn open(path: &Path) -> Result<Store> {
-        let io = |source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(io)?;
+            create_private_dir(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
-        create_private_file(path).map_err(io)?;
-        let conn = Connection::open(path)?;
-        Store::setup(conn, path.to_path_buf())
+        let known = schema::MIGRATIONS.len() as i64;
+        let found = open::identify(path)?;
+        if let open::Found::Leadbox { version } = found {
+            if version > known {
+                return Err(StoreError::TooNew {
+                    path: path.to_path_buf(),
+                    found: version,
+                    known,
+                });
+            }
+        }
+        let conn = open::connect(path)?;
+        let mut store = Store::setup(conn, path.to_path_buf())?;
+        if let open::Found::Leadbox { version } = found {
+            if version < known {
+                open::backup(&store.conn, &open::backup_path(path, version))?;
+            }
+        }
+        store.migrate()?;
+        store.files = open::OpenedFiles::now(path);
+        Ok(store)
     }
 
     /// A store that lives in memory only (tests, benchmarks).
     pub fn open_in_memory() -> Result<Store> {
-        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+        let mut store = Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))?;
+        store.migrate()?;
+        Ok(store)
     }
 
-    fn setup(conn: Connection, path: PathBuf) -> Result<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        // A busy store is waited for, never reported as locked; every write transaction
+        // takes the write lock when it begins, so that this wait applies to it (a deferred
+        // transaction that reads first cannot wait: SQLite fails it at once).
+        conn.busy_handler(Some(open::wait_for_other_writer))?;
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        // A change shown as saved survives a crash and a power loss.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A checkpoint leaves the WAL at most this large, whatever an import wrote into it.
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
         query::register_functions(&conn)?;
-        let mut store = Store {
+        Ok(Store {
             conn,
             path,
             sla_hours: DEFAULT_SLA_HOURS,
             search_cache: Default::default(),
             search_tuning: SearchTuning::default(),
-        };
-        store.migrate()?;
-        Ok(store)
+            files: open::OpenedFiles::default(),
+        })
     }
 
+    /// Makes a new store, or upgrades an older one, in one `IMMEDIATE` transaction that
+    /// reads the version again: of two processes opening the same old store, one upgrades
+    /// it and the other finds it done.
     fn migrate(&mut self) -> Result<()> {
         let known = schema::MIGRATIONS.len() as i64;
-        let found: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if open::is_current(&self.conn, known)? {
+            return Ok(());
+        }
+        if !self.is_in_memory() {
+            // Before anything is written: a journal mode cannot change inside a transaction.
+            // New stores and those of earlier versions (which switched it for imports) are
+            // put in WAL mode here, once.
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::NotWal {
+                    path: self.path.clone(),
+                    mode,
+                });
+            }
+        }
+        let tx = self.conn.transaction()?;
+        if open::is_current(&tx, known)? {
+            return Ok(());
+        }
+        let found = open::schema_version(&tx)?;
+        if found == 0 && !open::is_blank(&tx)? {
+            // Another application's file that appeared after it was identified.
+            return Err(StoreError::NotAStore {
+                path: self.path.clone(),
+                why: "it is a SQLite database of another application".into(),
+            });
+        }
         if found > known {
             return Err(StoreError::TooNew {
                 path: self.path.clone(),
@@ -172,14 +237,46 @@ impl Store {
             });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             if i + 1 == schema::SEARCH_POSTINGS_SINCE {
                 index_stored_leads(&tx)?;
             }
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
         }
+        tx.pragma_update(None, "application_id", open::APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", known)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether another program replaced or deleted the store's files since this connection
+    /// opened them: it must then be opened again instead of writing into them.
+    pub fn files_replaced(&mut self) -> bool {
+        if self.is_in_memory() {
+            return false;
+        }
+        let now = open::OpenedFiles::now(&self.path);
+        let replaced = self.files.replaced_by(&now);
+        if !replaced {
+            self.files.learn(&now);
+        }
+        replaced
+    }
+
+    /// Whether `candidate` names this store or one of its side files, which no command may
+    /// read or write as a file.
+    pub fn is_own_file(&self, candidate: &Path) -> bool {
+        !self.is_in_memory() && open::is_own_file(&self.path, candidate)
+    }
+
+    /// Moves what an import wrote from the WAL into the store and truncates the WAL, so the
+    /// next writer does not inherit a checkpoint of hundreds of MB. Best effort: with
+    /// readers in the middle of older snapshots it does what it can and returns.
+    pub fn checkpoint(&self) -> Result<()> {
+        if self.is_in_memory() {
+            return Ok(());
+        }
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
 
@@ -324,16 +421,6 @@ impl Store {
     pub fn begin_import(&mut self) -> Result<ImportSession<'_>> {
         self.search_cache.borrow_mut().clear();
         let empty: bool = self.conn.query_row(EMPTY_STORE, [], |r| r.get(0))?;
-        if empty && !self.is_in_memory() {
-            // The WAL would write every page of a first import twice (log, then checkpoint).
-            // With nothing stored yet, a rollback journal is as safe and writes them once.
-            // While another connection is open the switch fails and the WAL stays: fine too.
-            self.conn.busy_timeout(std::time::Duration::ZERO)?;
-            let _ = self
-                .conn
-                .query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()));
-            self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        }
         if empty {
             // A bulk import gives every id it refers to itself (its contacts, its import):
             // checking each lead's references made inserting it a third slower. The
@@ -986,6 +1073,11 @@ impl ImportSession<'_> {
         )?;
         self.conn.execute_batch("COMMIT")?;
         self.open = false;
+        // What the import wrote goes from the WAL into the store now, by the importer, and
+        // the WAL is cut back to its limit: the next writer (a rep's keystroke) does not
+        // inherit a checkpoint of hundreds of MB. Passive: readers are never waited for.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
 }
@@ -1161,18 +1253,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-/// The store holds personal data: create it readable by its owner only.
-fn create_private_file(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map(drop)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1212,6 +1292,26 @@ mod tests {
             store.schema_version().unwrap(),
             schema::MIGRATIONS.len() as i64
         );
+        // Marked as a leadbox store, in WAL mode, and copied aside as it was first.
+        let pragma = |conn: &Connection, name: &str| -> String {
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+        };
+        assert_eq!(pragma(&store.conn, "application_id"), "1279414104");
+        assert_eq!(pragma(&store.conn, "journal_mode"), "wal");
+        let backup = Connection::open(dir.path().join("leads.db.schema-1.bak")).unwrap();
+        assert_eq!(pragma(&backup, "user_version"), "1");
+        let backup_leads: i64 = backup
+            .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(backup_leads, 3);
         let leads: i64 = store
             .conn
             .query_row(
