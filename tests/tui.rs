@@ -271,10 +271,22 @@ fn touch_updates_the_countdown_and_undo_takes_it_back() {
     assert_eq!(after.sla_state(app.now).as_str(), "missed");
     assert_eq!(after.status, Status::Contacted);
     assert_eq!(app.counts.overdue, overdue - 1);
-    assert_ne!(
+    let top = app
+        .store
+        .page_forward(
+            &app.filter(),
+            SortKey::Urgency,
+            app.now,
+            &PageStart::Beginning,
+            0,
+            1,
+        )
+        .unwrap();
+    assert_ne!(top[0].1.id, first.id, "the answered lead leaves the top");
+    assert_eq!(
         app.selected_lead().unwrap().id,
         first.id,
-        "the answered lead leaves the top"
+        "the selection follows the lead the rep acted on"
     );
     keys(&mut app, "u");
     let undone = app.store.lead(first.id).unwrap();
@@ -282,6 +294,11 @@ fn touch_updates_the_countdown_and_undo_takes_it_back() {
     assert_eq!(undone.status, Status::New);
     assert!(app.store.touches(first.id).unwrap().is_empty());
     assert_eq!(app.counts.overdue, overdue);
+    assert_eq!(
+        app.selected_lead().unwrap().id,
+        first.id,
+        "the restored lead is shown"
+    );
 }
 
 #[test]

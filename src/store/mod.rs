@@ -86,6 +86,18 @@ pub enum Added {
 pub struct TouchLogged {
     pub touch_id: i64,
     pub previous_status: Status,
+    /// The lead's status once the touch was logged (a first customer touch makes a new
+    /// lead contacted).
+    pub status_after: Status,
+}
+
+/// What an undo did. Undo is a compare-and-set: it takes back only what this process
+/// wrote, and only while nobody has changed it since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undone {
+    Yes,
+    /// Changed (or removed) by someone else since: nothing was changed.
+    ChangedSince,
 }
 
 /// Counts and SLA figures over the non-test leads.
@@ -533,6 +545,7 @@ impl Store {
             ],
         )?;
         let touch_id = tx.last_insert_rowid();
+        let mut status_after = previous_status;
         if kind.reaches_customer() {
             refresh_touch_figures(&tx, lead_id, contact_id)?;
             if previous_status == Status::New {
@@ -540,27 +553,35 @@ impl Store {
                     "UPDATE lead_rows SET status = 'contacted' WHERE id = ?1",
                     [lead_id],
                 )?;
+                status_after = Status::Contacted;
             }
         }
         tx.commit()?;
         Ok(TouchLogged {
             touch_id,
             previous_status,
+            status_after,
         })
     }
 
-    /// Takes a touch back and puts the lead's status back to what it was.
-    pub fn undo_touch(&mut self, logged: TouchLogged) -> Result<()> {
+    /// Takes a touch back and puts the lead's status back to what it was, in one
+    /// transaction, unless the touch is gone or the status changed since it was logged.
+    pub fn undo_touch(&mut self, logged: TouchLogged) -> Result<Undone> {
         let tx = self.conn.transaction()?;
-        let lead_id: i64 = tx
+        let Some(lead_id) = tx
             .query_row(
                 "SELECT lead_id FROM touches WHERE id = ?1",
                 [logged.touch_id],
-                |r| r.get(0),
+                |r| r.get::<_, i64>(0),
             )
             .optional()?
-            .ok_or(StoreError::NoSuchTouch(logged.touch_id))?;
-        let (contact_id, _) = lead_contact_and_status(&tx, lead_id)?;
+        else {
+            return Ok(Undone::ChangedSince);
+        };
+        let (contact_id, status) = lead_contact_and_status(&tx, lead_id)?;
+        if status != logged.status_after {
+            return Ok(Undone::ChangedSince);
+        }
         tx.execute("DELETE FROM touches WHERE id = ?1", [logged.touch_id])?;
         refresh_touch_figures(&tx, lead_id, contact_id)?;
         tx.execute(
@@ -568,7 +589,49 @@ impl Store {
             params![lead_id, logged.previous_status.as_str()],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(Undone::Yes)
+    }
+
+    /// Puts back the status `previous` that [`Store::set_status`] replaced with `written`,
+    /// unless someone changed it since.
+    pub fn undo_status(
+        &mut self,
+        lead_id: i64,
+        written: Status,
+        previous: Status,
+    ) -> Result<Undone> {
+        let tx = self.conn.transaction()?;
+        let (_, status) = lead_contact_and_status(&tx, lead_id)?;
+        if status != written {
+            return Ok(Undone::ChangedSince);
+        }
+        tx.execute(
+            "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
+            params![lead_id, previous.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(Undone::Yes)
+    }
+
+    /// Puts back the owner `previous` that [`Store::set_owner`] replaced with `written`,
+    /// unless someone changed it since.
+    pub fn undo_owner(
+        &mut self,
+        lead_id: i64,
+        written: Option<&str>,
+        previous: Option<&str>,
+    ) -> Result<Undone> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE lead_rows SET owner = ?3 WHERE id = ?1 AND owner IS ?2",
+            params![lead_id, written, previous],
+        )?;
+        if changed == 0 {
+            lead_contact_and_status(&tx, lead_id)?;
+            return Ok(Undone::ChangedSince);
+        }
+        tx.commit()?;
+        Ok(Undone::Yes)
     }
 
     /// Sets the status; returns the one it replaced.

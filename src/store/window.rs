@@ -13,6 +13,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
+use rusqlite::OptionalExtension;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -753,6 +754,17 @@ impl Store {
             .into_iter()
             .filter_map(|k| by_id.remove(&k.id).map(|lead| (k, lead)))
             .collect())
+    }
+}
+
+impl Store {
+    /// Where lead `id` stands in `sort`, to show the list around it; None when it is gone.
+    pub fn cursor_of(&self, id: i64, sort: SortKey) -> Result<Option<Cursor>> {
+        let sql = format!("SELECT {}, id FROM leads WHERE id = ?1", sort_column(sort));
+        Ok(self
+            .conn
+            .query_row(&sql, [id], cursor_from_row)
+            .optional()?)
     }
 }
 

@@ -8,11 +8,10 @@ use std::path::PathBuf;
 
 use super::keys::{command_for, Command, Context};
 use super::layout::Areas;
+use super::writer::{Change, Job, Report, Saved, Writer};
 use crate::domain::{Action, Lead, LeadFilter, SortKey, Status, Touch, TouchKind};
 use crate::import::FileReport;
-use crate::store::{
-    ActionCounts, Cursor, ImportRecord, PageEnd, PageStart, Store, StoreError, TouchLogged,
-};
+use crate::store::{ActionCounts, Cursor, ImportRecord, PageEnd, PageStart, Store, StoreError};
 
 /// The action filters, in key order (`1`..`7`). `Other` shows only when such leads exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,22 +101,19 @@ pub enum Mode {
     Help,
 }
 
-/// What `u` takes back.
+/// A change the rep made, saved or on its way: what `u` takes back.
 #[derive(Debug, Clone, PartialEq)]
-enum Undo {
-    Touch {
-        lead_id: i64,
-        logged: TouchLogged,
-        kind: TouchKind,
-    },
-    Status {
-        lead_id: i64,
-        previous: Status,
-    },
-    Owner {
-        lead_id: i64,
-        previous: Option<String>,
-    },
+struct UndoEntry {
+    job: u64,
+    label: String,
+}
+
+/// A change on its way to the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsaved {
+    pub job: u64,
+    pub lead_id: Option<i64>,
+    pub label: String,
 }
 
 /// The selected lead with everything the detail pane shows.
@@ -135,12 +131,11 @@ pub struct Flash {
     pub error: bool,
 }
 
-/// Something the event loop must do outside the state (it owns threads and the terminal).
+/// Something the event loop must do outside the state (it owns the terminal).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     None,
     Quit,
-    Import(PathBuf),
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -212,7 +207,17 @@ pub struct App {
     pub flash: Option<Flash>,
     pub last_import: Option<ImportRecord>,
     pub size: (u16, u16),
-    undo: Vec<Undo>,
+    undo: Vec<UndoEntry>,
+    /// Changes not yet saved, oldest first.
+    pub unsaved: Vec<Unsaved>,
+    writer: Writer,
+    next_job: u64,
+    /// Bytes of the running import read so far, and in all.
+    pub import_done: (u64, u64),
+    /// What quitting has to say once the terminal is restored (changes saved or not).
+    pub quit_notes: Vec<String>,
+    /// The minute of the last refresh (countdowns move each minute).
+    minute: i64,
     data_version: i64,
     /// Counts are computed by a worker (the event loop's), not inline.
     background_counts: bool,
@@ -243,13 +248,21 @@ impl App {
         background_counts: bool,
     ) -> Result<App, StoreError> {
         let data_version = store.data_version()?;
+        let writer = if store.is_in_memory() {
+            Writer::inline()
+        } else {
+            Writer::spawn(store.path())?
+        };
         let mut app = App {
             store,
             now,
             zone,
             mode: Mode::List,
             base: Mode::List,
-            tabs: vec![Tab::All],
+            // Every tab exists from the start: a `3` typed before the counts arrive works.
+            tabs: std::iter::once(Tab::All)
+                .chain(Action::KNOWN.iter().cloned().map(Tab::Action))
+                .collect(),
             tab: 0,
             sort: SortKey::Urgency,
             include_test: false,
@@ -268,6 +281,12 @@ impl App {
             last_import: None,
             size: (80, 24),
             undo: Vec::new(),
+            unsaved: Vec::new(),
+            writer,
+            next_job: 0,
+            import_done: (0, 0),
+            quit_notes: Vec::new(),
+            minute: now.timestamp() / 60,
             data_version,
             background_counts,
             counts_generation: 0,
@@ -511,14 +530,34 @@ impl App {
 
     /// The minute changed, or another process wrote to the store: refresh.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        if self.store.files_replaced() {
+            // Another program replaced or deleted the store's files under this connection:
+            // read the ones everybody else uses.
+            let mut store = Store::open(self.store.path())?;
+            store.set_cache_mib(super::INBOX_CACHE_MIB)?;
+            self.store = store;
+            self.data_version = -1;
+        }
         let version = self.store.data_version()?;
-        let minute_changed = now.timestamp() / 60 != self.now.timestamp() / 60;
+        let minute = now.timestamp() / 60;
         self.now = now;
-        if version != self.data_version || minute_changed {
+        if version != self.data_version || minute != self.minute {
             self.data_version = version;
+            self.minute = minute;
             self.reload()?;
         }
         Ok(())
+    }
+
+    /// Sets the clock without refreshing (before a key, which stamps changes with it).
+    pub fn set_clock(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+    }
+
+    /// The counts worker failed: say so instead of showing `…` for ever.
+    pub fn counts_failed(&mut self, error: String) {
+        self.counts_stale = false;
+        self.flash_error(format!("cannot count the leads: {error}"));
     }
 
     pub fn context(&self) -> Context {
@@ -645,10 +684,10 @@ impl App {
                 KeyCode::Enter => {
                     let path = input.text.trim().to_string();
                     self.mode = self.base.clone();
-                    if path.is_empty() {
-                        return Ok(Effect::None);
+                    if !path.is_empty() {
+                        self.import(expand_home(&path));
                     }
-                    Ok(Effect::Import(expand_home(&path)))
+                    Ok(Effect::None)
                 }
                 KeyCode::Esc => {
                     self.mode = self.base.clone();
@@ -667,7 +706,15 @@ impl App {
                     Ok(Effect::None)
                 }
             },
-            Mode::Importing { .. } => Ok(Effect::None),
+            // The import goes on in the background: keys work as in the list, and the
+            // status bar keeps its progress.
+            Mode::Importing { .. } => {
+                self.mode = self.base.clone();
+                if key.code == KeyCode::Esc {
+                    return Ok(Effect::None);
+                }
+                self.handle_key(key)
+            }
             Mode::ImportSummary(_) | Mode::Help => {
                 if matches!(
                     key.code,
@@ -702,6 +749,10 @@ impl App {
                 self.switch_tab((self.tab + self.tabs.len() - 1) % self.tabs.len())?
             }
             Command::Tab(i) => {
+                // `7` shows the Other tab even before the counts say such leads exist.
+                if i == self.tabs.len() && i == Action::KNOWN.len() + 1 {
+                    self.tabs.push(Tab::Other);
+                }
                 if i < self.tabs.len() {
                     self.switch_tab(i)?;
                 }
@@ -805,69 +856,251 @@ impl App {
             self.flash_error("no lead selected");
             return Ok(());
         };
-        let logged = self
-            .store
-            .add_touch(lead.id, kind, note, self.now, self.now)?;
-        self.undo.push(Undo::Touch {
-            lead_id: lead.id,
-            logged,
-            kind,
-        });
-        self.reload()?;
         let name = lead.name().unwrap_or_else(|| format!("lead {}", lead.id));
-        self.flash_info(format!("{kind} logged for {name} (u to undo)"));
-        Ok(())
+        let change = Change::Touch {
+            lead_id: lead.id,
+            kind,
+            note: note.map(str::to_string),
+            // When the key was pressed, however long the store keeps it waiting.
+            at: self.now,
+        };
+        self.submit(change, format!("{kind} for {name}"), true)
     }
 
     fn set_status(&mut self, status: Status) -> Result<(), StoreError> {
         let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
             return Ok(());
         };
-        let previous = self.store.set_status(lead_id, status)?;
-        self.undo.push(Undo::Status { lead_id, previous });
-        self.reload()?;
-        self.flash_info(format!("status {previous} → {status}"));
-        Ok(())
+        self.submit(
+            Change::Status { lead_id, status },
+            format!("status {status}"),
+            true,
+        )
     }
 
     fn set_owner(&mut self, owner: &str) -> Result<(), StoreError> {
         let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
             return Ok(());
         };
-        let previous = self.store.set_owner(lead_id, Some(owner))?;
-        self.undo.push(Undo::Owner { lead_id, previous });
-        self.reload()?;
         let owner = owner.trim();
-        self.flash_info(if owner.is_empty() {
+        let label = if owner.is_empty() {
             "owner cleared".to_string()
         } else {
             format!("owner {owner}")
-        });
-        Ok(())
+        };
+        let owner = (!owner.is_empty()).then(|| owner.to_string());
+        self.submit(Change::Owner { lead_id, owner }, label, true)
     }
 
+    /// Takes back the last change: a change still queued is dropped before it is ever
+    /// written; a saved one is undone by the writer, unless someone changed it since.
     fn undo(&mut self) -> Result<(), StoreError> {
-        let Some(change) = self.undo.pop() else {
+        let Some(entry) = self.undo.pop() else {
             self.flash_info("nothing to undo");
             return Ok(());
         };
-        let text = match &change {
-            Undo::Touch { logged, kind, .. } => {
-                self.store.undo_touch(*logged)?;
-                format!("undone: {kind}")
-            }
-            Undo::Status { lead_id, previous } => {
-                self.store.set_status(*lead_id, *previous)?;
-                format!("undone: status back to {previous}")
-            }
-            Undo::Owner { lead_id, previous } => {
-                self.store.set_owner(*lead_id, previous.as_deref())?;
-                "undone: owner".to_string()
-            }
+        if self.writer.cancel(entry.job) {
+            self.unsaved.retain(|u| u.job != entry.job);
+            self.flash_info(format!("cancelled: {} (never saved)", entry.label));
+            return Ok(());
+        }
+        self.submit(
+            Change::Undo { job: entry.job },
+            format!("undo {}", entry.label),
+            false,
+        )
+    }
+
+    /// Starts importing a file: the writer imports it, in the background.
+    fn import(&mut self, path: PathBuf) {
+        let file = path.display().to_string();
+        let change = Change::Import {
+            path,
+            now: self.now,
         };
+        let _ = self.submit(change, format!("import of {file}"), false);
+        self.base = match self.base {
+            Mode::Detail => Mode::Detail,
+            _ => Mode::List,
+        };
+        self.mode = Mode::Importing {
+            file,
+            done: 0,
+            total: 0,
+        };
+    }
+
+    /// Hands a change to the writer; `undoable` changes go on the undo stack.
+    fn submit(&mut self, change: Change, label: String, undoable: bool) -> Result<(), StoreError> {
+        self.next_job += 1;
+        let job = self.next_job;
+        if undoable {
+            self.undo.push(UndoEntry {
+                job,
+                label: label.clone(),
+            });
+        }
+        self.unsaved.push(Unsaved {
+            job,
+            lead_id: change.lead_id(),
+            label: label.clone(),
+        });
+        self.flash_info(format!("{label}: saving…"));
+        self.writer.submit(Job { id: job, change }, &mut self.store);
+        // A writer that ran the job at once has its answer ready.
+        self.apply_reports()
+    }
+
+    /// Changes not saved yet (queued, or waiting for the store).
+    pub fn unsaved_count(&self) -> usize {
+        self.writer.unsaved().max(self.unsaved.len())
+    }
+
+    /// Whether a change to lead `id` is on its way.
+    pub fn is_unsaved(&self, id: i64) -> bool {
+        self.unsaved.iter().any(|u| u.lead_id == Some(id))
+    }
+
+    /// The writer's queue, for whoever must wait for it to empty.
+    pub fn writer_queue(&self) -> Option<std::sync::Arc<super::writer::Shared>> {
+        self.writer.shared()
+    }
+
+    /// Blocks until every change is saved, then shows the result (tests, quitting).
+    pub fn wait_until_saved(&mut self) -> Result<(), StoreError> {
+        if let Some(shared) = self.writer.shared() {
+            shared.wait_until_saved(std::time::Duration::from_secs(3600));
+        }
+        self.apply_reports()
+    }
+
+    /// Takes in what the writer reported: progress, saved changes, failures.
+    pub fn apply_reports(&mut self) -> Result<(), StoreError> {
+        for report in self.writer.reports() {
+            match report {
+                Report::Progress { done, total, .. } => self.import_progress(done, total),
+                Report::Done { job, result } => self.finish_job(job, result)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_job(&mut self, job: u64, result: Result<Saved, String>) -> Result<(), StoreError> {
+        let unsaved = self
+            .unsaved
+            .iter()
+            .position(|u| u.job == job)
+            .map(|i| self.unsaved.remove(i));
+        let label = unsaved.as_ref().map_or(String::new(), |u| u.label.clone());
+        // The selection follows the lead the rep acted on, if it is still on it.
+        let acted_on = unsaved.and_then(|u| u.lead_id);
+        let follow = acted_on.filter(|id| self.selected_lead().map(|l| l.id) == Some(*id));
+        let saved = match result {
+            Err(e) => {
+                self.undo.retain(|u| u.job != job);
+                if matches!(self.mode, Mode::Importing { .. }) {
+                    self.mode = self.base.clone();
+                }
+                self.quit_notes.push(format!("not saved: {label}: {e}"));
+                self.flash_error(format!("not saved: {label}: {e}"));
+                return Ok(());
+            }
+            Ok(saved) => saved,
+        };
+        if let Saved::Imported(report) = saved {
+            return self.finish_import(vec![report]);
+        }
+        self.data_version = self.store.data_version()?;
         self.reload()?;
+        let text = match saved {
+            Saved::Touch { lead_id, kind } => {
+                self.focus(follow)?;
+                let name = self.name_of(lead_id);
+                format!("{kind} logged for {name} (u to undo)")
+            }
+            Saved::Status {
+                previous, status, ..
+            } => {
+                self.focus(follow)?;
+                format!("status {previous} → {status}")
+            }
+            Saved::Owner { owner, .. } => {
+                self.focus(follow)?;
+                match owner {
+                    Some(owner) => format!("owner {owner}"),
+                    None => "owner cleared".to_string(),
+                }
+            }
+            Saved::Undone { lead_id, done } => {
+                let what = label.strip_prefix("undo ").unwrap_or(&label).to_string();
+                if !done {
+                    self.flash_error(format!(
+                        "not undone: {what} was changed by someone else since"
+                    ));
+                    return Ok(());
+                }
+                // The restored lead is shown, wherever it now sorts.
+                self.focus(Some(lead_id))?;
+                format!("undone: {what}")
+            }
+            Saved::Imported(_) => unreachable!("handled above"),
+        };
         self.flash_info(text);
         Ok(())
+    }
+
+    fn name_of(&self, lead_id: i64) -> String {
+        self.rows
+            .iter()
+            .chain(self.detail.iter().map(|d| &d.lead))
+            .find(|l| l.id == lead_id)
+            .and_then(Lead::name)
+            .unwrap_or_else(|| format!("lead {lead_id}"))
+    }
+
+    /// Shows the list around lead `id`, with the selection (and the detail pane) on it,
+    /// when the lead is in the list as filtered; otherwise leaves the list as it is.
+    fn focus(&mut self, id: Option<i64>) -> Result<(), StoreError> {
+        let Some(id) = id else { return Ok(()) };
+        if self.selected_lead().map(|l| l.id) != Some(id) {
+            let Some(at) = self.store.cursor_of(id, self.sort)? else {
+                return Ok(());
+            };
+            let filter = self.filter();
+            let page = self.page as usize;
+            let after = self.store.page_forward(
+                &filter,
+                self.sort,
+                self.now,
+                &PageStart::At(at.clone()),
+                0,
+                page,
+            )?;
+            if after.first().map(|(_, lead)| lead.id) != Some(id) {
+                return Ok(());
+            }
+            // Keep the selection on the same screen row where the list allows it.
+            let row = (self.selected - self.scroll) as usize;
+            let mut window = self.store.page_backward(
+                &filter,
+                self.sort,
+                self.now,
+                &PageEnd::Before(at),
+                row,
+            )?;
+            let above = window.len() as u64;
+            window.extend(after);
+            window.truncate(page);
+            self.set_window(window);
+            if (above as usize) < row {
+                // Fewer leads before it than rows above: this is the top of the list.
+                self.scroll = 0;
+                self.selected = above;
+            } else {
+                self.scroll = self.selected - above;
+            }
+        }
+        self.follow_selection()
     }
 
     fn handle_mouse(&mut self, mouse: &MouseEvent) -> Result<(), StoreError> {
@@ -897,15 +1130,9 @@ impl App {
         }
     }
 
-    pub fn start_import(&mut self, file: String) {
-        self.mode = Mode::Importing {
-            file,
-            done: 0,
-            total: 0,
-        };
-    }
-
+    /// The import's progress (shown in its dialog, or in the status bar once hidden).
     pub fn import_progress(&mut self, done: u64, total: u64) {
+        self.import_done = (done, total);
         if let Mode::Importing {
             done: d, total: t, ..
         } = &mut self.mode
@@ -916,7 +1143,23 @@ impl App {
     }
 
     pub fn finish_import(&mut self, reports: Vec<FileReport>) -> Result<(), StoreError> {
-        self.mode = Mode::ImportSummary(reports);
+        // The summary opens over the list; in a prompt, the rep is not interrupted.
+        match self.mode {
+            Mode::List | Mode::Detail | Mode::Importing { .. } => {
+                if !matches!(self.mode, Mode::Importing { .. }) {
+                    self.base = self.mode.clone();
+                }
+                self.mode = Mode::ImportSummary(reports);
+            }
+            _ => {
+                let text = reports
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.flash_info(text);
+            }
+        }
         self.data_version = self.store.data_version()?;
         self.reload()
     }

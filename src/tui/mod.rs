@@ -6,6 +6,7 @@ pub mod keys;
 pub mod layout;
 pub mod theme;
 pub mod view;
+pub mod writer;
 
 use anyhow::{Context as _, Result};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
@@ -22,7 +23,6 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::import::{import_path_with_progress, FileReport, ImportOptions};
 use crate::store::Store;
 use app::{App, Effect, Zone};
 use theme::Theme;
@@ -31,17 +31,11 @@ use theme::Theme;
 /// that a session of moving and searching reads each page from disk once.
 pub const INBOX_CACHE_MIB: i64 = 16;
 
-/// Messages from the import thread.
-enum ImportMsg {
-    Progress(u64, u64),
-    Done(Result<FileReport, String>),
-}
-
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
 /// program ends (the demo's throwaway store).
 pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
     let now = crate::cli::now()?;
-    let counts = spawn_counts_worker(&store);
+    let counts = spawn_counts_worker(&store)?;
     let mut store = store;
     store.set_cache_mib(INBOX_CACHE_MIB)?;
     let mut app = if counts.is_some() {
@@ -51,7 +45,7 @@ pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
     };
     let theme = Theme::from_env();
 
-    let quit_signal = watch_signals(cleanup)?;
+    let quit_signal = watch_signals(cleanup, app.writer_queue())?;
     let mut terminal = setup_terminal()?;
     let result = event_loop(
         &mut terminal,
@@ -61,14 +55,22 @@ pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
         counts.as_ref(),
     );
     restore_terminal();
+    // Say what quitting waited for, and anything that could not be saved.
+    for line in &app.quit_notes {
+        eprintln!("leadbox: {line}");
+    }
     result
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the inbox cleanly: the loop sees the flag within a poll.
-/// When the terminal is gone the loop can stall in the terminal library, so after a grace
-/// period this thread restores what it can and exits itself; every change is already
-/// committed, so nothing is lost.
-fn watch_signals(cleanup: Option<PathBuf>) -> Result<Arc<AtomicBool>> {
+/// SIGTERM, SIGHUP and SIGINT end the inbox cleanly: the loop sees the flag within a poll,
+/// saves what is queued and returns. When the terminal is gone the loop can stall in the
+/// terminal library, so this thread also waits for the queued changes to be saved, gives
+/// the loop a moment more, then restores what it can and exits itself: no queued change is
+/// dropped either way.
+fn watch_signals(
+    cleanup: Option<PathBuf>,
+    queue: Option<Arc<writer::Shared>>,
+) -> Result<Arc<AtomicBool>> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let quit = Arc::new(AtomicBool::new(false));
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
@@ -77,7 +79,10 @@ fn watch_signals(cleanup: Option<PathBuf>) -> Result<Arc<AtomicBool>> {
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             flag.store(true, Ordering::Relaxed);
-            std::thread::sleep(Duration::from_millis(600));
+            if let Some(queue) = &queue {
+                queue.wait_until_saved(Duration::from_secs(24 * 3600));
+            }
+            std::thread::sleep(Duration::from_secs(2));
             restore_terminal();
             if let Some(dir) = cleanup {
                 let _ = std::fs::remove_dir_all(dir);
@@ -118,57 +123,88 @@ fn event_loop(
 ) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height)?;
-    let mut import: Option<mpsc::Receiver<ImportMsg>> = None;
     loop {
         terminal.draw(|frame| view::draw(frame, app, theme))?;
         if quit_signal.load(Ordering::Relaxed) {
-            return Ok(());
+            return quit(terminal, app, theme);
         }
-        // Short polls while importing keep the gauge moving; otherwise wake a few times a
-        // second to notice the clock and other writers.
-        let timeout = if import.is_some() || app.counts_stale {
+        // Short polls while changes are on their way keep the gauge and the marks moving;
+        // otherwise wake a few times a second to notice the clock and other writers.
+        let timeout = if app.unsaved_count() > 0 || app.counts_stale {
             Duration::from_millis(50)
         } else {
             Duration::from_millis(250)
         };
         if event::poll(timeout)? {
-            match app.handle_event(&event::read()?) {
-                Effect::Quit => return Ok(()),
-                Effect::Import(path) => import = Some(spawn_import(app, path)),
-                Effect::None => {}
+            // Every event waiting is handled, in order, before the next frame.
+            loop {
+                // A touch is stamped with the moment its key was pressed.
+                app.set_clock(crate::cli::now()?);
+                if app.handle_event(&event::read()?) == Effect::Quit {
+                    return quit(terminal, app, theme);
+                }
+                if !event::poll(Duration::ZERO)? {
+                    break;
+                }
             }
         }
-        if let Some(rx) = &import {
-            if let Some(done) = drain_import(app, rx)? {
-                import = None;
-                app.finish_import(vec![done])?;
-            }
-        } else {
-            app.tick(crate::cli::now()?)?;
-        }
+        app.apply_reports()?;
+        app.tick(crate::cli::now()?)?;
         if let Some(worker) = counts {
             if let Some(request) = app.take_counts_request() {
                 let _ = worker.requests.send(request);
             }
             while let Ok(reply) = worker.replies.try_recv() {
-                app.apply_counts(reply);
+                match reply {
+                    Ok(reply) => app.apply_counts(reply),
+                    Err(e) => app.counts_failed(e),
+                }
             }
         }
     }
+}
+
+/// Quitting waits for every change on its way to the store, saying so on screen.
+fn quit(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    theme: Theme,
+) -> Result<()> {
+    let unsaved = app.unsaved_count();
+    if unsaved > 0 {
+        app.flash_info(format!(
+            "saving {unsaved} change{} before quitting…",
+            if unsaved == 1 { "" } else { "s" }
+        ));
+        terminal.draw(|frame| view::draw(frame, app, theme))?;
+        let failed_before = app.quit_notes.len();
+        app.wait_until_saved()?;
+        let failed = app.quit_notes.len() - failed_before;
+        app.quit_notes.insert(
+            0,
+            format!(
+                "saved {} of {unsaved} change{} that were on their way when you quit",
+                unsaved.saturating_sub(failed),
+                if unsaved == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// Counts on a thread with its own connection: at a million leads they take longer than a
 /// keystroke may.
 struct CountsWorker {
     requests: mpsc::Sender<app::CountsRequest>,
-    replies: mpsc::Receiver<app::CountsReply>,
+    replies: mpsc::Receiver<Result<app::CountsReply, String>>,
 }
 
-fn spawn_counts_worker(main: &Store) -> Option<CountsWorker> {
+fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
     if main.is_in_memory() {
-        return None;
+        return Ok(None);
     }
-    let store = Store::open(main.path()).ok()?;
+    let mut store = Store::open(main.path())
+        .context("cannot open a second connection to the store for the counts")?;
     let (request_tx, request_rx) = mpsc::channel::<app::CountsRequest>();
     let (reply_tx, reply_rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -177,63 +213,25 @@ fn spawn_counts_worker(main: &Store) -> Option<CountsWorker> {
             while let Ok(newer) = request_rx.try_recv() {
                 request = newer;
             }
-            match request.run(&store) {
-                Ok(reply) => {
-                    if reply_tx.send(reply).is_err() {
-                        return;
+            if store.files_replaced() {
+                match Store::open(store.path()) {
+                    Ok(reopened) => store = reopened,
+                    Err(e) => {
+                        let _ = reply_tx.send(Err(e.to_string()));
+                        continue;
                     }
                 }
-                Err(_) => continue,
+            }
+            if reply_tx
+                .send(request.run(&store).map_err(|e| e.to_string()))
+                .is_err()
+            {
+                return;
             }
         }
     });
-    Some(CountsWorker {
+    Ok(Some(CountsWorker {
         requests: request_tx,
         replies: reply_rx,
-    })
-}
-
-/// Imports on a thread of its own, with its own connection, so the gauge keeps moving.
-fn spawn_import(app: &mut App, path: PathBuf) -> mpsc::Receiver<ImportMsg> {
-    let (tx, rx) = mpsc::channel();
-    let db = app.store.path().to_path_buf();
-    let now = app.now;
-    app.start_import(path.display().to_string());
-    std::thread::spawn(move || {
-        let result = Store::open(&db)
-            .map_err(|e| e.to_string())
-            .and_then(|mut store| {
-                let progress_tx = tx.clone();
-                import_path_with_progress(
-                    &mut store,
-                    &path,
-                    &ImportOptions::default(),
-                    now,
-                    &mut |done, total| {
-                        let _ = progress_tx.send(ImportMsg::Progress(done, total));
-                    },
-                )
-                .map_err(|e| e.to_string())
-            });
-        let _ = tx.send(ImportMsg::Done(result));
-    });
-    rx
-}
-
-fn drain_import(app: &mut App, rx: &mpsc::Receiver<ImportMsg>) -> Result<Option<FileReport>> {
-    loop {
-        match rx.try_recv() {
-            Ok(ImportMsg::Progress(done, total)) => app.import_progress(done, total),
-            Ok(ImportMsg::Done(Ok(report))) => return Ok(Some(report)),
-            Ok(ImportMsg::Done(Err(e))) => {
-                app.mode = app::Mode::List;
-                app.flash_error(format!("import failed: {e}"));
-                return Ok(None);
-            }
-            Err(mpsc::TryRecvError::Empty) => return Ok(None),
-            Err(mpsc::TryRecvError::Disconnected) => {
-                anyhow::bail!("the import thread stopped unexpectedly")
-            }
-        }
-    }
+    }))
 }

@@ -144,12 +144,16 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
     };
     let rows = app.rows.iter().enumerate().map(|(i, lead)| {
         let state = lead.sla_state(app.now);
-        let sla = countdown(
-            state,
-            lead.sla_due_at,
-            lead.action == Some(Action::Dnc),
-            app.now,
-        );
+        let sla = if app.is_unsaved(lead.id) {
+            "saving…".to_string()
+        } else {
+            countdown(
+                state,
+                lead.sla_due_at,
+                lead.action == Some(Action::Dnc),
+                app.now,
+            )
+        };
         let style = row_style(lead, state, app, theme);
         let selected = app.scroll + i as u64 == app.selected;
         let name = lead.name().unwrap_or_else(|| "(withheld)".into());
@@ -390,7 +394,22 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             format!("import {}", app.zone.format(i.imported_at, "%b %d %H:%M"))
         });
     let overdue = app.counts.overdue;
-    let line = Line::from(vec![
+    let mut spans = Vec::new();
+    // Changes on their way to the store come first: the rep must see they are not saved.
+    let unsaved = app.unsaved_count();
+    if unsaved > 0 {
+        let (done, total) = app.import_done;
+        let text = match app.unsaved.iter().find(|u| u.lead_id.is_none()) {
+            Some(import) if total > 0 => format!(
+                "{} {}% · ",
+                truncate(&printable(&import.label), 40),
+                done * 100 / total
+            ),
+            _ => format!("{unsaved} saving… · "),
+        };
+        spans.push(Span::styled(text, theme.due_soon()));
+    }
+    spans.extend(vec![
         Span::raw(format!(
             "{} shown of {} · ",
             count(app, app.total),
@@ -416,7 +435,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             app.store.path().display(),
         )),
     ]);
-    frame.render_widget(Paragraph::new(line).style(theme.quiet()), area);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.quiet()), area);
 }
 
 fn draw_hints(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {

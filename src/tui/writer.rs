@@ -1,0 +1,427 @@
+//! The inbox's one writer. The UI thread never writes: each change the rep makes becomes a
+//! [`Job`], and a thread with its own connection commits the jobs in the order they were
+//! made, waiting as long as another process (an import) holds the store. A job still in the
+//! queue can be cancelled; quitting, and the signals that end the inbox, wait until the
+//! queue is empty.
+//!
+//! A store in memory has no second connection: [`Writer::inline`] then runs each job at once
+//! on the inbox's own store, through the same [`Ledger::apply`].
+
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use crate::domain::{Status, TouchKind};
+use crate::import::{import_path_with_progress, FileReport, ImportOptions};
+use crate::store::{Store, StoreError, TouchLogged, Undone};
+
+/// A change the rep asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// `at` is when the key was pressed, not when the touch is saved.
+    Touch {
+        lead_id: i64,
+        kind: TouchKind,
+        note: Option<String>,
+        at: DateTime<Utc>,
+    },
+    Status {
+        lead_id: i64,
+        status: Status,
+    },
+    Owner {
+        lead_id: i64,
+        owner: Option<String>,
+    },
+    /// Takes back what job `job` saved, if nobody changed it since.
+    Undo {
+        job: u64,
+    },
+    Import {
+        path: PathBuf,
+        now: DateTime<Utc>,
+    },
+}
+
+impl Change {
+    /// The lead the change is about.
+    pub fn lead_id(&self) -> Option<i64> {
+        match self {
+            Change::Touch { lead_id, .. }
+            | Change::Status { lead_id, .. }
+            | Change::Owner { lead_id, .. } => Some(*lead_id),
+            Change::Undo { .. } | Change::Import { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    pub change: Change,
+}
+
+/// What the writer reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
+    Progress {
+        job: u64,
+        done: u64,
+        total: u64,
+    },
+    Done {
+        job: u64,
+        result: Result<Saved, String>,
+    },
+}
+
+/// What a job did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    Touch {
+        lead_id: i64,
+        kind: TouchKind,
+    },
+    Status {
+        lead_id: i64,
+        previous: Status,
+        status: Status,
+    },
+    Owner {
+        lead_id: i64,
+        owner: Option<String>,
+    },
+    Undone {
+        lead_id: i64,
+        /// False when someone changed it since: nothing was changed.
+        done: bool,
+    },
+    Imported(FileReport),
+}
+
+/// What the writer remembers of each saved change, to take it back.
+#[derive(Debug, Clone, PartialEq)]
+enum Written {
+    Touch {
+        lead_id: i64,
+        logged: TouchLogged,
+    },
+    Status {
+        lead_id: i64,
+        previous: Status,
+        written: Status,
+    },
+    Owner {
+        lead_id: i64,
+        previous: Option<String>,
+        written: Option<String>,
+    },
+}
+
+/// Applies jobs to a store and remembers what they wrote.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    written: HashMap<u64, Written>,
+}
+
+impl Ledger {
+    /// Runs one job; `progress` hears an import's bytes.
+    pub fn apply(
+        &mut self,
+        store: &mut Store,
+        job: &Job,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Saved, StoreError> {
+        match &job.change {
+            Change::Touch {
+                lead_id,
+                kind,
+                note,
+                at,
+            } => {
+                let logged = store.add_touch(*lead_id, *kind, note.as_deref(), *at, *at)?;
+                self.written.insert(
+                    job.id,
+                    Written::Touch {
+                        lead_id: *lead_id,
+                        logged,
+                    },
+                );
+                Ok(Saved::Touch {
+                    lead_id: *lead_id,
+                    kind: *kind,
+                })
+            }
+            Change::Status { lead_id, status } => {
+                let previous = store.set_status(*lead_id, *status)?;
+                self.written.insert(
+                    job.id,
+                    Written::Status {
+                        lead_id: *lead_id,
+                        previous,
+                        written: *status,
+                    },
+                );
+                Ok(Saved::Status {
+                    lead_id: *lead_id,
+                    previous,
+                    status: *status,
+                })
+            }
+            Change::Owner { lead_id, owner } => {
+                let previous = store.set_owner(*lead_id, owner.as_deref())?;
+                let written = store.lead(*lead_id)?.owner;
+                self.written.insert(
+                    job.id,
+                    Written::Owner {
+                        lead_id: *lead_id,
+                        previous,
+                        written: written.clone(),
+                    },
+                );
+                Ok(Saved::Owner {
+                    lead_id: *lead_id,
+                    owner: written,
+                })
+            }
+            Change::Undo { job: target } => {
+                let Some(written) = self.written.remove(target) else {
+                    // The change was never saved (it failed): there is nothing to take back.
+                    return Ok(Saved::Undone {
+                        lead_id: 0,
+                        done: false,
+                    });
+                };
+                let (lead_id, undone) = match written {
+                    Written::Touch { lead_id, logged } => (lead_id, store.undo_touch(logged)?),
+                    Written::Status {
+                        lead_id,
+                        previous,
+                        written,
+                    } => (lead_id, store.undo_status(lead_id, written, previous)?),
+                    Written::Owner {
+                        lead_id,
+                        previous,
+                        written,
+                    } => (
+                        lead_id,
+                        store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
+                    ),
+                };
+                Ok(Saved::Undone {
+                    lead_id,
+                    done: undone == Undone::Yes,
+                })
+            }
+            Change::Import { path, now } => {
+                let report = import_path_with_progress(
+                    store,
+                    path,
+                    &ImportOptions::default(),
+                    *now,
+                    progress,
+                )?;
+                Ok(Saved::Imported(report))
+            }
+        }
+    }
+}
+
+/// The queue between the inbox and its writer thread.
+#[derive(Debug, Default)]
+struct Queue {
+    jobs: VecDeque<Job>,
+    /// A job taken from the queue and not yet reported.
+    running: Option<u64>,
+    closed: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Shared {
+    queue: Mutex<Queue>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Jobs queued or running.
+    pub fn unsaved(&self) -> usize {
+        let queue = self.lock();
+        queue.jobs.len() + usize::from(queue.running.is_some())
+    }
+
+    /// Waits until every job is saved (or failed), at most `limit`; returns how many are
+    /// still unsaved.
+    pub fn wait_until_saved(&self, limit: Duration) -> usize {
+        let deadline = std::time::Instant::now() + limit;
+        let mut queue = self.lock();
+        loop {
+            let unsaved = queue.jobs.len() + usize::from(queue.running.is_some());
+            let now = std::time::Instant::now();
+            if unsaved == 0 || now >= deadline {
+                return unsaved;
+            }
+            queue = self
+                .changed
+                .wait_timeout(queue, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+pub enum Writer {
+    /// Jobs run on a thread with its own connection.
+    Thread {
+        shared: Arc<Shared>,
+        reports: mpsc::Receiver<Report>,
+    },
+    /// Jobs run at once on the inbox's store (a store in memory).
+    Inline {
+        ledger: Ledger,
+        reports: VecDeque<Report>,
+    },
+}
+
+impl Writer {
+    /// Starts the writer thread on its own connection to the store at `path`.
+    pub fn spawn(path: &Path) -> Result<Writer, StoreError> {
+        let mut store = Store::open(path)?;
+        let shared = Arc::new(Shared::default());
+        let (tx, reports) = mpsc::channel();
+        let thread_shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("leadbox-writer".into())
+            .spawn(move || {
+                let mut ledger = Ledger::default();
+                while let Some(job) = next_job(&thread_shared) {
+                    // Another program may have replaced the store's files: write into the
+                    // ones everybody else uses.
+                    if store.files_replaced() {
+                        if let Ok(reopened) = Store::open(store.path()) {
+                            store = reopened;
+                        }
+                    }
+                    let progress_tx = tx.clone();
+                    let id = job.id;
+                    let result = ledger
+                        .apply(&mut store, &job, &mut |done, total| {
+                            let _ = progress_tx.send(Report::Progress {
+                                job: id,
+                                done,
+                                total,
+                            });
+                        })
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Report::Done { job: id, result });
+                    let mut queue = thread_shared.lock();
+                    queue.running = None;
+                    thread_shared.changed.notify_all();
+                }
+            })
+            .map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Writer::Thread { shared, reports })
+    }
+
+    pub fn inline() -> Writer {
+        Writer::Inline {
+            ledger: Ledger::default(),
+            reports: VecDeque::new(),
+        }
+    }
+
+    /// Queues a job (or, inline, runs it on `store`).
+    pub fn submit(&mut self, job: Job, store: &mut Store) {
+        match self {
+            Writer::Thread { shared, .. } => {
+                shared.lock().jobs.push_back(job);
+                shared.changed.notify_all();
+            }
+            Writer::Inline { ledger, reports } => {
+                let id = job.id;
+                let result = ledger
+                    .apply(store, &job, &mut |_, _| {})
+                    .map_err(|e| e.to_string());
+                reports.push_back(Report::Done { job: id, result });
+            }
+        }
+    }
+
+    /// Takes job `id` out of the queue if it has not started: true when it never will.
+    pub fn cancel(&mut self, id: u64) -> bool {
+        match self {
+            Writer::Thread { shared, .. } => {
+                let mut queue = shared.lock();
+                let before = queue.jobs.len();
+                queue.jobs.retain(|job| job.id != id);
+                let cancelled = queue.jobs.len() != before;
+                if cancelled {
+                    shared.changed.notify_all();
+                }
+                cancelled
+            }
+            Writer::Inline { .. } => false,
+        }
+    }
+
+    /// What the writer reported since the last call.
+    pub fn reports(&mut self) -> Vec<Report> {
+        match self {
+            Writer::Thread { reports, .. } => reports.try_iter().collect(),
+            Writer::Inline { reports, .. } => reports.drain(..).collect(),
+        }
+    }
+
+    /// The queue, for whoever must wait for it (quitting, the signal handler).
+    pub fn shared(&self) -> Option<Arc<Shared>> {
+        match self {
+            Writer::Thread { shared, .. } => Some(Arc::clone(shared)),
+            Writer::Inline { .. } => None,
+        }
+    }
+
+    /// Jobs not saved yet.
+    pub fn unsaved(&self) -> usize {
+        match self {
+            Writer::Thread { shared, .. } => shared.unsaved(),
+            Writer::Inline { .. } => 0,
+        }
+    }
+}
+
+impl Drop for Writer {
+    /// The thread finishes the queue, then ends.
+    fn drop(&mut self) {
+        if let Writer::Thread { shared, .. } = self {
+            shared.lock().closed = true;
+            shared.changed.notify_all();
+        }
+    }
+}
+
+/// The next job, marked running; None once the queue is closed and empty.
+fn next_job(shared: &Shared) -> Option<Job> {
+    let mut queue = shared.lock();
+    loop {
+        if let Some(job) = queue.jobs.pop_front() {
+            queue.running = Some(job.id);
+            return Some(job);
+        }
+        if queue.closed {
+            return None;
+        }
+        queue = shared
+            .changed
+            .wait(queue)
+            .unwrap_or_else(|e| e.into_inner());
+    }
+}
