@@ -285,6 +285,33 @@ fn touch_updates_the_countdown_and_undo_takes_it_back() {
 }
 
 #[test]
+fn the_inbox_refuses_to_email_a_dnc_lead_and_says_why() {
+    let mut app = app(120, 30);
+    keys(&mut app, "4");
+    let grace = app.selected_lead().unwrap().clone();
+    assert_eq!(grace.name().as_deref(), Some("Grace Liu"));
+    let press = |app: &mut App, c| {
+        app.handle_event(&crossterm::event::Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )))
+    };
+    assert_eq!(press(&mut app, 'e'), Effect::None);
+    let flash = app.flash.as_ref().expect("a message");
+    assert!(flash.error);
+    assert_eq!(
+        flash.text,
+        format!(
+            "store error: cannot log the email: lead {} is DNC (the customer asked not to be \
+             contacted); only a note can be logged on it",
+            grace.id
+        )
+    );
+    assert!(app.store.touches(grace.id).unwrap().is_empty());
+    assert_eq!(app.store.lead(grace.id).unwrap().status, Status::New);
+}
+
+#[test]
 fn notes_status_and_owner_from_the_detail_pane() {
     let mut app = app(120, 30);
     key(&mut app, KeyCode::Enter);

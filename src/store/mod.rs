@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
     Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status, Touch, TouchKind,
+    TouchRefused,
 };
 use query::{sort_column, where_clause, SEARCH_COLUMNS};
 
@@ -43,6 +44,9 @@ pub enum StoreError {
     NoSuchLead(i64),
     #[error("no touch with id {0}")]
     NoSuchTouch(i64),
+    /// A rule of the lead forbids the write (nothing was written).
+    #[error(transparent)]
+    Refused(#[from] TouchRefused),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -424,7 +428,9 @@ impl Store {
     }
 
     /// Logs a touch. A customer touch answers the SLA of every lead of the contact that had
-    /// arrived by then, and moves a `new` lead to `contacted`.
+    /// arrived by then, and moves a `new` lead to `contacted`. The lead's rules
+    /// ([`Lead::check_touch`], with `logged_at` as now) are checked in the same transaction:
+    /// a refused touch is [`StoreError::Refused`] and writes nothing.
     pub fn add_touch(
         &mut self,
         lead_id: i64,
@@ -434,7 +440,9 @@ impl Store {
         logged_at: DateTime<Utc>,
     ) -> Result<TouchLogged> {
         let tx = self.conn.transaction()?;
-        let (contact_id, previous_status) = lead_contact_and_status(&tx, lead_id)?;
+        let lead = lead_in(&tx, lead_id)?;
+        lead.check_touch(kind, at, logged_at)?;
+        let (contact_id, previous_status) = (lead.contact_id, lead.status);
         tx.execute(
             "INSERT INTO touches (lead_id, kind, note, at, logged_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -1070,6 +1078,15 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
         }
     }
     store_postings(tx, postings.into_sorted(Some), 0)
+}
+
+/// A lead as the transaction `tx` sees it.
+fn lead_in(tx: &Transaction<'_>, lead_id: i64) -> Result<Lead> {
+    let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1");
+    tx.prepare_cached(&sql)?
+        .query_row([lead_id], lead_from_row)
+        .optional()?
+        .ok_or(StoreError::NoSuchLead(lead_id))
 }
 
 fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, Status)> {
