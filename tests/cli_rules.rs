@@ -161,3 +161,31 @@ fn a_touch_before_the_lead_arrived_is_refused() {
     env.touch(plt, "email", "2026-11-21T08:00:00Z");
     assert_eq!(lead(&env, plt)["sla_state"], "met");
 }
+
+// --- Nothing read from the store is coerced -------------------------------------------------
+
+#[test]
+fn a_lead_with_an_unknown_status_is_an_error_not_a_new_lead() {
+    let env = Env::new();
+    let (plt, _) = ava(&env);
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute(
+        "UPDATE lead_rows SET status = 'archived' WHERE id = ?1",
+        [plt],
+    )
+    .unwrap();
+    drop(conn);
+    let message = format!(
+        "leadbox: lead {plt} in the store: unknown status 'archived' (expected new, contacted, \
+         qualified, won or lost)\n"
+    );
+    for args in [
+        vec!["show".to_string(), plt.to_string()],
+        vec!["list".into(), "--format".into(), "json".into()],
+        vec!["status".into(), plt.to_string(), "won".into()],
+    ] {
+        let run = env.run(&args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert_eq!(run.stderr, message, "{args:?}");
+    }
+}

@@ -31,7 +31,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
+    /// A stored value that means nothing to leadbox (never read as some default).
+    #[error(transparent)]
+    Unreadable(Unreadable),
     #[error(
         "{path}: the store was written by a newer leadbox (schema {found}, this one knows {known})"
     )]
@@ -47,6 +50,46 @@ pub enum StoreError {
     /// A rule of the lead forbids the write (nothing was written).
     #[error(transparent)]
     Refused(#[from] TouchRefused),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e {
+            // How a row reader reports an unreadable value through SQLite's row callbacks.
+            rusqlite::Error::FromSqlConversionFailure(column, kind, cause) => {
+                match cause.downcast::<Unreadable>() {
+                    Ok(unreadable) => StoreError::Unreadable(*unreadable),
+                    Err(cause) => StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                        column, kind, cause,
+                    )),
+                }
+            }
+            e => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// A value in a stored row that leadbox cannot read: which row, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{row} in the store: {problem}")]
+pub struct Unreadable {
+    /// `lead 12`, `touch 5 of lead 12`.
+    pub row: String,
+    /// Made printable: it quotes the stored value.
+    pub problem: String,
+}
+
+impl Unreadable {
+    /// As a row reader's error, for [`StoreError::from`] to turn back into
+    /// [`StoreError::Unreadable`].
+    fn at(column: usize, row: String, problem: &str) -> rusqlite::Error {
+        let problem = crate::domain::text::printable(problem).into_owned();
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            Box::new(Unreadable { row, problem }),
+        )
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -414,11 +457,15 @@ impl Store {
         )?;
         let touches = stmt
             .query_map([lead_id], |r| {
+                let id: i64 = r.get(0)?;
+                let lead_id: i64 = r.get(1)?;
                 let kind: String = r.get(2)?;
                 Ok(Touch {
-                    id: r.get(0)?,
-                    lead_id: r.get(1)?,
-                    kind: kind.parse().unwrap_or(TouchKind::Note),
+                    id,
+                    lead_id,
+                    kind: kind.parse().map_err(|problem: String| {
+                        Unreadable::at(2, format!("touch {id} of lead {lead_id}"), &problem)
+                    })?,
                     note: r.get(3)?,
                     at: from_ts(r.get(4)?),
                 })
@@ -1098,7 +1145,10 @@ fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, S
         )
         .optional()?
         .ok_or(StoreError::NoSuchLead(lead_id))?;
-    Ok((contact_id, status.parse().unwrap_or(Status::New)))
+    let status = status
+        .parse()
+        .map_err(|problem: String| Unreadable::at(1, format!("lead {lead_id}"), &problem))?;
+    Ok((contact_id, status))
 }
 
 /// Recomputes what touches decide: the lead's own counts, and the first touch of every
@@ -1127,10 +1177,14 @@ const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, 
     owner, touch_count, last_touch_at, first_touch_at, sla_due_at";
 
 fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
+    let id: i64 = r.get(0)?;
     let action: Option<String> = r.get(4)?;
     let status: String = r.get(18)?;
+    let status = status
+        .parse()
+        .map_err(|problem: String| Unreadable::at(18, format!("lead {id}"), &problem))?;
     Ok(Lead {
-        id: r.get(0)?,
+        id,
         contact_id: r.get(1)?,
         received_at: from_ts(r.get(2)?),
         source: r.get(3)?,
@@ -1148,7 +1202,7 @@ fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
         title: r.get(15)?,
         description: r.get(16)?,
         is_test: r.get(17)?,
-        status: status.parse().unwrap_or(Status::New),
+        status,
         owner: r.get(19)?,
         touches: r.get(20)?,
         last_touch_at: r.get::<_, Option<i64>>(21)?.map(from_ts),
@@ -1288,6 +1342,89 @@ mod tests {
                 .unwrap();
             assert_eq!(page.len(), found, "search {query:?}");
         }
+    }
+
+    /// One lead (Ana, PLT, arrived 2026-11-21T08:00:00Z) in a store of its own.
+    fn store_with_ana() -> (Store, i64) {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let ana = br#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AzureMarketplace-PLT|a.b","receivedAt":"2026-11-21T08:00:00Z"}"#;
+        let options = crate::import::ImportOptions::default();
+        crate::import::import_bytes(&mut store, "ana.json", ana, now, &options, now).unwrap();
+        let id = store
+            .conn
+            .query_row("SELECT id FROM lead_rows", [], |r| r.get(0))
+            .unwrap();
+        (store, id)
+    }
+
+    /// A status leadbox does not know is an error naming the lead, wherever the lead is read
+    /// (never read as `new`); its text is escaped.
+    #[test]
+    fn an_unknown_status_is_an_error_naming_the_lead() {
+        let (mut store, id) = store_with_ana();
+        store
+            .conn
+            .execute(
+                "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
+                params![id, "pending\u{1b}"],
+            )
+            .unwrap();
+        let message = format!(
+            "lead {id} in the store: unknown status 'pending\\e' (expected new, contacted, \
+             qualified, won or lost)"
+        );
+        let error = store.lead(id).unwrap_err();
+        assert!(matches!(error, StoreError::Unreadable(_)), "{error:?}");
+        assert_eq!(error.to_string(), message);
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let listed = store.for_each(&LeadFilter::default(), SortKey::Urgency, now, |_| {
+            Ok::<_, StoreError>(())
+        });
+        assert_eq!(listed.unwrap_err().to_string(), message);
+        assert_eq!(store.contact_leads(1).unwrap_err().to_string(), message);
+        // Writes read the status too (to undo it): they fail the same way and write nothing.
+        assert_eq!(
+            store.set_status(id, Status::Won).unwrap_err().to_string(),
+            message
+        );
+        assert_eq!(
+            store
+                .add_touch(id, TouchKind::Email, None, now, now)
+                .unwrap_err()
+                .to_string(),
+            message
+        );
+        let touches: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM touches", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(touches, 0);
+    }
+
+    /// A touch kind leadbox does not know (the table's check was bypassed) is an error
+    /// naming the touch and its lead, never read as a note.
+    #[test]
+    fn an_unknown_touch_kind_is_an_error_naming_the_touch() {
+        let (store, id) = store_with_ana();
+        store
+            .conn
+            .execute_batch(&format!(
+                "PRAGMA ignore_check_constraints = ON;
+                 INSERT INTO touches (id, lead_id, kind, note, at, logged_at)
+                 VALUES (41, {id}, 'sms', NULL, 1763712000, 1763712000);
+                 PRAGMA ignore_check_constraints = OFF;"
+            ))
+            .unwrap();
+        let error = store.touches(id).unwrap_err();
+        assert!(matches!(error, StoreError::Unreadable(_)), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "touch 41 of lead {id} in the store: unknown touch kind 'sms' (expected email, \
+                 call, meeting or note)"
+            )
+        );
     }
 
     /// Whatever edits a lead's row, the triggers keep its sort orders and lookups: a change
