@@ -189,3 +189,170 @@ fn a_lead_with_an_unknown_status_is_an_error_not_a_new_lead() {
         assert_eq!(run.stderr, message, "{args:?}");
     }
 }
+
+// --- Closing a lead stops its clock ---------------------------------------------------------
+
+/// Three customers, nobody touched: Ben (PLT, due 2026-11-22T08:00:00Z), Cleo (INS, due
+/// 2026-11-21T06:00:00Z, overdue now), Dan (Create, due 2026-11-22T10:00:00Z).
+fn three_customers(env: &Env) -> (i64, i64, i64) {
+    let file = env.path("three.ndjson");
+    std::fs::write(
+        &file,
+        r#"{"userDetails":{"firstName":"Ben","lastName":"Ito","email":"ben@example.org"},"leadSource":"AzureMarketplace-PLT|contoso.crm-connector","receivedAt":"2026-11-21T08:00:00Z"}
+{"userDetails":{"firstName":"Cleo","lastName":"Park","email":"cleo@example.org"},"leadSource":"AzureMarketplace-INS|contoso.crm-connector","receivedAt":"2026-11-20T06:00:00Z"}
+{"userDetails":{"firstName":"Dan","lastName":"Ruiz","email":"dan@example.org"},"leadSource":"AzurePortal-Create|contoso.crm-connector","receivedAt":"2026-11-21T10:00:00Z"}
+"#,
+    )
+    .unwrap();
+    let (run, _) = env.import(&[&file], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let leads = env.list(&[]);
+    let id_of = |name| id(&one(&leads, "name", name));
+    (id_of("Ben Ito"), id_of("Cleo Park"), id_of("Dan Ruiz"))
+}
+
+/// A run of `leadbox` at another pinned time.
+fn ok_at(env: &Env, now: &str, args: &[&str]) -> String {
+    let out = env.command(args).env("LEADBOX_NOW", now).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `list --format json` at `now`, plus `extra`: (id, sla_state) in the list's order.
+fn states_at(env: &Env, now: &str, extra: &[&str]) -> Vec<(i64, String)> {
+    let mut args = vec!["list", "--format", "json"];
+    args.extend_from_slice(extra);
+    let leads: Vec<Value> = serde_json::from_str(&ok_at(env, now, &args)).unwrap();
+    leads
+        .iter()
+        .map(|l| (id(l), l["sla_state"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn stats_at(env: &Env, now: &str) -> Value {
+    serde_json::from_str(&ok_at(env, now, &["stats", "--format", "json"])).unwrap()
+}
+
+const LATER: &str = "2026-11-23T00:00:00Z";
+
+#[test]
+fn a_lead_closed_before_its_due_time_without_a_touch_is_exempt_not_overdue() {
+    let env = Env::new();
+    let (ben, cleo, dan) = three_customers(&env);
+    let s = |state: &str| state.to_string();
+    // Before: the lead most overdue comes first.
+    assert_eq!(
+        states_at(&env, NOW, &[]),
+        [(cleo, s("overdue")), (ben, s("due")), (dan, s("due"))]
+    );
+    let out = env.ok(["status", &ben.to_string(), "won"]);
+    assert_eq!(out, format!("Lead {ben}: status new → won\n"));
+    let shown = env.ok(["show", &ben.to_string()]);
+    assert!(
+        shown.contains("\nClosed      2026-11-21 18:00\n"),
+        "{shown}"
+    );
+
+    // Ben was closed before his due time: exempt, now and later; Dan's clock runs on.
+    assert_eq!(
+        states_at(&env, LATER, &[]),
+        [
+            (cleo, s("overdue")),
+            (dan, s("overdue")),
+            (ben, s("exempt"))
+        ]
+    );
+    assert_eq!(
+        states_at(&env, LATER, &["--sla", "overdue"]),
+        [(cleo, s("overdue")), (dan, s("overdue"))]
+    );
+    assert_eq!(
+        states_at(&env, LATER, &["--sla", "exempt"]),
+        [(ben, s("exempt"))]
+    );
+    assert_eq!(
+        stats_at(&env, LATER)["sla"],
+        serde_json::json!({
+            "contactable": 2, "met": 0, "missed": 0, "due": 0, "overdue": 2, "exempt": 1,
+            "compliance": 0.0, "median_first_touch_s": null
+        })
+    );
+    let text = ok_at(&env, LATER, &["stats"]);
+    assert!(
+        text.contains("2 contactable: 0 met, 0 missed, 0 due, 2 overdue; 1 exempt"),
+        "{text}"
+    );
+
+    // Lost after won keeps the first close (before the due time).
+    ok_at(&env, LATER, &["status", &ben.to_string(), "lost"]);
+    assert_eq!(
+        states_at(&env, LATER, &["--sla", "exempt"]),
+        [(ben, s("exempt"))]
+    );
+    // Reopened, its clock runs again: overdue later.
+    env.ok(["status", &ben.to_string(), "qualified"]);
+    assert_eq!(
+        states_at(&env, LATER, &["--sla", "overdue"]),
+        [
+            (cleo, s("overdue")),
+            (ben, s("overdue")),
+            (dan, s("overdue"))
+        ]
+    );
+    assert!(!env.ok(["show", &ben.to_string()]).contains("Closed"));
+}
+
+#[test]
+fn a_lead_closed_after_its_due_time_without_a_touch_is_missed() {
+    let env = Env::new();
+    let (ben, cleo, dan) = three_customers(&env);
+    let s = |state: &str| state.to_string();
+    // Cleo was due at 06:00; she is lost at 18:00.
+    env.ok(["status", &cleo.to_string(), "lost"]);
+    assert_eq!(
+        states_at(&env, NOW, &[]),
+        [(ben, s("due")), (dan, s("due")), (cleo, s("missed"))],
+        "no longer first: not urgent"
+    );
+    assert_eq!(states_at(&env, NOW, &["--sla", "overdue"]), []);
+    assert_eq!(
+        states_at(&env, NOW, &["--sla", "missed"]),
+        [(cleo, s("missed"))]
+    );
+    assert_eq!(
+        stats_at(&env, NOW)["sla"],
+        serde_json::json!({
+            "contactable": 3, "met": 0, "missed": 1, "due": 2, "overdue": 0, "exempt": 0,
+            "compliance": 0.0, "median_first_touch_s": null
+        })
+    );
+    // Still missed later, whatever else happens.
+    assert_eq!(
+        states_at(&env, LATER, &["--sla", "missed"]),
+        [(cleo, s("missed"))]
+    );
+}
+
+#[test]
+fn a_customer_touch_still_decides_for_a_closed_lead() {
+    let env = Env::new();
+    let (ben, cleo, _) = three_customers(&env);
+    // Cleo was answered late, then won: missed all the same.
+    env.touch(cleo, "email", "2026-11-21T07:00:00Z");
+    env.ok(["status", &cleo.to_string(), "won"]);
+    // Ben was answered in time, then lost: met.
+    env.touch(ben, "call", "2026-11-21T09:00:00Z");
+    env.ok(["status", &ben.to_string(), "lost"]);
+    let stats = stats_at(&env, LATER);
+    assert_eq!(stats["sla"]["met"], 1);
+    assert_eq!(stats["sla"]["missed"], 1);
+    assert_eq!(stats["sla"]["overdue"], 1, "Dan");
+    assert_eq!(
+        stats["by_status"],
+        serde_json::json!({"lost": 1, "won": 1, "new": 1})
+    );
+}

@@ -312,6 +312,24 @@ fn the_inbox_refuses_to_email_a_dnc_lead_and_says_why() {
 }
 
 #[test]
+fn closing_an_overdue_lead_takes_it_off_the_overdue_count() {
+    let mut app = app(120, 30);
+    let first = app.selected_lead().unwrap().clone();
+    assert_eq!(first.sla_state(app.now).as_str(), "overdue");
+    let overdue = app.counts.overdue;
+    keys(&mut app, "Sw");
+    let closed = app.store.lead(first.id).unwrap();
+    assert_eq!(closed.status, Status::Won);
+    // Closed after its due time, untouched: missed, and no longer urgent.
+    assert_eq!(closed.sla_state(app.now).as_str(), "missed");
+    assert_eq!(app.counts.overdue, overdue - 1);
+    assert_ne!(app.selected_lead().unwrap().id, first.id);
+    keys(&mut app, "u");
+    assert_eq!(app.store.lead(first.id).unwrap().closed_at, None);
+    assert_eq!(app.counts.overdue, overdue);
+}
+
+#[test]
 fn notes_status_and_owner_from_the_detail_pane() {
     let mut app = app(120, 30);
     key(&mut app, KeyCode::Enter);

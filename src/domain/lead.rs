@@ -99,6 +99,11 @@ impl Status {
         Status::Lost,
     ];
 
+    /// Won or lost: the lead's SLA clock has stopped.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Won | Status::Lost)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::New => "new",
@@ -304,8 +309,10 @@ pub struct Lead {
     pub last_touch_at: Option<DateTime<Utc>>,
     /// The first customer touch on any lead of the contact at or after this lead arrived.
     pub first_touch_at: Option<DateTime<Utc>>,
-    /// `None` when the lead is exempt from the SLA.
+    /// `None` for a DNC or test lead, which owes no follow-up.
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// When it was set to won or lost; `None` while it is open.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl Lead {
@@ -318,7 +325,7 @@ impl Lead {
     }
 
     pub fn sla_state(&self, now: DateTime<Utc>) -> SlaState {
-        sla::state(self.sla_due_at, self.first_touch_at, now)
+        sla::state(self.sla_due_at, self.first_touch_at, self.closed_at, now)
     }
 
     /// The customer asked not to be contacted.
@@ -428,6 +435,7 @@ mod tests {
             last_touch_at: None,
             first_touch_at: None,
             sla_due_at: None,
+            closed_at: None,
         }
     }
 

@@ -136,12 +136,14 @@ pub struct Stats {
     pub by_source: BTreeMap<String, u64>,
     pub by_offer: BTreeMap<String, u64>,
     pub by_status: BTreeMap<String, u64>,
+    /// The leads the SLA judges or waits on: met + missed + due + overdue.
     pub contactable: u64,
     pub met: u64,
     pub missed: u64,
     pub due: u64,
     pub overdue: u64,
-    /// DNC and test leads (the only figure that counts test leads).
+    /// DNC and test leads (the only figure that counts test leads), and leads closed before
+    /// their due time without a customer touch.
     pub exempt: u64,
     pub median_first_touch_s: Option<i64>,
 }
@@ -539,16 +541,29 @@ impl Store {
         Ok(())
     }
 
-    /// Sets the status; returns the one it replaced.
+    /// Sets the status at the system clock's time ([`Store::set_status_at`]).
     pub fn set_status(&mut self, lead_id: i64, status: Status) -> Result<Status> {
+        self.set_status_at(lead_id, status, Utc::now())
+    }
+
+    /// Sets the status; returns the one it replaced. Won or lost records when the lead was
+    /// closed (`now`, or the earlier close it keeps); any other status clears it
+    /// ([`sla::closed_at`]).
+    pub fn set_status_at(
+        &mut self,
+        lead_id: i64,
+        status: Status,
+        now: DateTime<Utc>,
+    ) -> Result<Status> {
         let tx = self.conn.transaction()?;
-        let (_, previous) = lead_contact_and_status(&tx, lead_id)?;
+        let lead = lead_in(&tx, lead_id)?;
+        let closed_at = sla::closed_at(status, lead.closed_at, now);
         tx.execute(
-            "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
-            params![lead_id, status.as_str()],
+            "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
+            params![lead_id, status.as_str(), closed_at.map(|t| t.timestamp())],
         )?;
         tx.commit()?;
-        Ok(previous)
+        Ok(lead.status)
     }
 
     /// Sets or clears the owner; returns the one it replaced.
@@ -598,7 +613,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE lead_rows SET received_at = received_at + ?1, sla_due_at = sla_due_at + ?1,
-                first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1",
+                first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1,
+                closed_at = closed_at + ?1",
             [seconds],
         )?;
         tx.execute(
@@ -624,7 +640,8 @@ impl Store {
         let mut by_origin: HashMap<i64, u64> = HashMap::new();
         let mut first_touch_delays = Vec::new();
         let mut stmt = self.conn.prepare(
-            "SELECT origin_id, status, is_test, sla_due_at, first_touch_at, received_at
+            "SELECT origin_id, status, is_test, sla_due_at, first_touch_at, received_at,
+                closed_at
              FROM lead_rows",
         )?;
         let mut rows = stmt.query([])?;
@@ -646,13 +663,24 @@ impl Store {
             let Some(due) = due else { continue };
             let touch: Option<i64> = row.get(4)?;
             let received: i64 = row.get(5)?;
-            stats.contactable += 1;
-            match sla::state(Some(from_ts(due)), touch.map(from_ts), now) {
+            let closed: Option<i64> = row.get(6)?;
+            // A lead closed before its due time without a touch owes nothing: exempt, like
+            // a DNC lead. The other states are the contactable leads' figures.
+            let state = sla::state(
+                Some(from_ts(due)),
+                touch.map(from_ts),
+                closed.map(from_ts),
+                now,
+            );
+            match state {
                 SlaState::Met => stats.met += 1,
                 SlaState::Missed => stats.missed += 1,
                 SlaState::Due => stats.due += 1,
                 SlaState::Overdue => stats.overdue += 1,
-                SlaState::Exempt => {}
+                SlaState::Exempt => stats.exempt += 1,
+            }
+            if state != SlaState::Exempt {
+                stats.contactable += 1;
             }
             if let Some(touch) = touch {
                 first_touch_delays.push(touch - received);
@@ -1174,7 +1202,7 @@ fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) ->
 
 const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, offer_name, lead_source,
     first_name, last_name, full_name, email, phone, country, company, title, description, is_test, status,
-    owner, touch_count, last_touch_at, first_touch_at, sla_due_at";
+    owner, touch_count, last_touch_at, first_touch_at, sla_due_at, closed_at";
 
 fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
     let id: i64 = r.get(0)?;
@@ -1208,6 +1236,7 @@ fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
         last_touch_at: r.get::<_, Option<i64>>(21)?.map(from_ts),
         first_touch_at: r.get::<_, Option<i64>>(22)?.map(from_ts),
         sla_due_at: r.get::<_, Option<i64>>(23)?.map(from_ts),
+        closed_at: r.get::<_, Option<i64>>(24)?.map(from_ts),
     })
 }
 
@@ -1412,7 +1441,7 @@ mod tests {
             .execute_batch(&format!(
                 "PRAGMA ignore_check_constraints = ON;
                  INSERT INTO touches (id, lead_id, kind, note, at, logged_at)
-                 VALUES (41, {id}, 'sms', NULL, 1763712000, 1763712000);
+                 VALUES (41, {id}, 'sms', NULL, 1795262400, 1795262400);
                  PRAGMA ignore_check_constraints = OFF;"
             ))
             .unwrap();
@@ -1424,6 +1453,143 @@ mod tests {
                 "touch 41 of lead {id} in the store: unknown touch kind 'sms' (expected email, \
                  call, meeting or note)"
             )
+        );
+    }
+
+    /// The ids of the leads in the inbox's urgency order.
+    fn urgency_order(store: &Store, now: DateTime<Utc>) -> Vec<i64> {
+        store
+            .page_forward(
+                &LeadFilter::default(),
+                SortKey::Urgency,
+                now,
+                &PageStart::Beginning,
+                0,
+                10,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|(_, lead)| lead.id)
+            .collect()
+    }
+
+    /// A version-6 store with a won lead that was never touched: the upgrade records it as
+    /// closed at the time of the upgrade (no earlier time is known), so it is missed, not
+    /// overdue, and no longer first in the urgency order.
+    #[test]
+    fn a_closed_lead_of_a_version_6_store_stops_its_clock_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..6] {
+                conn.execute_batch(sql).unwrap();
+            }
+            // Lead 1 (won) was due at 1600086400, lead 2 (new) at 1600086500; lead 3 (lost)
+            // was answered in time.
+            conn.execute_batch(
+                "INSERT INTO contacts (id, identity, identity_hash)
+                 VALUES (1, 'email:won@example.org', 7), (2, 'email:new@example.org', 8),
+                        (3, 'email:lost@example.org', 9);
+                 INSERT INTO contact_keys VALUES (7, 1), (8, 2), (9, 3);
+                 INSERT INTO lead_origins (id, lead_source, source, action, offer)
+                 VALUES (1, 'AzureMarketplace-PLT|a.b', 'AzureMarketplace', 'PLT', 'a.b');
+                 INSERT INTO lead_rows (id, record_hash, contact_id, received_at, origin_id,
+                                        first_name, status, sla_due_at, first_touch_at,
+                                        touch_count, last_touch_at, lane)
+                 VALUES (1, 11, 1, 1600000000, 1, 'Won', 'won', 1600086400, NULL, 0, NULL, 2),
+                        (2, 12, 2, 1600000100, 1, 'New', 'new', 1600086500, NULL, 0, NULL, 2),
+                        (3, 13, 3, 1600000200, 1, 'Lost', 'lost', 1600086600, 1600000300, 1,
+                         1600000300, 2);
+                 INSERT INTO touches (lead_id, kind, at, logged_at)
+                 VALUES (3, 'call', 1600000300, 1600000300);
+                 INSERT INTO lead_records SELECT record_hash, id FROM lead_rows;
+                 INSERT INTO contact_leads SELECT contact_id, received_at, id FROM lead_rows;
+                 INSERT INTO lead_order_urgency SELECT lane, urgency, id FROM lead_rows;
+                 INSERT INTO lead_order_received SELECT lane, received_sort, id FROM lead_rows;
+                 INSERT INTO lead_order_company SELECT lane, company_sort, id FROM lead_rows;
+                 INSERT INTO lead_order_offer SELECT lane, offer_sort, id FROM leads;
+                 PRAGMA user_version = 6;",
+            )
+            .unwrap();
+            let order: Vec<(i64, i64)> = conn
+                .prepare("SELECT lead_id, sort_key FROM lead_order_urgency ORDER BY sort_key")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert_eq!(
+                order,
+                [(1, 1600086400), (2, 1600086500), (3, 98399999800)],
+                "before: the won lead first"
+            );
+        }
+        let before = Utc::now().timestamp();
+        let store = Store::open(&path).unwrap();
+        let after = Utc::now().timestamp();
+        assert_eq!(store.schema_version().unwrap(), 7);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
+        let won = store.lead(1).unwrap();
+        let closed = won.closed_at.expect("a closed time").timestamp();
+        assert!((before..=after).contains(&closed), "{closed}");
+        assert_eq!(won.status, Status::Won);
+        let now = Utc::now();
+        assert_eq!(won.sla_state(now), SlaState::Missed);
+        assert_eq!(store.lead(2).unwrap().closed_at, None);
+        assert_eq!(store.lead(2).unwrap().sla_state(now), SlaState::Overdue);
+        assert!(store.lead(3).unwrap().closed_at.is_some());
+        assert_eq!(store.lead(3).unwrap().sla_state(now), SlaState::Met);
+        // The open lead first; the closed ones newest first after it.
+        assert_eq!(urgency_order(&store, now), [2, 3, 1]);
+        let counts = store.lane_counts(&LeadFilter::default(), now).unwrap();
+        assert_eq!((counts.all, counts.overdue), (3, 1));
+    }
+
+    /// Closing an untouched lead takes it out of the urgent leads and the overdue count
+    /// (through the triggers that keep the urgency order); reopening puts it back.
+    #[test]
+    fn closing_and_reopening_move_a_lead_in_the_urgency_order() {
+        let (mut store, ana) = store_with_ana(); // due 2026-11-22T08:00:00Z
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        let overdue = |store: &Store| {
+            store
+                .lane_counts(&LeadFilter::default(), now)
+                .unwrap()
+                .overdue
+        };
+        assert_eq!(overdue(&store), 1);
+        let closed = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        assert_eq!(
+            store.set_status_at(ana, Status::Won, closed).unwrap(),
+            Status::New
+        );
+        assert_eq!(store.lead(ana).unwrap().closed_at, Some(closed));
+        assert_eq!(store.lead(ana).unwrap().sla_state(now), SlaState::Missed);
+        assert_eq!(overdue(&store), 0);
+        let sort_key: i64 = store
+            .conn
+            .query_row(
+                "SELECT sort_key FROM lead_order_urgency WHERE lead_id = ?1",
+                [ana],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sort_key, 100_000_000_000 - 1795248000);
+        // Won to lost keeps the first close.
+        store.set_status_at(ana, Status::Lost, now).unwrap();
+        assert_eq!(store.lead(ana).unwrap().closed_at, Some(closed));
+        // Reopened, the clock runs again.
+        store.set_status_at(ana, Status::Qualified, now).unwrap();
+        assert_eq!(store.lead(ana).unwrap().closed_at, None);
+        assert_eq!(store.lead(ana).unwrap().sla_state(now), SlaState::Overdue);
+        assert_eq!(overdue(&store), 1);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
         );
     }
 
