@@ -335,7 +335,7 @@ impl Lead {
 
     /// Whether a touch of `kind` at `at` may be logged on this lead now: never an email,
     /// call or meeting on a DNC lead (a note is internal, so it is allowed), never later
-    /// than now beyond [`TOUCH_CLOCK_SKEW`], never before the lead arrived.
+    /// than a minute after now (clock skew), never before the lead arrived.
     pub fn check_touch(
         &self,
         kind: TouchKind,
