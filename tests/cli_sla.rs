@@ -239,8 +239,8 @@ fn leads_imported_after_a_touch_see_it_only_if_they_arrived_before_it() {
 fn exempt_leads_stay_exempt_when_touched() {
     let env = Env::new();
     env.import_good();
-    let grace = env.lead_where("name", "Grace Liu"); // DNC
-    env.touch(id(&grace), "email", "2026-11-20T11:00:00Z");
+    let grace = env.lead_where("name", "Grace Liu"); // DNC: a note only
+    env.touch(id(&grace), "note", "2026-11-20T11:00:00Z");
     let grace = lead_by_id(&env, id(&grace));
     assert_eq!(grace["sla_state"], "exempt");
     assert_eq!(grace["sla_due_at"], Value::Null);

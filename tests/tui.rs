@@ -302,6 +302,51 @@ fn touch_updates_the_countdown_and_undo_takes_it_back() {
 }
 
 #[test]
+fn the_inbox_refuses_to_email_a_dnc_lead_and_says_why() {
+    let mut app = app(120, 30);
+    keys(&mut app, "4");
+    let grace = app.selected_lead().unwrap().clone();
+    assert_eq!(grace.name().as_deref(), Some("Grace Liu"));
+    let press = |app: &mut App, c| {
+        app.handle_event(&crossterm::event::Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )))
+    };
+    assert_eq!(press(&mut app, 'e'), Effect::None);
+    let flash = app.flash.as_ref().expect("a message");
+    assert!(flash.error);
+    assert_eq!(
+        flash.text,
+        format!(
+            "store error: cannot log the email: lead {} is DNC (the customer asked not to be \
+             contacted); only a note can be logged on it",
+            grace.id
+        )
+    );
+    assert!(app.store.touches(grace.id).unwrap().is_empty());
+    assert_eq!(app.store.lead(grace.id).unwrap().status, Status::New);
+}
+
+#[test]
+fn closing_an_overdue_lead_takes_it_off_the_overdue_count() {
+    let mut app = app(120, 30);
+    let first = app.selected_lead().unwrap().clone();
+    assert_eq!(first.sla_state(app.now).as_str(), "overdue");
+    let overdue = app.counts.overdue;
+    keys(&mut app, "Sw");
+    let closed = app.store.lead(first.id).unwrap();
+    assert_eq!(closed.status, Status::Won);
+    // Closed after its due time, untouched: missed, and no longer urgent.
+    assert_eq!(closed.sla_state(app.now).as_str(), "missed");
+    assert_eq!(app.counts.overdue, overdue - 1);
+    assert_ne!(app.selected_lead().unwrap().id, first.id);
+    keys(&mut app, "u");
+    assert_eq!(app.store.lead(first.id).unwrap().closed_at, None);
+    assert_eq!(app.counts.overdue, overdue);
+}
+
+#[test]
 fn notes_status_and_owner_from_the_detail_pane() {
     let mut app = app(120, 30);
     key(&mut app, KeyCode::Enter);

@@ -150,7 +150,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { id, status } => {
-            let previous = open_store(db)?.set_status(id, status)?;
+            let previous = open_store(db)?.set_status_at(id, status, now)?;
             println!("Lead {id}: status {previous} → {status}");
             Ok(ExitCode::SUCCESS)
         }
@@ -411,16 +411,13 @@ fn add_sample_history(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
         let at = received + Duration::hours(hours) + Duration::minutes(roll % 60);
         store.add_touch(id, kind, None, at.min(now), at.min(now))?;
         store.set_owner(id, Some(owners[(id % 3) as usize]))?;
-        match roll % 10 {
-            0 => store
-                .set_status(id, crate::domain::Status::Qualified)
-                .map(drop)?,
-            1 => store.set_status(id, crate::domain::Status::Won).map(drop)?,
-            2 => store
-                .set_status(id, crate::domain::Status::Lost)
-                .map(drop)?,
-            _ => {}
-        }
+        let status = match roll % 10 {
+            0 => crate::domain::Status::Qualified,
+            1 => crate::domain::Status::Won,
+            2 => crate::domain::Status::Lost,
+            _ => continue,
+        };
+        store.set_status_at(id, status, at.min(now))?;
     }
     Ok(())
 }

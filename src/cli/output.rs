@@ -271,7 +271,7 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
             countdown(state, lead.sla_due_at, false, now)
         ),
     };
-    let fields: [(&str, Option<String>); 16] = [
+    let fields: [(&str, Option<String>); 17] = [
         (
             "Name",
             Some(lead.name().unwrap_or_else(|| "(withheld)".into())),
@@ -296,6 +296,7 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
         ("SLA", Some(sla)),
         ("Due", lead.sla_due_at.map(local_time)),
         ("Status", Some(lead.status.to_string())),
+        ("Closed", lead.closed_at.map(local_time)),
         ("Owner", lead.owner.clone()),
         (
             "Contact",
@@ -419,7 +420,7 @@ pub fn stats_text(stats: &Stats) -> String {
     });
     out.push_str(&format!(
         "SLA (first touch within 24h)\n  compliance {compliance}   median first touch {median}\n  \
-         {} contactable: {} met, {} missed, {} due, {} overdue; {} exempt (DNC, test)\n",
+         {} contactable: {} met, {} missed, {} due, {} overdue; {} exempt (DNC, test, closed in time)\n",
         stats.contactable, stats.met, stats.missed, stats.due, stats.overdue, stats.exempt
     ));
     for (title, map) in [

@@ -1,10 +1,11 @@
 //! The lead model.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 use std::str::FromStr;
 
 use super::sla::{self, SlaState};
+use super::time::format_time;
 
 /// Sources after normalization.
 pub const KNOWN_SOURCES: [&str; 4] = ["AzureMarketplace", "AzurePortal", "AppSource", "TestDrive"];
@@ -97,6 +98,11 @@ impl Status {
         Status::Won,
         Status::Lost,
     ];
+
+    /// Won or lost: the lead's SLA clock has stopped.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Won | Status::Lost)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -303,8 +309,10 @@ pub struct Lead {
     pub last_touch_at: Option<DateTime<Utc>>,
     /// The first customer touch on any lead of the contact at or after this lead arrived.
     pub first_touch_at: Option<DateTime<Utc>>,
-    /// `None` when the lead is exempt from the SLA.
+    /// `None` for a DNC or test lead, which owes no follow-up.
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// When it was set to won or lost; `None` while it is open.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl Lead {
@@ -317,8 +325,73 @@ impl Lead {
     }
 
     pub fn sla_state(&self, now: DateTime<Utc>) -> SlaState {
-        sla::state(self.sla_due_at, self.first_touch_at, now)
+        sla::state(self.sla_due_at, self.first_touch_at, self.closed_at, now)
     }
+
+    /// The customer asked not to be contacted.
+    pub fn is_dnc(&self) -> bool {
+        self.action == Some(Action::Dnc)
+    }
+
+    /// Whether a touch of `kind` at `at` may be logged on this lead now: never an email,
+    /// call or meeting on a DNC lead (a note is internal, so it is allowed), never later
+    /// than a minute after now (clock skew), never before the lead arrived.
+    pub fn check_touch(
+        &self,
+        kind: TouchKind,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), TouchRefused> {
+        if self.is_dnc() && kind.reaches_customer() {
+            return Err(TouchRefused::DoNotContact {
+                lead: self.id,
+                kind,
+            });
+        }
+        if at > now + TOUCH_CLOCK_SKEW {
+            return Err(TouchRefused::InTheFuture { at, now });
+        }
+        if at < self.received_at {
+            return Err(TouchRefused::BeforeArrival {
+                lead: self.id,
+                at,
+                received_at: self.received_at,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// How far ahead of now a touch may be logged: clocks of two machines differ a little.
+pub const TOUCH_CLOCK_SKEW: Duration = Duration::seconds(60);
+
+/// Why a touch cannot be logged on a lead ([`Lead::check_touch`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TouchRefused {
+    #[error(
+        "cannot log the {kind}: lead {lead} is DNC (the customer asked not to be contacted); \
+         only a note can be logged on it"
+    )]
+    DoNotContact { lead: i64, kind: TouchKind },
+    #[error(
+        "cannot log a touch at {}: that is in the future (now is {})",
+        format_time(*at),
+        format_time(*now)
+    )]
+    InTheFuture {
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    },
+    #[error(
+        "cannot log a touch at {}: lead {lead} arrived later, at {}",
+        format_time(*at),
+        format_time(*received_at)
+    )]
+    BeforeArrival {
+        lead: i64,
+        at: DateTime<Utc>,
+        received_at: DateTime<Utc>,
+    },
 }
 
 /// One entry of a lead's touch log.
@@ -329,4 +402,87 @@ pub struct Touch {
     pub kind: TouchKind,
     pub note: Option<String>,
     pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn lead(action: Option<Action>) -> Lead {
+        Lead {
+            id: 7,
+            contact_id: 1,
+            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap(),
+            source: None,
+            action,
+            offer: None,
+            offer_name: None,
+            lead_source: None,
+            first_name: None,
+            last_name: None,
+            full_name: None,
+            email: None,
+            phone: None,
+            country: None,
+            company: None,
+            title: None,
+            description: None,
+            is_test: false,
+            status: Status::New,
+            owner: None,
+            touches: 0,
+            last_touch_at: None,
+            first_touch_at: None,
+            sla_due_at: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_dnc_lead_takes_notes_only() {
+        let dnc = lead(Some(Action::Dnc));
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        for kind in [TouchKind::Email, TouchKind::Call, TouchKind::Meeting] {
+            assert_eq!(
+                dnc.check_touch(kind, now, now),
+                Err(TouchRefused::DoNotContact { lead: 7, kind })
+            );
+        }
+        assert_eq!(dnc.check_touch(TouchKind::Note, now, now), Ok(()));
+        let plt = lead(Some(Action::Plt));
+        assert_eq!(plt.check_touch(TouchKind::Email, now, now), Ok(()));
+        assert_eq!(
+            dnc.check_touch(TouchKind::Call, now, now)
+                .unwrap_err()
+                .to_string(),
+            "cannot log the call: lead 7 is DNC (the customer asked not to be contacted); \
+             only a note can be logged on it"
+        );
+    }
+
+    #[test]
+    fn a_touch_lies_between_the_arrival_and_a_minute_from_now() {
+        let l = lead(None);
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let ok = |at| l.check_touch(TouchKind::Email, at, now);
+        assert_eq!(ok(now + Duration::seconds(60)), Ok(()));
+        assert_eq!(ok(l.received_at), Ok(()));
+        assert_eq!(
+            ok(now + Duration::seconds(61)).unwrap_err().to_string(),
+            "cannot log a touch at 2026-11-21T18:01:01Z: that is in the future \
+             (now is 2026-11-21T18:00:00Z)"
+        );
+        assert_eq!(
+            ok(l.received_at - Duration::seconds(1))
+                .unwrap_err()
+                .to_string(),
+            "cannot log a touch at 2026-11-20T07:59:59Z: lead 7 arrived later, \
+             at 2026-11-20T08:00:00Z"
+        );
+        // A note is held to the same times.
+        assert!(l
+            .check_touch(TouchKind::Note, now + Duration::hours(1), now)
+            .is_err());
+    }
 }

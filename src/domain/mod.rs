@@ -11,5 +11,5 @@ pub mod time;
 
 pub use filter::{LeadFilter, SortKey};
 pub use identity::{is_test_text, LeadKeys};
-pub use lead::{Action, Lead, NewLead, Status, Touch, TouchKind, KNOWN_SOURCES};
+pub use lead::{Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES};
 pub use sla::SlaState;

@@ -1,23 +1,26 @@
 //! The follow-up rule every view and report shares.
 //!
 //! A contactable lead (not DNC, not a test lead) is due for a first customer touch
-//! a fixed number of hours after it arrived.
+//! a fixed number of hours after it arrived. Closing it (won or lost) stops the clock: a
+//! closed lead without a customer touch is never overdue, and counts as missed when it was
+//! closed at or after its due time, as exempt when closed before.
 
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 use std::str::FromStr;
 
-use super::Action;
+use super::{Action, Status};
 
 pub const DEFAULT_SLA_HOURS: i64 = 24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SlaState {
-    /// DNC or test lead: no follow-up owed.
+    /// DNC or test lead, or a lead closed before its due time without a customer touch: no
+    /// follow-up owed.
     Exempt,
     /// First customer touch by the due time.
     Met,
-    /// First customer touch after the due time.
+    /// First customer touch after the due time, or none and closed at or after it.
     Missed,
     /// No customer touch yet, still in time.
     Due,
@@ -82,18 +85,37 @@ pub fn due_at(
     is_contactable(action, is_test).then(|| received_at + Duration::hours(sla_hours))
 }
 
+/// Where a lead stands: its due time (`None` when exempt), its first customer touch, when it
+/// was closed (won or lost; `None` while open). A touch decides whenever there is one; without
+/// one, closing stops the clock (closing never improves compliance: closed late is missed).
+/// The store's `--sla` filter (`store/query.rs`) and its `urgency` sort key follow this.
 pub fn state(
     due_at: Option<DateTime<Utc>>,
     first_touch_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> SlaState {
-    match (due_at, first_touch_at) {
-        (None, _) => SlaState::Exempt,
-        (Some(due), Some(touch)) if touch <= due => SlaState::Met,
-        (Some(_), Some(_)) => SlaState::Missed,
-        (Some(due), None) if now < due => SlaState::Due,
-        (Some(_), None) => SlaState::Overdue,
+    let Some(due) = due_at else {
+        return SlaState::Exempt;
+    };
+    match (first_touch_at, closed_at) {
+        (Some(touch), _) if touch <= due => SlaState::Met,
+        (Some(_), _) => SlaState::Missed,
+        (None, Some(closed)) if closed < due => SlaState::Exempt,
+        (None, Some(_)) => SlaState::Missed,
+        (None, None) if now < due => SlaState::Due,
+        (None, None) => SlaState::Overdue,
     }
+}
+
+/// When a lead whose status becomes `status` was closed: kept from `closed_at` while it stays
+/// closed (won to lost keeps the first close), `now` when it closes, none when it reopens.
+pub fn closed_at(
+    status: Status,
+    closed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    status.is_closed().then(|| closed_at.unwrap_or(now))
 }
 
 /// Compact countdown for lists: `3h12m left`, `overdue 5h`, `met`, `DNC`.
@@ -142,7 +164,7 @@ mod tests {
     fn dnc_and_test_leads_are_exempt() {
         assert_eq!(due_at(t(8, 0), Some(&Action::Dnc), false, 24), None);
         assert_eq!(due_at(t(8, 0), Some(&Action::Ins), true, 24), None);
-        assert_eq!(state(None, None, t(9, 0)), SlaState::Exempt);
+        assert_eq!(state(None, None, None, t(9, 0)), SlaState::Exempt);
     }
 
     #[test]
@@ -155,10 +177,48 @@ mod tests {
     #[test]
     fn states_follow_the_first_touch() {
         let due = Some(t(12, 0));
-        assert_eq!(state(due, Some(t(12, 0)), t(23, 0)), SlaState::Met);
-        assert_eq!(state(due, Some(t(12, 1)), t(23, 0)), SlaState::Missed);
-        assert_eq!(state(due, None, t(11, 59)), SlaState::Due);
-        assert_eq!(state(due, None, t(12, 0)), SlaState::Overdue);
+        assert_eq!(state(due, Some(t(12, 0)), None, t(23, 0)), SlaState::Met);
+        assert_eq!(state(due, Some(t(12, 1)), None, t(23, 0)), SlaState::Missed);
+        assert_eq!(state(due, None, None, t(11, 59)), SlaState::Due);
+        assert_eq!(state(due, None, None, t(12, 0)), SlaState::Overdue);
+    }
+
+    #[test]
+    fn closing_stops_the_clock() {
+        let due = Some(t(12, 0));
+        // Without a touch: closed before the due time is exempt, at or after it missed,
+        // whatever the time now.
+        for now in [t(11, 0), t(23, 0)] {
+            assert_eq!(state(due, None, Some(t(11, 59)), now), SlaState::Exempt);
+        }
+        assert_eq!(state(due, None, Some(t(12, 0)), t(23, 0)), SlaState::Missed);
+        assert_eq!(state(due, None, Some(t(20, 0)), t(23, 0)), SlaState::Missed);
+        // A touch decides as before.
+        assert_eq!(
+            state(due, Some(t(11, 0)), Some(t(13, 0)), t(23, 0)),
+            SlaState::Met
+        );
+        assert_eq!(
+            state(due, Some(t(13, 0)), Some(t(10, 0)), t(23, 0)),
+            SlaState::Missed
+        );
+        // Exempt leads stay exempt.
+        assert_eq!(
+            state(None, None, Some(t(20, 0)), t(23, 0)),
+            SlaState::Exempt
+        );
+    }
+
+    #[test]
+    fn a_lead_keeps_its_first_close_until_it_reopens() {
+        let (first, later) = (t(9, 0), t(10, 0));
+        assert_eq!(closed_at(Status::Won, None, later), Some(later));
+        assert_eq!(closed_at(Status::Lost, Some(first), later), Some(first));
+        assert_eq!(closed_at(Status::Won, Some(first), later), Some(first));
+        for open in [Status::New, Status::Contacted, Status::Qualified] {
+            assert_eq!(closed_at(open, Some(first), later), None);
+            assert_eq!(closed_at(open, None, later), None);
+        }
     }
 
     #[test]

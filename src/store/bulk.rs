@@ -49,15 +49,16 @@ pub(super) fn lane(action: Option<&str>, is_test: bool) -> u8 {
     }
 }
 
-/// The `urgency` column: leads still owed a first touch by due time, then the rest newest
-/// first.
+/// The `urgency` column: leads still owed a first touch (open, untouched) by due time, then
+/// the rest newest first.
 pub(super) fn urgency(
     received_at: i64,
     sla_due_at: Option<i64>,
     first_touch_at: Option<i64>,
+    closed_at: Option<i64>,
 ) -> i64 {
-    match (sla_due_at, first_touch_at) {
-        (Some(due), None) => due,
+    match (sla_due_at, first_touch_at, closed_at) {
+        (Some(due), None, None) => due,
         _ => 100_000_000_000 - received_at,
     }
 }
@@ -150,7 +151,8 @@ impl<'a> Ranked<'a> {
 /// there is no run to sort).
 pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<()> {
     let lane = i64::from(lead.lane);
-    let urgency = urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at);
+    // An imported lead is new: never closed.
+    let urgency = urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at, None);
     conn.prepare_cached("INSERT INTO lead_records (record_hash, lead_id) VALUES (?1, ?2)")?
         .execute([lead.record_hash, lead.id])?;
     insert_rows(conn, CONTACT_LEADS, &[()], |_| {
@@ -282,7 +284,8 @@ impl BulkKeys {
             contact_id: lead.contact_id,
             record_hash: lead.record_hash,
             received_at: lead.received_at,
-            urgency: urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at),
+            // An imported lead is new: never closed.
+            urgency: urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at, None),
             company,
             offer,
             lane: lead.lane,

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
     Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status, Touch, TouchKind,
+    TouchRefused,
 };
 use query::{sort_column, where_clause, SEARCH_COLUMNS};
 
@@ -31,7 +32,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
+    /// A stored value that means nothing to leadbox (never read as some default).
+    #[error(transparent)]
+    Unreadable(Unreadable),
     #[error(
         "{path}: the store was written by a newer leadbox (schema {found}, this one knows {known})"
     )]
@@ -48,6 +52,49 @@ pub enum StoreError {
     NoSuchLead(i64),
     #[error("no touch with id {0}")]
     NoSuchTouch(i64),
+    /// A rule of the lead forbids the write (nothing was written).
+    #[error(transparent)]
+    Refused(#[from] TouchRefused),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e {
+            // How a row reader reports an unreadable value through SQLite's row callbacks.
+            rusqlite::Error::FromSqlConversionFailure(column, kind, cause) => {
+                match cause.downcast::<Unreadable>() {
+                    Ok(unreadable) => StoreError::Unreadable(*unreadable),
+                    Err(cause) => StoreError::Sqlite(rusqlite::Error::FromSqlConversionFailure(
+                        column, kind, cause,
+                    )),
+                }
+            }
+            e => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// A value in a stored row that leadbox cannot read: which row, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{row} in the store: {problem}")]
+pub struct Unreadable {
+    /// `lead 12`, `touch 5 of lead 12`.
+    pub row: String,
+    /// Made printable: it quotes the stored value.
+    pub problem: String,
+}
+
+impl Unreadable {
+    /// As a row reader's error, for [`StoreError::from`] to turn back into
+    /// [`StoreError::Unreadable`].
+    fn at(column: usize, row: String, problem: &str) -> rusqlite::Error {
+        let problem = crate::domain::text::printable(problem).into_owned();
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            Box::new(Unreadable { row, problem }),
+        )
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -108,12 +155,14 @@ pub struct Stats {
     pub by_source: BTreeMap<String, u64>,
     pub by_offer: BTreeMap<String, u64>,
     pub by_status: BTreeMap<String, u64>,
+    /// The leads the SLA judges or waits on: met + missed + due + overdue.
     pub contactable: u64,
     pub met: u64,
     pub missed: u64,
     pub due: u64,
     pub overdue: u64,
-    /// DNC and test leads (the only figure that counts test leads).
+    /// DNC and test leads (the only figure that counts test leads), and leads closed before
+    /// their due time without a customer touch.
     pub exempt: u64,
     pub median_first_touch_s: Option<i64>,
 }
@@ -509,11 +558,15 @@ impl Store {
         )?;
         let touches = stmt
             .query_map([lead_id], |r| {
+                let id: i64 = r.get(0)?;
+                let lead_id: i64 = r.get(1)?;
                 let kind: String = r.get(2)?;
                 Ok(Touch {
-                    id: r.get(0)?,
-                    lead_id: r.get(1)?,
-                    kind: kind.parse().unwrap_or(TouchKind::Note),
+                    id,
+                    lead_id,
+                    kind: kind.parse().map_err(|problem: String| {
+                        Unreadable::at(2, format!("touch {id} of lead {lead_id}"), &problem)
+                    })?,
                     note: r.get(3)?,
                     at: from_ts(r.get(4)?),
                 })
@@ -523,7 +576,9 @@ impl Store {
     }
 
     /// Logs a touch. A customer touch answers the SLA of every lead of the contact that had
-    /// arrived by then, and moves a `new` lead to `contacted`.
+    /// arrived by then, and moves a `new` lead to `contacted`. The lead's rules
+    /// ([`Lead::check_touch`], with `logged_at` as now) are checked in the same transaction:
+    /// a refused touch is [`StoreError::Refused`] and writes nothing.
     pub fn add_touch(
         &mut self,
         lead_id: i64,
@@ -533,7 +588,9 @@ impl Store {
         logged_at: DateTime<Utc>,
     ) -> Result<TouchLogged> {
         let tx = self.conn.transaction()?;
-        let (contact_id, previous_status) = lead_contact_and_status(&tx, lead_id)?;
+        let lead = lead_in(&tx, lead_id)?;
+        lead.check_touch(kind, at, logged_at)?;
+        let (contact_id, previous_status) = (lead.contact_id, lead.status);
         tx.execute(
             "INSERT INTO touches (lead_id, kind, note, at, logged_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -634,16 +691,29 @@ impl Store {
         Ok(Undone::Yes)
     }
 
-    /// Sets the status; returns the one it replaced.
+    /// Sets the status at the system clock's time ([`Store::set_status_at`]).
     pub fn set_status(&mut self, lead_id: i64, status: Status) -> Result<Status> {
+        self.set_status_at(lead_id, status, Utc::now())
+    }
+
+    /// Sets the status; returns the one it replaced. Won or lost records when the lead was
+    /// closed (`now`, or the earlier close it keeps); any other status clears it
+    /// ([`sla::closed_at`]).
+    pub fn set_status_at(
+        &mut self,
+        lead_id: i64,
+        status: Status,
+        now: DateTime<Utc>,
+    ) -> Result<Status> {
         let tx = self.conn.transaction()?;
-        let (_, previous) = lead_contact_and_status(&tx, lead_id)?;
+        let lead = lead_in(&tx, lead_id)?;
+        let closed_at = sla::closed_at(status, lead.closed_at, now);
         tx.execute(
-            "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
-            params![lead_id, status.as_str()],
+            "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
+            params![lead_id, status.as_str(), closed_at.map(|t| t.timestamp())],
         )?;
         tx.commit()?;
-        Ok(previous)
+        Ok(lead.status)
     }
 
     /// Sets or clears the owner; returns the one it replaced.
@@ -693,7 +763,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE lead_rows SET received_at = received_at + ?1, sla_due_at = sla_due_at + ?1,
-                first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1",
+                first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1,
+                closed_at = closed_at + ?1",
             [seconds],
         )?;
         tx.execute(
@@ -719,7 +790,8 @@ impl Store {
         let mut by_origin: HashMap<i64, u64> = HashMap::new();
         let mut first_touch_delays = Vec::new();
         let mut stmt = self.conn.prepare(
-            "SELECT origin_id, status, is_test, sla_due_at, first_touch_at, received_at
+            "SELECT origin_id, status, is_test, sla_due_at, first_touch_at, received_at,
+                closed_at
              FROM lead_rows",
         )?;
         let mut rows = stmt.query([])?;
@@ -741,13 +813,24 @@ impl Store {
             let Some(due) = due else { continue };
             let touch: Option<i64> = row.get(4)?;
             let received: i64 = row.get(5)?;
-            stats.contactable += 1;
-            match sla::state(Some(from_ts(due)), touch.map(from_ts), now) {
+            let closed: Option<i64> = row.get(6)?;
+            // A lead closed before its due time without a touch owes nothing: exempt, like
+            // a DNC lead. The other states are the contactable leads' figures.
+            let state = sla::state(
+                Some(from_ts(due)),
+                touch.map(from_ts),
+                closed.map(from_ts),
+                now,
+            );
+            match state {
                 SlaState::Met => stats.met += 1,
                 SlaState::Missed => stats.missed += 1,
                 SlaState::Due => stats.due += 1,
                 SlaState::Overdue => stats.overdue += 1,
-                SlaState::Exempt => {}
+                SlaState::Exempt => stats.exempt += 1,
+            }
+            if state != SlaState::Exempt {
+                stats.contactable += 1;
             }
             if let Some(touch) = touch {
                 first_touch_delays.push(touch - received);
@@ -1227,6 +1310,15 @@ fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
     store_postings(tx, postings.into_sorted(Some), 0)
 }
 
+/// A lead as the transaction `tx` sees it.
+fn lead_in(tx: &Transaction<'_>, lead_id: i64) -> Result<Lead> {
+    let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1");
+    tx.prepare_cached(&sql)?
+        .query_row([lead_id], lead_from_row)
+        .optional()?
+        .ok_or(StoreError::NoSuchLead(lead_id))
+}
+
 fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, Status)> {
     let (contact_id, status): (i64, String) = tx
         .query_row(
@@ -1236,7 +1328,10 @@ fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, S
         )
         .optional()?
         .ok_or(StoreError::NoSuchLead(lead_id))?;
-    Ok((contact_id, status.parse().unwrap_or(Status::New)))
+    let status = status
+        .parse()
+        .map_err(|problem: String| Unreadable::at(1, format!("lead {lead_id}"), &problem))?;
+    Ok((contact_id, status))
 }
 
 /// Recomputes what touches decide: the lead's own counts, and the first touch of every
@@ -1262,13 +1357,17 @@ fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) ->
 
 const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, offer_name, lead_source,
     first_name, last_name, full_name, email, phone, country, company, title, description, is_test, status,
-    owner, touch_count, last_touch_at, first_touch_at, sla_due_at";
+    owner, touch_count, last_touch_at, first_touch_at, sla_due_at, closed_at";
 
 fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
+    let id: i64 = r.get(0)?;
     let action: Option<String> = r.get(4)?;
     let status: String = r.get(18)?;
+    let status = status
+        .parse()
+        .map_err(|problem: String| Unreadable::at(18, format!("lead {id}"), &problem))?;
     Ok(Lead {
-        id: r.get(0)?,
+        id,
         contact_id: r.get(1)?,
         received_at: from_ts(r.get(2)?),
         source: r.get(3)?,
@@ -1286,12 +1385,13 @@ fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
         title: r.get(15)?,
         description: r.get(16)?,
         is_test: r.get(17)?,
-        status: status.parse().unwrap_or(Status::New),
+        status,
         owner: r.get(19)?,
         touches: r.get(20)?,
         last_touch_at: r.get::<_, Option<i64>>(21)?.map(from_ts),
         first_touch_at: r.get::<_, Option<i64>>(22)?.map(from_ts),
         sla_due_at: r.get::<_, Option<i64>>(23)?.map(from_ts),
+        closed_at: r.get::<_, Option<i64>>(24)?.map(from_ts),
     })
 }
 
@@ -1434,6 +1534,226 @@ mod tests {
                 .unwrap();
             assert_eq!(page.len(), found, "search {query:?}");
         }
+    }
+
+    /// One lead (Ana, PLT, arrived 2026-11-21T08:00:00Z) in a store of its own.
+    fn store_with_ana() -> (Store, i64) {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let ana = br#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AzureMarketplace-PLT|a.b","receivedAt":"2026-11-21T08:00:00Z"}"#;
+        let options = crate::import::ImportOptions::default();
+        crate::import::import_bytes(&mut store, "ana.json", ana, now, &options, now).unwrap();
+        let id = store
+            .conn
+            .query_row("SELECT id FROM lead_rows", [], |r| r.get(0))
+            .unwrap();
+        (store, id)
+    }
+
+    /// A status leadbox does not know is an error naming the lead, wherever the lead is read
+    /// (never read as `new`); its text is escaped.
+    #[test]
+    fn an_unknown_status_is_an_error_naming_the_lead() {
+        let (mut store, id) = store_with_ana();
+        store
+            .conn
+            .execute(
+                "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
+                params![id, "pending\u{1b}"],
+            )
+            .unwrap();
+        let message = format!(
+            "lead {id} in the store: unknown status 'pending\\e' (expected new, contacted, \
+             qualified, won or lost)"
+        );
+        let error = store.lead(id).unwrap_err();
+        assert!(matches!(error, StoreError::Unreadable(_)), "{error:?}");
+        assert_eq!(error.to_string(), message);
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let listed = store.for_each(&LeadFilter::default(), SortKey::Urgency, now, |_| {
+            Ok::<_, StoreError>(())
+        });
+        assert_eq!(listed.unwrap_err().to_string(), message);
+        assert_eq!(store.contact_leads(1).unwrap_err().to_string(), message);
+        // Writes read the status too (to undo it): they fail the same way and write nothing.
+        assert_eq!(
+            store.set_status(id, Status::Won).unwrap_err().to_string(),
+            message
+        );
+        assert_eq!(
+            store
+                .add_touch(id, TouchKind::Email, None, now, now)
+                .unwrap_err()
+                .to_string(),
+            message
+        );
+        let touches: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM touches", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(touches, 0);
+    }
+
+    /// A touch kind leadbox does not know (the table's check was bypassed) is an error
+    /// naming the touch and its lead, never read as a note.
+    #[test]
+    fn an_unknown_touch_kind_is_an_error_naming_the_touch() {
+        let (store, id) = store_with_ana();
+        store
+            .conn
+            .execute_batch(&format!(
+                "PRAGMA ignore_check_constraints = ON;
+                 INSERT INTO touches (id, lead_id, kind, note, at, logged_at)
+                 VALUES (41, {id}, 'sms', NULL, 1795262400, 1795262400);
+                 PRAGMA ignore_check_constraints = OFF;"
+            ))
+            .unwrap();
+        let error = store.touches(id).unwrap_err();
+        assert!(matches!(error, StoreError::Unreadable(_)), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "touch 41 of lead {id} in the store: unknown touch kind 'sms' (expected email, \
+                 call, meeting or note)"
+            )
+        );
+    }
+
+    /// The ids of the leads in the inbox's urgency order.
+    fn urgency_order(store: &Store, now: DateTime<Utc>) -> Vec<i64> {
+        store
+            .page_forward(
+                &LeadFilter::default(),
+                SortKey::Urgency,
+                now,
+                &PageStart::Beginning,
+                0,
+                10,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|(_, lead)| lead.id)
+            .collect()
+    }
+
+    /// A version-6 store with a won lead that was never touched: the upgrade records it as
+    /// closed at the time of the upgrade (no earlier time is known), so it is missed, not
+    /// overdue, and no longer first in the urgency order.
+    #[test]
+    fn a_closed_lead_of_a_version_6_store_stops_its_clock_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..6] {
+                conn.execute_batch(sql).unwrap();
+            }
+            // Lead 1 (won) was due at 1600086400, lead 2 (new) at 1600086500; lead 3 (lost)
+            // was answered in time.
+            conn.execute_batch(
+                "INSERT INTO contacts (id, identity, identity_hash)
+                 VALUES (1, 'email:won@example.org', 7), (2, 'email:new@example.org', 8),
+                        (3, 'email:lost@example.org', 9);
+                 INSERT INTO contact_keys VALUES (7, 1), (8, 2), (9, 3);
+                 INSERT INTO lead_origins (id, lead_source, source, action, offer)
+                 VALUES (1, 'AzureMarketplace-PLT|a.b', 'AzureMarketplace', 'PLT', 'a.b');
+                 INSERT INTO lead_rows (id, record_hash, contact_id, received_at, origin_id,
+                                        first_name, status, sla_due_at, first_touch_at,
+                                        touch_count, last_touch_at, lane)
+                 VALUES (1, 11, 1, 1600000000, 1, 'Won', 'won', 1600086400, NULL, 0, NULL, 2),
+                        (2, 12, 2, 1600000100, 1, 'New', 'new', 1600086500, NULL, 0, NULL, 2),
+                        (3, 13, 3, 1600000200, 1, 'Lost', 'lost', 1600086600, 1600000300, 1,
+                         1600000300, 2);
+                 INSERT INTO touches (lead_id, kind, at, logged_at)
+                 VALUES (3, 'call', 1600000300, 1600000300);
+                 INSERT INTO lead_records SELECT record_hash, id FROM lead_rows;
+                 INSERT INTO contact_leads SELECT contact_id, received_at, id FROM lead_rows;
+                 INSERT INTO lead_order_urgency SELECT lane, urgency, id FROM lead_rows;
+                 INSERT INTO lead_order_received SELECT lane, received_sort, id FROM lead_rows;
+                 INSERT INTO lead_order_company SELECT lane, company_sort, id FROM lead_rows;
+                 INSERT INTO lead_order_offer SELECT lane, offer_sort, id FROM leads;
+                 PRAGMA user_version = 6;",
+            )
+            .unwrap();
+            let order: Vec<(i64, i64)> = conn
+                .prepare("SELECT lead_id, sort_key FROM lead_order_urgency ORDER BY sort_key")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert_eq!(
+                order,
+                [(1, 1600086400), (2, 1600086500), (3, 98399999800)],
+                "before: the won lead first"
+            );
+        }
+        let before = Utc::now().timestamp();
+        let store = Store::open(&path).unwrap();
+        let after = Utc::now().timestamp();
+        assert_eq!(store.schema_version().unwrap(), 7);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
+        let won = store.lead(1).unwrap();
+        let closed = won.closed_at.expect("a closed time").timestamp();
+        assert!((before..=after).contains(&closed), "{closed}");
+        assert_eq!(won.status, Status::Won);
+        let now = Utc::now();
+        assert_eq!(won.sla_state(now), SlaState::Missed);
+        assert_eq!(store.lead(2).unwrap().closed_at, None);
+        assert_eq!(store.lead(2).unwrap().sla_state(now), SlaState::Overdue);
+        assert!(store.lead(3).unwrap().closed_at.is_some());
+        assert_eq!(store.lead(3).unwrap().sla_state(now), SlaState::Met);
+        // The open lead first; the closed ones newest first after it.
+        assert_eq!(urgency_order(&store, now), [2, 3, 1]);
+        let counts = store.lane_counts(&LeadFilter::default(), now).unwrap();
+        assert_eq!((counts.all, counts.overdue), (3, 1));
+    }
+
+    /// Closing an untouched lead takes it out of the urgent leads and the overdue count
+    /// (through the triggers that keep the urgency order); reopening puts it back.
+    #[test]
+    fn closing_and_reopening_move_a_lead_in_the_urgency_order() {
+        let (mut store, ana) = store_with_ana(); // due 2026-11-22T08:00:00Z
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        let overdue = |store: &Store| {
+            store
+                .lane_counts(&LeadFilter::default(), now)
+                .unwrap()
+                .overdue
+        };
+        assert_eq!(overdue(&store), 1);
+        let closed = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        assert_eq!(
+            store.set_status_at(ana, Status::Won, closed).unwrap(),
+            Status::New
+        );
+        assert_eq!(store.lead(ana).unwrap().closed_at, Some(closed));
+        assert_eq!(store.lead(ana).unwrap().sla_state(now), SlaState::Missed);
+        assert_eq!(overdue(&store), 0);
+        let sort_key: i64 = store
+            .conn
+            .query_row(
+                "SELECT sort_key FROM lead_order_urgency WHERE lead_id = ?1",
+                [ana],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sort_key, 100_000_000_000 - 1795248000);
+        // Won to lost keeps the first close.
+        store.set_status_at(ana, Status::Lost, now).unwrap();
+        assert_eq!(store.lead(ana).unwrap().closed_at, Some(closed));
+        // Reopened, the clock runs again.
+        store.set_status_at(ana, Status::Qualified, now).unwrap();
+        assert_eq!(store.lead(ana).unwrap().closed_at, None);
+        assert_eq!(store.lead(ana).unwrap().sla_state(now), SlaState::Overdue);
+        assert_eq!(overdue(&store), 1);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     /// Whatever edits a lead's row, the triggers keep its sort orders and lookups: a change

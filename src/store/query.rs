@@ -52,13 +52,22 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     }
     if let Some(sla) = filter.sla {
         let now = now.timestamp();
+        // `sla::state` in SQL: a touch decides; without one, a closed lead's clock stopped
+        // when it was closed.
         terms.push(
             match sla {
-                SlaState::Exempt => "sla_due_at IS NULL",
+                SlaState::Exempt => {
+                    "(sla_due_at IS NULL OR (first_touch_at IS NULL AND closed_at < sla_due_at))"
+                }
                 SlaState::Met => "first_touch_at <= sla_due_at",
-                SlaState::Missed => "first_touch_at > sla_due_at",
-                SlaState::Due => "first_touch_at IS NULL AND sla_due_at > ?",
-                SlaState::Overdue => "first_touch_at IS NULL AND sla_due_at <= ?",
+                SlaState::Missed => {
+                    "(first_touch_at > sla_due_at
+                      OR (first_touch_at IS NULL AND closed_at >= sla_due_at))"
+                }
+                SlaState::Due => "first_touch_at IS NULL AND closed_at IS NULL AND sla_due_at > ?",
+                SlaState::Overdue => {
+                    "first_touch_at IS NULL AND closed_at IS NULL AND sla_due_at <= ?"
+                }
             }
             .into(),
         );

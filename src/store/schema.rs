@@ -413,4 +413,77 @@ pub const MIGRATIONS: &[&str] = &[
               AND lead_id = OLD.id;
     END;
     "#,
+    // 7: a lead set to won or lost records when it was closed, and closing stops its clock:
+    // a closed lead without a first touch is not urgent any more (see `sla::state`). The
+    // generated `urgency` cannot be altered, so it is dropped and added again with the view and
+    // the triggers that name it (a virtual column stores nothing: no row is rewritten). The
+    // urgency trigger now also follows `closed_at`. A lead closed before this version gets the
+    // time of the upgrade: it was closed by then, and no earlier time is known.
+    r#"
+    DROP VIEW leads;
+    DROP TRIGGER lead_removed;
+    DROP TRIGGER lead_urgency_moved;
+    DROP TRIGGER lead_origin_moved;
+    ALTER TABLE lead_rows DROP COLUMN urgency;
+    ALTER TABLE lead_rows ADD COLUMN closed_at INTEGER;
+    ALTER TABLE lead_rows ADD COLUMN urgency INTEGER GENERATED ALWAYS AS (
+        CASE WHEN sla_due_at IS NOT NULL AND first_touch_at IS NULL AND closed_at IS NULL
+             THEN sla_due_at ELSE 100000000000 - received_at END
+    ) VIRTUAL;
+
+    CREATE VIEW leads AS
+        SELECT r.id, r.record_hash, r.contact_id, r.import_id, r.received_at,
+            o.source, o.action, o.offer, o.offer_name, o.lead_source,
+            r.first_name, r.last_name, r.full_name, r.email, r.phone, r.country, r.company,
+            r.title, r.description, r.is_test, r.status, r.owner, r.sla_due_at,
+            r.first_touch_at, r.touch_count, r.last_touch_at, r.lane, r.urgency,
+            r.received_sort, r.company_sort,
+            coalesce(lower(o.offer), char(1114111)) AS offer_sort, r.origin_id, r.closed_at
+        FROM lead_rows r JOIN lead_origins o ON o.id = r.origin_id;
+
+    CREATE TRIGGER lead_removed AFTER DELETE ON lead_rows BEGIN
+        DELETE FROM lead_records WHERE record_hash = OLD.record_hash;
+        DELETE FROM lead_order_urgency
+            WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
+        DELETE FROM lead_order_received
+            WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
+        DELETE FROM lead_order_company
+            WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
+        DELETE FROM lead_order_offer
+            WHERE lane = OLD.lane AND lead_id = OLD.id AND sort_key = (
+                SELECT coalesce(lower(offer), char(1114111))
+                FROM lead_origins WHERE id = OLD.origin_id);
+        DELETE FROM contact_leads
+            WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
+              AND lead_id = OLD.id;
+    END;
+    CREATE TRIGGER lead_urgency_moved
+    AFTER UPDATE OF sla_due_at, first_touch_at, received_at, closed_at ON lead_rows
+    WHEN OLD.urgency IS NOT NEW.urgency AND OLD.lane IS NEW.lane BEGIN
+        UPDATE lead_order_urgency SET sort_key = NEW.urgency
+            WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
+    END;
+    CREATE TRIGGER lead_origin_moved AFTER UPDATE OF lane, origin_id ON lead_rows
+    WHEN OLD.lane IS NOT NEW.lane OR OLD.origin_id IS NOT NEW.origin_id BEGIN
+        DELETE FROM lead_order_urgency
+            WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
+        DELETE FROM lead_order_received
+            WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
+        DELETE FROM lead_order_company
+            WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
+        DELETE FROM lead_order_offer
+            WHERE lane = OLD.lane AND lead_id = OLD.id AND sort_key = (
+                SELECT coalesce(lower(offer), char(1114111))
+                FROM lead_origins WHERE id = OLD.origin_id);
+        INSERT INTO lead_order_urgency VALUES (NEW.lane, NEW.urgency, NEW.id);
+        INSERT INTO lead_order_received VALUES (NEW.lane, NEW.received_sort, NEW.id);
+        INSERT INTO lead_order_company VALUES (NEW.lane, NEW.company_sort, NEW.id);
+        INSERT INTO lead_order_offer VALUES (NEW.lane, (
+            SELECT coalesce(lower(offer), char(1114111))
+            FROM lead_origins WHERE id = NEW.origin_id), NEW.id);
+    END;
+
+    UPDATE lead_rows SET closed_at = CAST(strftime('%s', 'now') AS INTEGER)
+        WHERE status IN ('won', 'lost');
+    "#,
 ];
