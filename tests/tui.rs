@@ -319,8 +319,8 @@ fn the_inbox_refuses_to_email_a_dnc_lead_and_says_why() {
     assert_eq!(
         flash.text,
         format!(
-            "store error: cannot log the email: lead {} is DNC (the customer asked not to be \
-             contacted); only a note can be logged on it",
+            "not saved: email for Grace Liu: cannot log the email: lead {} is DNC (the customer \
+             asked not to be contacted); only a note can be logged on it",
             grace.id
         )
     );
@@ -340,7 +340,8 @@ fn closing_an_overdue_lead_takes_it_off_the_overdue_count() {
     // Closed after its due time, untouched: missed, and no longer urgent.
     assert_eq!(closed.sla_state(app.now).as_str(), "missed");
     assert_eq!(app.counts.overdue, overdue - 1);
-    assert_ne!(app.selected_lead().unwrap().id, first.id);
+    // The lead moved down the list, and the selection went with it.
+    assert_eq!(app.selected_lead().unwrap().id, first.id);
     keys(&mut app, "u");
     assert_eq!(app.store.lead(first.id).unwrap().closed_at, None);
     assert_eq!(app.counts.overdue, overdue);

@@ -150,7 +150,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Status { id, status } => {
-            let previous = open_store(db)?.set_status_at(id, status, now)?;
+            let (previous, _) = open_store(db)?.set_status_at(id, status, now)?;
             println!("Lead {id}: status {previous} → {status}");
             Ok(ExitCode::SUCCESS)
         }

@@ -773,7 +773,8 @@ mod tests {
             );
         }
         bulk.undo_touch(logged[1]).unwrap();
-        bulk.set_status(3, crate::domain::Status::Lost).unwrap();
+        bulk.set_status_at(3, crate::domain::Status::Lost, now)
+            .unwrap();
         assert_eq!(
             bulk.derived_table_differences().unwrap(),
             Vec::<String>::new()

@@ -649,13 +649,14 @@ impl Store {
         Ok(Undone::Yes)
     }
 
-    /// Puts back the status `previous` that [`Store::set_status`] replaced with `written`,
-    /// unless someone changed it since.
+    /// Puts back the status `previous` (closed at `previous_closed_at`) that
+    /// [`Store::set_status_at`] replaced with `written`, unless someone changed it since.
     pub fn undo_status(
         &mut self,
         lead_id: i64,
         written: Status,
         previous: Status,
+        previous_closed_at: Option<DateTime<Utc>>,
     ) -> Result<Undone> {
         let tx = self.conn.transaction()?;
         let (_, status) = lead_contact_and_status(&tx, lead_id)?;
@@ -663,8 +664,12 @@ impl Store {
             return Ok(Undone::ChangedSince);
         }
         tx.execute(
-            "UPDATE lead_rows SET status = ?2 WHERE id = ?1",
-            params![lead_id, previous.as_str()],
+            "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
+            params![
+                lead_id,
+                previous.as_str(),
+                previous_closed_at.map(|t| t.timestamp())
+            ],
         )?;
         tx.commit()?;
         Ok(Undone::Yes)
@@ -691,20 +696,15 @@ impl Store {
         Ok(Undone::Yes)
     }
 
-    /// Sets the status at the system clock's time ([`Store::set_status_at`]).
-    pub fn set_status(&mut self, lead_id: i64, status: Status) -> Result<Status> {
-        self.set_status_at(lead_id, status, Utc::now())
-    }
-
-    /// Sets the status; returns the one it replaced. Won or lost records when the lead was
-    /// closed (`now`, or the earlier close it keeps); any other status clears it
-    /// ([`sla::closed_at`]).
+    /// Sets the status; returns the one it replaced, and when the lead had been closed. Won
+    /// or lost records when the lead was closed (`now`, or the earlier close it keeps); any
+    /// other status clears it ([`sla::closed_at`]).
     pub fn set_status_at(
         &mut self,
         lead_id: i64,
         status: Status,
         now: DateTime<Utc>,
-    ) -> Result<Status> {
+    ) -> Result<(Status, Option<DateTime<Utc>>)> {
         let tx = self.conn.transaction()?;
         let lead = lead_in(&tx, lead_id)?;
         let closed_at = sla::closed_at(status, lead.closed_at, now);
@@ -713,7 +713,7 @@ impl Store {
             params![lead_id, status.as_str(), closed_at.map(|t| t.timestamp())],
         )?;
         tx.commit()?;
-        Ok(lead.status)
+        Ok((lead.status, lead.closed_at))
     }
 
     /// Sets or clears the owner; returns the one it replaced.
@@ -1577,7 +1577,10 @@ mod tests {
         assert_eq!(store.contact_leads(1).unwrap_err().to_string(), message);
         // Writes read the status too (to undo it): they fail the same way and write nothing.
         assert_eq!(
-            store.set_status(id, Status::Won).unwrap_err().to_string(),
+            store
+                .set_status_at(id, Status::Won, Utc::now())
+                .unwrap_err()
+                .to_string(),
             message
         );
         assert_eq!(
@@ -1728,7 +1731,7 @@ mod tests {
         let closed = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
         assert_eq!(
             store.set_status_at(ana, Status::Won, closed).unwrap(),
-            Status::New
+            (Status::New, None)
         );
         assert_eq!(store.lead(ana).unwrap().closed_at, Some(closed));
         assert_eq!(store.lead(ana).unwrap().sla_state(now), SlaState::Missed);

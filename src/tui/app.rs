@@ -872,7 +872,11 @@ impl App {
             return Ok(());
         };
         self.submit(
-            Change::Status { lead_id, status },
+            Change::Status {
+                lead_id,
+                status,
+                at: self.now,
+            },
             format!("status {status}"),
             true,
         )

@@ -28,9 +28,11 @@ pub enum Change {
         note: Option<String>,
         at: DateTime<Utc>,
     },
+    /// `at` is when the key was pressed (a close records it).
     Status {
         lead_id: i64,
         status: Status,
+        at: DateTime<Utc>,
     },
     Owner {
         lead_id: i64,
@@ -112,6 +114,7 @@ enum Written {
     Status {
         lead_id: i64,
         previous: Status,
+        previous_closed_at: Option<DateTime<Utc>>,
         written: Status,
     },
     Owner {
@@ -155,13 +158,18 @@ impl Ledger {
                     kind: *kind,
                 })
             }
-            Change::Status { lead_id, status } => {
-                let previous = store.set_status(*lead_id, *status)?;
+            Change::Status {
+                lead_id,
+                status,
+                at,
+            } => {
+                let (previous, previous_closed_at) = store.set_status_at(*lead_id, *status, *at)?;
                 self.written.insert(
                     job.id,
                     Written::Status {
                         lead_id: *lead_id,
                         previous,
+                        previous_closed_at,
                         written: *status,
                     },
                 );
@@ -200,8 +208,12 @@ impl Ledger {
                     Written::Status {
                         lead_id,
                         previous,
+                        previous_closed_at,
                         written,
-                    } => (lead_id, store.undo_status(lead_id, written, previous)?),
+                    } => (
+                        lead_id,
+                        store.undo_status(lead_id, written, previous, previous_closed_at)?,
+                    ),
                     Written::Owner {
                         lead_id,
                         previous,
