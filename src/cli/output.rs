@@ -259,8 +259,9 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
         format!("{a} ({})", a.describe())
     });
     out.push_str(&format!(
-        "Lead {} · {action}{}\n",
+        "Lead {} · {}{}\n",
         lead.id,
+        printable(&action),
         if lead.is_test { " · TEST LEAD" } else { "" }
     ));
     let sla = match state {
@@ -346,7 +347,7 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
                 "  {}  #{:<5} {:<15} {}{marker}\n",
                 local_time(other.received_at),
                 other.id,
-                other.action.as_ref().map_or("-", Action::as_str),
+                printable(other.action.as_ref().map_or("-", Action::as_str)),
                 printable(other.offer.as_deref().unwrap_or(""))
             ));
         }
