@@ -138,7 +138,24 @@ pub const CSV_HEADER: [&str; 24] = [
     "sla_state",
 ];
 
+/// A lead as a CSV record, every cell made safe to open in a spreadsheet
+/// ([`neutralize_formula`]).
 pub fn csv_row(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
+    csv_cells(lead, now).map(neutralize_formula)
+}
+
+/// A cell that a spreadsheet or CRM would read as a formula (it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends for CSV
+/// injection: Excel, LibreOffice and Google Sheets then show the text instead of running it.
+/// Other cells are left as they are.
+pub fn neutralize_formula(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
+fn csv_cells(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
     let j = LeadJson::new(lead, now);
     let s = |v: Option<&str>| v.unwrap_or_default().to_string();
     [
