@@ -128,28 +128,78 @@ pub fn lead_from_value(value: &Value) -> Result<crate::domain::NewLead, String> 
         return Err(format!("expected a lead object, found {}", kind_of(value)));
     };
     let mut raw = RawLead::default();
-    collect(object, &mut raw)?;
+    let mut identified = false;
+    collect(object, &mut raw, &mut identified)?;
+    if !identified {
+        return Err(no_lead_fields(object));
+    }
     raw.into_lead()
 }
 
-/// Flattens nested objects (`userDetails`) and a `CustomerInfo` JSON string into fields.
-fn collect(object: &Map<String, Value>, raw: &mut RawLead) -> Result<(), String> {
+/// Fields whose value makes a JSON record a lead: a person's name, email, phone or company,
+/// or the marketplace's LeadSource, action or offer. A key called just `name` is not enough
+/// on its own: most JSON documents have one (`package.json`, manifests, settings).
+fn identifies(field: Field, key: &str) -> bool {
+    match field {
+        Field::FirstName
+        | Field::LastName
+        | Field::Email
+        | Field::Phone
+        | Field::Company
+        | Field::LeadSource
+        | Field::ActionCode
+        | Field::CallToAction
+        | Field::OfferName
+        | Field::OfferId => true,
+        Field::FullName => !key.trim().eq_ignore_ascii_case("name"),
+        _ => false,
+    }
+}
+
+/// Why a record with no lead field is no lead, naming a few of its keys.
+fn no_lead_fields(object: &Map<String, Value>) -> String {
+    const SHOWN: usize = 6;
+    if object.is_empty() {
+        return "no lead fields (an empty object): not a lead record".into();
+    }
+    let mut keys: Vec<String> = object
+        .keys()
+        .take(SHOWN)
+        .map(|k| crate::domain::text::truncate(k, 40).into_owned())
+        .collect();
+    if object.len() > SHOWN {
+        keys.push("…".into());
+    }
+    format!(
+        "no lead fields (name, email, phone, company, LeadSource, action or offer) among the keys {}: not a lead record",
+        keys.join(", ")
+    )
+}
+
+/// Reads an object's fields into `raw`: a `userDetails` object and a `CustomerInfo` JSON
+/// string hold the customer fields. Other keys are not lead fields and are left alone,
+/// whatever they hold. `identified` is set when a field that makes a lead has a value.
+fn collect(
+    object: &Map<String, Value>,
+    raw: &mut RawLead,
+    identified: &mut bool,
+) -> Result<(), String> {
     for (key, value) in object {
-        let field = field_for(key);
+        let Some(field) = field_for(key) else {
+            continue;
+        };
         match value {
-            Value::Object(inner) => collect(inner, raw)?,
-            Value::String(s) if field == Some(Field::CustomerInfo) => {
-                collect_embedded(key, s, raw)?
+            Value::Object(inner) if field == Field::CustomerInfo => {
+                collect(inner, raw, identified)?
             }
+            Value::String(s) if field == Field::CustomerInfo => embedded(key, s, raw, identified)?,
             Value::String(s) => {
-                if let Some(field) = field {
-                    raw.set(field, key, s);
-                }
+                *identified |= identifies(field, key) && !s.trim().is_empty();
+                raw.set(field, key, s);
             }
             Value::Number(n) => {
-                if let Some(field) = field {
-                    raw.set(field, key, &n.to_string());
-                }
+                *identified |= identifies(field, key);
+                raw.set(field, key, &n.to_string());
             }
             _ => {}
         }
@@ -159,11 +209,20 @@ fn collect(object: &Map<String, Value>, raw: &mut RawLead) -> Result<(), String>
 
 /// A column holding the customer fields as a JSON string (Azure Table's `CustomerInfo`).
 pub fn collect_embedded(column: &str, text: &str, raw: &mut RawLead) -> Result<(), String> {
+    embedded(column, text, raw, &mut false)
+}
+
+fn embedded(
+    column: &str,
+    text: &str,
+    raw: &mut RawLead,
+    identified: &mut bool,
+) -> Result<(), String> {
     if text.trim().is_empty() {
         return Ok(());
     }
     match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(inner)) => collect(&inner, raw),
+        Ok(Value::Object(inner)) => collect(&inner, raw, identified),
         _ => Err(format!("{column} is not a JSON object: {text}")),
     }
 }
@@ -196,5 +255,38 @@ mod tests {
         assert!(!is_ndjson(&format!("{bad}\n{bad}\n")));
         assert!(!is_ndjson(&format!("[{good},\n{good}]")));
         assert!(!is_ndjson(bad));
+    }
+
+    fn problem(json: &str) -> String {
+        lead_from_value(&serde_json::from_str(json).unwrap()).unwrap_err()
+    }
+
+    #[test]
+    fn a_record_without_lead_fields_is_no_lead() {
+        assert!(problem("{}").contains("an empty object"));
+        let package = r#"{"name": "leadbox-ui", "version": "1.0.0", "description": "UI",
+            "bugs": {"email": "bugs@x.io"}, "scripts": {"test": "jest"}}"#;
+        let err = problem(package);
+        assert!(
+            err.contains("among the keys bugs, description, name, scripts, version:"),
+            "{err}"
+        );
+        assert!(
+            problem(r#"{"userDetails": {"email": "  "}, "country": "US"}"#)
+                .starts_with("no lead fields")
+        );
+        // One field that makes a lead is enough.
+        for ok in [
+            r#"{"email": "a@x.io"}"#,
+            r#"{"userDetails": {"lastName": "Okafor"}}"#,
+            r#"{"LeadSource": "SPZA-PLT|a.b", "country": "US"}"#,
+            r#"{"fullName": "Ana Silva"}"#,
+            r#"{"name": "Ana Silva", "phone": 2065550199}"#,
+        ] {
+            assert!(
+                lead_from_value(&serde_json::from_str(ok).unwrap()).is_ok(),
+                "{ok}"
+            );
+        }
     }
 }
