@@ -129,7 +129,7 @@ pub fn lead_from_value(value: &Value) -> Result<crate::domain::NewLead, String> 
     };
     let mut raw = RawLead::default();
     let mut identified = false;
-    collect(object, &mut raw, &mut identified)?;
+    collect(object, &mut raw, &mut identified, None)?;
     if !identified {
         return Err(no_lead_fields(object));
     }
@@ -179,29 +179,55 @@ fn no_lead_fields(object: &Map<String, Value>) -> String {
 /// Reads an object's fields into `raw`: a `userDetails` object and a `CustomerInfo` JSON
 /// string hold the customer fields. Other keys are not lead fields and are left alone,
 /// whatever they hold. `identified` is set when a field that makes a lead has a value.
+/// A lead field of the wrong type is an error naming it (`userDetails.FirstName: expected
+/// text, found an object`), never dropped or guessed at; `null` is a value left out.
 fn collect(
     object: &Map<String, Value>,
     raw: &mut RawLead,
     identified: &mut bool,
+    within: Option<&str>,
 ) -> Result<(), String> {
     for (key, value) in object {
         let Some(field) = field_for(key) else {
             continue;
         };
-        match value {
-            Value::Object(inner) if field == Field::CustomerInfo => {
-                collect(inner, raw, identified)?
+        let wrong = |expected: &str| {
+            let path = match within {
+                Some(parent) => format!("{parent}.{key}"),
+                None => key.clone(),
+            };
+            Err(format!(
+                "{}: expected {expected}, found {}",
+                crate::domain::text::truncate(&path, 80),
+                kind_of(value)
+            ))
+        };
+        match (field, value) {
+            (_, Value::Null) => {}
+            (Field::CustomerInfo, Value::Object(inner)) => {
+                collect(inner, raw, identified, Some(key))?
             }
-            Value::String(s) if field == Field::CustomerInfo => embedded(key, s, raw, identified)?,
-            Value::String(s) => {
+            (Field::CustomerInfo, Value::String(s)) => embedded(key, s, raw, identified)?,
+            (Field::CustomerInfo, _) => return wrong("an object of customer fields"),
+            (field, Value::String(s)) => {
                 *identified |= identifies(field, key) && !s.trim().is_empty();
                 raw.set(field, key, s);
             }
-            Value::Number(n) => {
+            // Phone numbers and record ids are sometimes written as numbers.
+            (
+                Field::Phone
+                | Field::PartitionKey
+                | Field::RowKey
+                | Field::ReferralId
+                | Field::LeadId
+                | Field::OfferId,
+                Value::Number(n),
+            ) => {
                 *identified |= identifies(field, key);
                 raw.set(field, key, &n.to_string());
             }
-            _ => {}
+            (Field::Time(_), _) => return wrong("a time as text (RFC 3339)"),
+            _ => return wrong("text"),
         }
     }
     Ok(())
@@ -222,8 +248,11 @@ fn embedded(
         return Ok(());
     }
     match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(inner)) => collect(&inner, raw, identified),
-        _ => Err(format!("{column} is not a JSON object: {text}")),
+        Ok(Value::Object(inner)) => collect(&inner, raw, identified, Some(column)),
+        _ => Err(format!(
+            "{column}: not a JSON object: {}",
+            crate::domain::text::truncate(text, 80)
+        )),
     }
 }
 
@@ -259,6 +288,57 @@ mod tests {
 
     fn problem(json: &str) -> String {
         lead_from_value(&serde_json::from_str(json).unwrap()).unwrap_err()
+    }
+
+    #[test]
+    fn a_lead_field_of_the_wrong_type_is_named() {
+        let cases = [
+            (
+                r#"{"email": "a@x.io", "FirstName": {"x": 1}}"#,
+                "FirstName: expected text, found an object",
+            ),
+            (
+                r#"{"email": "a@x.io", "receivedAt": true}"#,
+                "receivedAt: expected a time as text (RFC 3339), found a boolean",
+            ),
+            (
+                r#"{"email": "a@x.io", "createdAt": 1700000000}"#,
+                "createdAt: expected a time as text (RFC 3339), found a number",
+            ),
+            (
+                r#"{"userDetails": {"email": ["a@x.io"]}}"#,
+                "userDetails.email: expected text, found an array",
+            ),
+            (
+                r#"{"email": "a@x.io", "Company": 42}"#,
+                "Company: expected text, found a number",
+            ),
+            (
+                r#"{"email": "a@x.io", "UserDetails": "Ana"}"#,
+                "UserDetails: not a JSON object: Ana",
+            ),
+            (
+                r#"{"email": "a@x.io", "UserDetails": 7}"#,
+                "UserDetails: expected an object of customer fields, found a number",
+            ),
+            (
+                r#"{"email": "a@x.io", "LeadSource": false}"#,
+                "LeadSource: expected text, found a boolean",
+            ),
+        ];
+        for (json, want) in cases {
+            assert_eq!(problem(json), want, "{json}");
+        }
+        // null is a value left out; a phone number may be a number; unknown keys hold anything.
+        let lead = lead_from_value(
+            &serde_json::from_str(
+                r#"{"email": "a@x.io", "FirstName": null, "phone": 2065550199, "tags": [1, {}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(lead.first_name, None);
+        assert_eq!(lead.phone.as_deref(), Some("2065550199"));
     }
 
     #[test]
