@@ -172,8 +172,11 @@ pub enum GenFormatArg {
 }
 
 fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    crate::domain::time::parse_time(s).ok_or_else(|| {
-        format!("cannot read the time '{s}' (expected RFC 3339, e.g. 2026-11-20T09:00:00Z)")
+    crate::domain::time::read_time(s).map_err(|problem| {
+        format!(
+            "{} (expected RFC 3339, e.g. 2026-11-20T09:00:00Z)",
+            problem.describe(s)
+        )
     })
 }
 
