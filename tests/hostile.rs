@@ -582,6 +582,12 @@ fn terminal_output_escapes_what_files_and_users_wrote() {
         "{confirmed}"
     );
 
+    // A usage error quotes the argument escaped, and still exits 2.
+    let run = env.run(["list", "--format", "x\u{202e}\u{1b}]52;c;aGk=\u{7}"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(raw_terminal_chars(&run.stderr), Vec::<char>::new());
+    assert!(run.stderr.contains("'x\\u{202e}"), "{}", run.stderr);
+
     // Machine formats stay exact.
     let after = env.list(&[]);
     let assigned = after.iter().find(|l| l["id"] == leads[0]["id"]).unwrap();

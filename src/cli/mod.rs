@@ -10,7 +10,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::domain::text::printable;
+use crate::domain::text::{printable, printable_multiline};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
@@ -32,7 +32,15 @@ pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
 ];
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error quotes the arguments given: escaped like any user text.
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", printable_multiline(&e.render().to_string()));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
