@@ -396,17 +396,20 @@ fn export_csv_to_a_private_file() {
     assert_eq!(records[0], LEAD_KEYS);
     let listed = env.list_no_test(&[]);
     assert_eq!(records.len() - 1, listed.len());
-    // Every cell is the JSON value as text (null as empty), in list order.
+    // Every cell is the JSON value as text (null as empty), in list order; a value that a
+    // spreadsheet would take for a formula (a phone number +1...) starts with a '.
     for (row, lead) in records[1..].iter().zip(&listed) {
         for (cell, key) in row.iter().zip(LEAD_KEYS) {
             let want = match &lead[key] {
                 Value::Null => String::new(),
+                Value::String(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
             assert_eq!(cell, &want, "{key} of lead {}", lead["id"]);
         }
     }
+    assert!(records.iter().any(|r| r[12] == "'+1 312 555 0123"));
     // Quotes, commas and non-ASCII survive the round trip.
     assert!(records.iter().any(|r| r[10] == "Emily \"Em\" Clarke, PhD"));
     assert!(records.iter().any(|r| r[14] == "ウィングティップ株式会社"));

@@ -51,9 +51,15 @@ pub enum Command {
     /// Give a lead to an owner ("" clears it)
     Assign { id: i64, owner: String },
     /// Write the leads to a CRM-ready CSV or JSON file
+    ///
+    /// In CSV, a cell that starts with =, +, -, @, a tab or a carriage return (a formula to
+    /// Excel and other spreadsheets) is written with a leading ' so that it opens as text,
+    /// as OWASP recommends against CSV injection; a phone number +1 425... is written
+    /// '+1 425.... JSON keeps every value exactly as stored.
     Export {
         #[command(flatten)]
         filter: FilterArgs,
+        /// csv (formula cells neutralized with a leading ') or json (exact)
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
         /// Output file (default: standard output); created readable by its owner only
@@ -166,8 +172,11 @@ pub enum GenFormatArg {
 }
 
 fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    crate::domain::time::parse_time(s).ok_or_else(|| {
-        format!("cannot read the time '{s}' (expected RFC 3339, e.g. 2026-11-20T09:00:00Z)")
+    crate::domain::time::read_time(s).map_err(|problem| {
+        format!(
+            "{} (expected RFC 3339, e.g. 2026-11-20T09:00:00Z)",
+            problem.describe(s)
+        )
     })
 }
 

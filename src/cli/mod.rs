@@ -10,6 +10,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::domain::text::{printable, printable_multiline};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
@@ -31,12 +32,20 @@ pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
 ];
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error quotes the arguments given: escaped like any user text.
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", printable_multiline(&e.render().to_string()));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("leadbox: {e:#}");
+            eprintln!("leadbox: {}", printable(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -158,7 +167,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut store = open_store(db)?;
             store.set_owner(id, Some(&owner))?;
             match store.lead(id)?.owner {
-                Some(owner) => println!("Lead {id}: owner {owner}"),
+                Some(owner) => println!("Lead {id}: owner {}", printable(&owner)),
                 None => println!("Lead {id}: no owner"),
             }
             Ok(ExitCode::SUCCESS)
@@ -188,7 +197,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 ExportFormat::Json => write_json(&store, &filter, now, out)?,
             };
             if let Some(path) = output {
-                eprintln!("Exported {count} leads to {}", path.display());
+                eprintln!(
+                    "Exported {count} leads to {}",
+                    printable(&path.display().to_string())
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -243,10 +255,10 @@ fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<Exit
     for file in &args.files {
         let report = import_path(&mut store, file, &options, now)?;
         for line in report.error_lines() {
-            eprintln!("error: {line}");
+            eprintln!("error: {}", printable(&line));
         }
         if !args.json {
-            println!("{report}");
+            println!("{}", printable(&report.to_string()));
         }
         reports.push(report);
     }

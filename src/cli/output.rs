@@ -138,7 +138,24 @@ pub const CSV_HEADER: [&str; 24] = [
     "sla_state",
 ];
 
+/// A lead as a CSV record, every cell made safe to open in a spreadsheet
+/// ([`neutralize_formula`]).
 pub fn csv_row(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
+    csv_cells(lead, now).map(neutralize_formula)
+}
+
+/// A cell that a spreadsheet or CRM would read as a formula (it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends for CSV
+/// injection: Excel, LibreOffice and Google Sheets then show the text instead of running it.
+/// Other cells are left as they are.
+pub fn neutralize_formula(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
+fn csv_cells(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
     let j = LeadJson::new(lead, now);
     let s = |v: Option<&str>| v.unwrap_or_default().to_string();
     [
@@ -259,8 +276,9 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
         format!("{a} ({})", a.describe())
     });
     out.push_str(&format!(
-        "Lead {} · {action}{}\n",
+        "Lead {} · {}{}\n",
         lead.id,
+        printable(&action),
         if lead.is_test { " · TEST LEAD" } else { "" }
     ));
     let sla = match state {
@@ -347,7 +365,7 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
                 "  {}  #{:<5} {:<15} {}{marker}\n",
                 local_time(other.received_at),
                 other.id,
-                other.action.as_ref().map_or("-", Action::as_str),
+                printable(other.action.as_ref().map_or("-", Action::as_str)),
                 printable(other.offer.as_deref().unwrap_or(""))
             ));
         }

@@ -3,9 +3,12 @@
 use std::borrow::Cow;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Control characters (escape sequences included) shown visibly escaped, never raw.
+/// The one escape for text that came from a file or a user and goes to a terminal (tables,
+/// stderr messages, the inbox): control characters (escape sequences included), bidi
+/// controls and other invisible format characters are shown visibly escaped (`\e`,
+/// `\u{202e}`), never raw. Machine formats (JSON, CSV) carry the text exactly instead.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -15,11 +18,46 @@ pub fn printable(s: &str) -> Cow<'_, str> {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{1b}' => out.push_str("\\e"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Characters a terminal must not receive raw: C0 and C1 controls and DEL; the line and
+/// paragraph separators; and the format characters (Unicode category Cf), which are
+/// invisible and can reorder a line (bidi embeddings, overrides and isolates, the marks
+/// U+200E/U+200F/U+061C), hide text (zero-width space, word joiner, tags) or shift columns.
+/// The zero-width joiner and non-joiner stay: names in Persian and the Indic scripts and
+/// emoji sequences need them, and they neither reorder nor hide anything.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61c}'
+                | '\u{6dd}'
+                | '\u{70f}'
+                | '\u{890}'..='\u{891}'
+                | '\u{8e2}'
+                | '\u{180e}'
+                | '\u{200b}'
+                | '\u{200e}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{110bd}'
+                | '\u{110cd}'
+                | '\u{13430}'..='\u{1343f}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0001}'
+                | '\u{e0020}'..='\u{e007f}'
+        )
 }
 
 /// Like [`printable`], but keeps line breaks (for multi-line notes).
@@ -68,6 +106,59 @@ mod tests {
         assert_eq!(printable("Ana\u{1b}[31mRed"), "Ana\\e[31mRed");
         assert_eq!(printable("a\nb\u{7}"), "a\\nb\\u{7}");
         assert!(matches!(printable("Müller"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_bidi_and_invisible_format_characters() {
+        assert_eq!(printable("Ana\u{202e}nimda"), "Ana\\u{202e}nimda");
+        let hidden = [
+            '\u{202a}',
+            '\u{202b}',
+            '\u{202c}',
+            '\u{202d}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{61c}',
+            '\u{200b}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{ad}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{e0041}',
+            '\u{9b}',
+            '\u{7f}',
+        ];
+        for c in hidden {
+            let shown = printable(&format!("a{c}b")).into_owned();
+            assert_eq!(
+                shown,
+                format!("a\\u{{{:x}}}b", c as u32),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        // Joiners are part of names and emoji; letters of every script stay as they are.
+        for kept in [
+            "می\u{200c}خواهم",
+            "👩\u{200d}💻",
+            "שלום",
+            "مرحبا",
+            "山田 陽菜",
+        ] {
+            assert!(matches!(printable(kept), Cow::Borrowed(_)), "{kept}");
+        }
+    }
+
+    #[test]
+    fn an_osc_52_clipboard_write_comes_out_inert() {
+        let shown = printable("\u{1b}]52;c;aGk=\u{7}\u{1b}[2J");
+        assert_eq!(shown, "\\e]52;c;aGk=\\u{7}\\e[2J");
+        assert!(!shown.chars().any(|c| c.is_control()));
     }
 
     #[test]

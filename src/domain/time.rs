@@ -1,11 +1,52 @@
 //! Reading the timestamps that exports carry.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+
+/// The years a time may fall in (in UTC). Leads, touches and the clock are all in this
+/// range; outside it a time is a typo or hostile (year 9999 plus a day of SLA would print as
+/// `+10000-01-01...`, which is no RFC 3339), and every time leadbox writes stays RFC 3339.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Why a time was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeProblem {
+    /// In none of the accepted forms.
+    Unreadable,
+    /// A readable time in this year (UTC), outside [`YEARS`].
+    OutOfRange(i32),
+}
+
+impl TimeProblem {
+    /// What is wrong with `raw`, for a message.
+    pub fn describe(self, raw: &str) -> String {
+        match self {
+            TimeProblem::Unreadable => format!("cannot read the time '{raw}'"),
+            TimeProblem::OutOfRange(year) => format!(
+                "the time '{raw}' is in the year {year}, outside {}-{}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        }
+    }
+}
+
+/// [`read_time`], without the reason.
+pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+    read_time(raw).ok()
+}
 
 /// Accepts RFC 3339, `YYYY-MM-DD[ HH:MM[:SS[.f]]]` (a `T` works too) and the US form
-/// `M/D/YYYY h:mm[:ss] AM/PM` that Azure Table exports use, with up to 9 fractional digits.
-/// A time without an offset is UTC.
-pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
+/// `M/D/YYYY h:mm[:ss] AM/PM` that Azure Table exports use, with up to 9 fractional digits,
+/// in the years [`YEARS`]. A time without an offset is UTC.
+pub fn read_time(raw: &str) -> Result<DateTime<Utc>, TimeProblem> {
+    let time = parse_any(raw).ok_or(TimeProblem::Unreadable)?;
+    match time.year() {
+        year if YEARS.contains(&year) => Ok(time),
+        year => Err(TimeProblem::OutOfRange(year)),
+    }
+}
+
+fn parse_any(raw: &str) -> Option<DateTime<Utc>> {
     let s = raw.trim();
     if s.is_empty() {
         return None;
@@ -108,5 +149,30 @@ mod tests {
         assert_eq!(parse_time("yesterday"), None);
         assert_eq!(parse_time("13/45/2026"), None);
         assert_eq!(parse_time(""), None);
+    }
+
+    #[test]
+    fn only_the_years_1900_to_2200_are_times() {
+        ok("1900-01-01T00:00:00Z", "1900-01-01T00:00:00Z");
+        ok("2200-12-31T23:59:59Z", "2200-12-31T23:59:59Z");
+        for (raw, year) in [
+            ("1800-06-01T00:00:00Z", 1800),
+            ("1899-12-31 23:59:59", 1899),
+            ("2300-01-01", 2300),
+            ("2201-01-01T00:00:00Z", 2201),
+            ("9999-12-31T23:59:59Z", 9999),
+            // Within range as written, past it in UTC.
+            ("2200-12-31T23:30:00-01:00", 2201),
+            ("12/31/9999 11:59:59 PM", 9999),
+            ("0001-01-01T00:00:00Z", 1),
+        ] {
+            assert_eq!(read_time(raw), Err(TimeProblem::OutOfRange(year)), "{raw}");
+            assert_eq!(parse_time(raw), None, "{raw}");
+        }
+        assert_eq!(
+            TimeProblem::OutOfRange(9999).describe("9999-12-31"),
+            "the time '9999-12-31' is in the year 9999, outside 1900-2200"
+        );
+        assert_eq!(read_time("soon"), Err(TimeProblem::Unreadable));
     }
 }

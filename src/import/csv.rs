@@ -1,7 +1,7 @@
 //! CSV exports: Azure Storage Explorer, Partner Center, Salesforce, Dynamics, or any table
 //! whose headers name lead fields.
 
-use super::fields::{field_for, is_lead_field, Field, RawLead};
+use super::fields::{field_for, is_lead_field, normalize_key, Field, RawLead};
 use super::json::collect_embedded;
 use super::{DocumentError, Parsed};
 use std::io::Read;
@@ -60,6 +60,12 @@ pub fn parse(
         return Err(DocumentError {
             line: Some(1),
             message: format!("no lead columns in the header ({names}): not a lead export"),
+        });
+    }
+    if let Some(problem) = duplicate_column(&columns) {
+        return Err(DocumentError {
+            line: Some(1),
+            message: problem,
         });
     }
     // The csv crate counts a record's line before it consumes the LF of the CRLF that ended
@@ -136,6 +142,29 @@ fn text_record(record: csv::ByteRecord) -> csv::StringRecord {
     }
 }
 
+/// Two columns that leadbox reads under one name (`Email,Email`, or `Email` and `E-mail`
+/// once case, spaces, `_` and `-` are set aside): which one holds the value is anyone's
+/// guess, so the file is refused rather than one picked silently.
+fn duplicate_column(columns: &[(String, Option<Field>)]) -> Option<String> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (i, (name, field)) in columns.iter().enumerate() {
+        if field.is_none() {
+            continue;
+        }
+        let key = normalize_key(name);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            return Some(format!(
+                "duplicate column '{}' (columns {} and {}): refusing to guess which one holds the value",
+                name,
+                first + 1,
+                i + 1
+            ));
+        }
+        seen.push((key, i));
+    }
+    None
+}
+
 fn field_count_problem(record: &csv::StringRecord, expected: usize) -> String {
     format!(
         "expected {expected} fields as in the header, found {}",
@@ -209,6 +238,22 @@ mod tests {
         assert_eq!(lead.first_name.as_deref(), Some("José"));
         assert_eq!(lead.company.as_deref(), Some("Café Müller"));
         assert_eq!(out[1].line, 3);
+    }
+
+    #[test]
+    fn a_column_read_twice_refuses_the_file() {
+        for header in ["Email,Name,Email", "Email,Name,EMAIL", "e-mail,Name,E_Mail"] {
+            let text = format!("{header}\na@x.io,Ana,b@x.io\n");
+            let err = parse(text.as_bytes(), &text, &mut |_| {}).err().unwrap();
+            assert_eq!(err.line, Some(1));
+            assert!(err.message.contains("(columns 1 and 3)"), "{}", err.message);
+        }
+        // Columns leadbox does not read may repeat; different names of one field are kept.
+        let rows = parse_all("Email,x,x,Email Address\na@x.io,1,2,b@x.io\n");
+        assert_eq!(
+            rows[0].result.as_ref().unwrap().email.as_deref(),
+            Some("a@x.io")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! fields become a [`NewLead`].
 
 use crate::domain::lead_source;
-use crate::domain::time::parse_time;
+use crate::domain::time::{read_time, TimeProblem};
 use crate::domain::{Action, NewLead};
 use std::cell::RefCell;
 
@@ -161,8 +161,12 @@ impl RawLead {
     /// Interprets the record. Fails only on a value that is present but unreadable.
     pub fn into_lead(self) -> Result<NewLead, String> {
         let received_at = match self.times.iter().flatten().next() {
-            Some((column, raw)) => Some(parse_time(raw).ok_or_else(|| {
-                format!("cannot read the time '{raw}' in {column} (expected RFC 3339, YYYY-MM-DD HH:MM:SS or M/D/YYYY h:mm:ss AM/PM)")
+            Some((column, raw)) => Some(read_time(raw).map_err(|problem| match problem {
+                TimeProblem::Unreadable => format!(
+                    "{column}: {} (expected RFC 3339, YYYY-MM-DD HH:MM:SS or M/D/YYYY h:mm:ss AM/PM)",
+                    problem.describe(raw)
+                ),
+                TimeProblem::OutOfRange(_) => format!("{column}: {}", problem.describe(raw)),
             })?),
             None => None,
         };
@@ -325,7 +329,17 @@ mod tests {
         let mut raw = RawLead::default();
         raw.set(Field::Time(2), "CreatedTime", "last tuesday");
         let err = raw.into_lead().unwrap_err();
-        assert!(err.contains("'last tuesday' in CreatedTime"), "{err}");
+        assert!(
+            err.starts_with("CreatedTime: cannot read the time 'last tuesday' (expected"),
+            "{err}"
+        );
+        let mut raw = RawLead::default();
+        raw.set(Field::Time(0), "receivedAt", "1800-01-01T00:00:00Z");
+        let err = raw.into_lead().unwrap_err();
+        assert_eq!(
+            err,
+            "receivedAt: the time '1800-01-01T00:00:00Z' is in the year 1800, outside 1900-2200"
+        );
     }
 
     /// A remembered LeadSource reads as a fresh parse, also once the memory starts over.

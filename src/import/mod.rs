@@ -437,7 +437,7 @@ impl StoredIds {
 /// them. Stops early (successfully) when the receiving end has hung up.
 fn parse(
     format: Format,
-    mut reader: Box<dyn BufRead + Send + '_>,
+    reader: Box<dyn BufRead + Send + '_>,
     sample: &str,
     out: SyncSender<FromParser>,
     backlog: &AtomicUsize,
@@ -456,14 +456,7 @@ fn parse(
     };
     let result = match format {
         Format::Ndjson => json::parse_lines(reader, &mut sink).map_err(unreadable),
-        Format::Json => {
-            // A JSON document is one payload or an array of them: small enough to hold.
-            let mut text = String::new();
-            match reader.read_to_string(&mut text) {
-                Ok(_) => json::parse_document(&text, &mut sink),
-                Err(e) => Err(unreadable(e)),
-            }
-        }
+        Format::Json => json::parse_document(reader, &mut sink),
         Format::Csv => csv::parse(reader, sample, &mut sink),
     };
     batcher.flush();

@@ -228,7 +228,10 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             theme.header(),
         ),
         Span::raw("  "),
-        Span::styled(action, theme.badge(lead.action.as_ref())),
+        Span::styled(
+            printable(&action).into_owned(),
+            theme.badge(lead.action.as_ref()),
+        ),
         Span::raw(if lead.is_test { "  TEST LEAD" } else { "" }),
     ]));
     let sla = match state {
@@ -432,7 +435,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             } else {
                 ""
             },
-            app.store.path().display(),
+            printable(&app.store.path().display().to_string()),
         )),
     ]);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.quiet()), area);
