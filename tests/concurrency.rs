@@ -14,7 +14,7 @@ use leadbox::tui::app::{App, Zone};
 use rusqlite::Connection;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 fn stress() -> bool {
@@ -286,9 +286,11 @@ fn a_touch_during_a_long_import_waits_and_succeeds() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    wait_until("the import takes the write lock", Duration::from_secs(60), || {
-        write_locked(&env.db)
-    });
+    wait_until(
+        "the import takes the write lock",
+        Duration::from_secs(60),
+        || write_locked(&env.db),
+    );
     // From the inbox: the change waits, shown as unsaved, while the import runs.
     press(&mut app, 'e');
     let inbox_lead = app.unsaved.first().and_then(|u| u.lead_id);
@@ -304,9 +306,16 @@ fn a_touch_during_a_long_import_waits_and_succeeds() {
         "{stderr}"
     );
     assert!(import.wait().unwrap().success());
-    assert!(inbox_lead.is_some(), "the inbox's touch was shown as unsaved");
+    assert!(
+        inbox_lead.is_some(),
+        "the inbox's touch was shown as unsaved"
+    );
     app.wait_until_saved().unwrap();
-    assert!(app.flash.as_ref().is_some_and(|f| !f.error), "{:?}", app.flash);
+    assert!(
+        app.flash.as_ref().is_some_and(|f| !f.error),
+        "{:?}",
+        app.flash
+    );
     drop(app);
     assert_eq!(touch_kinds(&env, ids[1]), vec!["call"]);
     assert_eq!(touch_kinds(&env, inbox_lead.unwrap()), vec!["email"]);
@@ -404,6 +413,13 @@ fn touches_and_status_changes_killed_at_any_moment_are_whole() {
         assert!(["new", "contacted", "won"].contains(&status.as_str()));
     }
     // The store still takes every command.
-    env.ok(["touch", &id.to_string(), "--kind", "note", "--note", "run end"]);
+    env.ok([
+        "touch",
+        &id.to_string(),
+        "--kind",
+        "note",
+        "--note",
+        "run end",
+    ]);
     assert!(touch_kinds(&env, id).contains(&"note".to_string()));
 }
