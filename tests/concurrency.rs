@@ -423,3 +423,210 @@ fn touches_and_status_changes_killed_at_any_moment_are_whole() {
     ]);
     assert!(touch_kinds(&env, id).contains(&"note".to_string()));
 }
+
+/// Holds the store's write lock, as a long import in another process does, until dropped.
+struct WriteLock(Connection);
+
+impl WriteLock {
+    fn take(db: &Path) -> WriteLock {
+        let conn = Connection::open(db).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        WriteLock(conn)
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("ROLLBACK");
+    }
+}
+
+/// `u` takes a change that is still queued out before it is ever written; a change already
+/// on its way is undone once saved. Either way nothing of it remains.
+#[test]
+fn undo_cancels_a_queued_change_before_it_is_written() {
+    let env = Env::new();
+    env.import_good();
+    let mut app = inbox(&env.db);
+    press(&mut app, '2');
+    let first = app.selected_lead().unwrap().id;
+    let lock = WriteLock::take(&env.db);
+    // The first email goes to the writer, which waits for the lock; the second waits in
+    // the queue behind it.
+    press(&mut app, 'e');
+    press(&mut app, 'j');
+    let second = app.selected_lead().unwrap().id;
+    press(&mut app, 'e');
+    assert_eq!(app.unsaved_count(), 2);
+    assert!(app.is_unsaved(first) && app.is_unsaved(second));
+    // The row says so.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    terminal
+        .draw(|f| leadbox::tui::view::draw(f, &app, leadbox::tui::theme::Theme::plain()))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let rows = screen
+        .lines()
+        .filter(|l| l.starts_with("\"saving…"))
+        .count();
+    assert_eq!(rows, 2, "{screen}");
+    assert!(screen.contains("2 saving…"), "{screen}");
+    press(&mut app, 'u');
+    let flash = app.flash.clone().unwrap();
+    assert_eq!(
+        flash.text,
+        format!("cancelled: email for {} (never saved)", name(&app, second))
+    );
+    assert!(!app.is_unsaved(second));
+    drop(lock);
+    app.wait_until_saved().unwrap();
+    assert_eq!(touch_kinds(&env, first), vec!["email"]);
+    assert!(touch_kinds(&env, second).is_empty());
+    // Undo of the saved one, then nothing is left.
+    press(&mut app, 'u');
+    app.wait_until_saved().unwrap();
+    assert!(touch_kinds(&env, first).is_empty());
+}
+
+fn name(app: &App, id: i64) -> String {
+    app.rows
+        .iter()
+        .find(|l| l.id == id)
+        .and_then(|l| l.name())
+        .unwrap()
+}
+
+/// Undo takes back only what this inbox wrote: a status someone changed since stays.
+#[test]
+fn undo_leaves_a_value_someone_changed_since() {
+    let env = Env::new();
+    env.import_good();
+    let mut app = inbox(&env.db);
+    press(&mut app, '2');
+    let id = app.selected_lead().unwrap().id;
+    press(&mut app, 'S');
+    press(&mut app, 'q');
+    app.wait_until_saved().unwrap();
+    let status = |env: &Env| -> String {
+        let show: Value =
+            serde_json::from_str(&env.ok(["show", &id.to_string(), "--format", "json"])).unwrap();
+        show["lead"]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(status(&env), "qualified");
+    env.ok(["status", &id.to_string(), "won"]);
+    press(&mut app, 'u');
+    app.wait_until_saved().unwrap();
+    let flash = app.flash.clone().unwrap();
+    assert!(flash.error, "{flash:?}");
+    assert_eq!(
+        flash.text,
+        "not undone: status qualified was changed by someone else since"
+    );
+    assert_eq!(status(&env), "won");
+}
+
+/// The detail pane stays on the lead the rep acted on, though the list re-sorts under it.
+#[test]
+fn the_detail_pane_stays_on_its_lead_after_a_touch() {
+    let env = Env::new();
+    env.import_good();
+    let mut app = inbox(&env.db);
+    press(&mut app, '2');
+    let first = app.selected_lead().unwrap().id;
+    assert_eq!(
+        app.selected_lead().unwrap().sla_state(app.now).as_str(),
+        "overdue"
+    );
+    app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        .unwrap();
+    press(&mut app, 'c');
+    app.wait_until_saved().unwrap();
+    let detail = app.detail.as_ref().unwrap();
+    assert_eq!(detail.lead.id, first);
+    assert_eq!(detail.touches.len(), 1);
+    assert_eq!(app.selected_lead().unwrap().id, first);
+    // The next key acts on the same customer.
+    press(&mut app, 'e');
+    app.wait_until_saved().unwrap();
+    assert_eq!(touch_kinds(&env, first), vec!["call", "email"]);
+}
+
+/// The inbox open on an empty store shows what another process imports (its own advice).
+#[test]
+fn the_inbox_on_an_empty_store_picks_up_another_processs_import() {
+    let env = Env::new();
+    env.ok(["list"]);
+    let mut app = inbox(&env.db);
+    assert!(app.rows.is_empty());
+    assert!(app.last_import.is_none());
+    env.import_good();
+    app.tick(app.now).unwrap();
+    assert!(!app.rows.is_empty());
+    assert!(app.last_import.is_some());
+    assert_eq!(app.store_total as usize, env.list_no_test(&[]).len());
+}
+
+/// If another program deletes the WAL under the inbox (it takes a broken lock to do that),
+/// the inbox notices and opens the store again instead of writing where nobody reads.
+#[test]
+fn the_inbox_reopens_a_store_whose_files_were_replaced() {
+    let env = Env::new();
+    env.import_good();
+    let mut app = inbox(&env.db);
+    press(&mut app, '2');
+    let wal = env.path("leads.db-wal");
+    assert!(wal.exists());
+    // What a leadbox that dropped its locks did: delete the WAL of a store still in use.
+    Connection::open(&env.db)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    std::fs::remove_file(&wal).unwrap();
+    let shm = env.path("leads.db-shm");
+    let _ = std::fs::remove_file(&shm);
+    app.tick(app.now).unwrap();
+    let id = app.selected_lead().unwrap().id;
+    press(&mut app, 'e');
+    app.wait_until_saved().unwrap();
+    // Read by another process while the inbox is still open (closing it would copy what
+    // it wrote into the store either way).
+    assert_eq!(touch_kinds(&env, id), vec!["email"]);
+    assert_eq!(deleted_descriptors(), Vec::<String>::new());
+    drop(app);
+}
+
+/// A command waiting for the store gives up on Ctrl-C with nothing written.
+#[test]
+fn ctrl_c_ends_a_waiting_write_with_nothing_written() {
+    let env = Env::new();
+    env.import_good();
+    let id = touchable_ids(&env)[0];
+    let lock = WriteLock::take(&env.db);
+    let mut touch = env
+        .command(["touch", &id.to_string(), "--kind", "email"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(touch.try_wait().unwrap().is_none(), "it waits");
+    let pid = touch.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = touch.wait_with_output().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        out.status.code() == Some(130) || out.status.signal() == Some(2),
+        "{:?}",
+        out.status
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("waiting for another leadbox write"),
+        "{stderr}"
+    );
+    drop(lock);
+    assert!(touch_kinds(&env, id).is_empty());
+}

@@ -88,17 +88,15 @@ fn fixtures() -> Vec<PathBuf> {
     .collect()
 }
 
-/// False (and the test returns) when tmux is missing outside CI; CI must have it.
+/// These tests are `#[ignore]`d so that `cargo test` on a machine without tmux reports them
+/// as ignored, never as passed; `.ci/run` installs tmux and runs them with
+/// `--include-ignored`. Run without tmux, they fail.
 fn tmux_or_skip() -> bool {
-    if tmux_available() {
-        return true;
-    }
     assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must have tmux (.ci/run installs it)"
+        tmux_available(),
+        "these tests need tmux (.ci/run installs it; `apt-get install tmux`)"
     );
-    eprintln!("skipped: tmux is not installed");
-    false
+    true
 }
 
 /// Starts a tmux session of its own (100x20) running `command` (`{db}` and `{bin}` filled in)
@@ -139,6 +137,7 @@ fn tmux_available() -> bool {
 }
 
 #[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn triage_in_a_real_terminal() {
     if !tmux_or_skip() {
         return;
@@ -251,6 +250,7 @@ fn triage_in_a_real_terminal() {
 }
 
 #[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn sigterm_restores_the_terminal() {
     if !tmux_or_skip() {
         return;
@@ -280,6 +280,7 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn closing_the_terminal_ends_leadbox() {
     if !tmux_or_skip() {
         return;
@@ -295,4 +296,113 @@ fn closing_the_terminal_ends_leadbox() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A key typed the moment the inbox starts is never lost: `3` (PLT) typed right after launch,
+/// before the first frame or the counts, applies its filter. Several launches, as the race
+/// it guards against showed only some of the time.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn keys_typed_at_launch_are_handled() {
+    tmux_or_skip();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let import = leadbox(&db)
+        .arg("import")
+        .args(fixtures())
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    for run in 0..5 {
+        let tmux = Tmux {
+            socket: format!("leadbox-e2e-launch-{run}-{}", std::process::id()),
+            session: "inbox".into(),
+        };
+        let command = format!(
+            "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
+            db.display(),
+            env!("CARGO_BIN_EXE_leadbox")
+        );
+        let started = tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            &tmux.session,
+            "-x",
+            "120",
+            "-y",
+            "30",
+            &command,
+        ]);
+        assert!(started.status.success());
+        // At once: no wait for the first frame.
+        tmux.send(&["3", "j"]);
+        let screen = tmux.wait_for("6 shown of 24");
+        assert!(screen.contains("Chen Wei"), "run {run}:\n{screen}");
+        tmux.send(&["q"]);
+        let start = Instant::now();
+        while tmux.alive() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "run {run}: no quit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Quitting with a change still on its way waits for it: the touch is in the store after.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn quitting_right_after_a_touch_keeps_it() {
+    tmux_or_skip();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    assert!(leadbox(&db)
+        .arg("import")
+        .args(fixtures())
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-quit-{}", std::process::id()),
+        session: "inbox".into(),
+    };
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox")
+    );
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &command,
+    ]);
+    tmux.wait_for("shown of 24");
+    // An email, a call on the next lead, and quit, without waiting between keys.
+    tmux.send(&["e", "j", "c", "q"]);
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let list = leadbox(&db)
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    let leads: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let touches: i64 = leads
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["touches"].as_i64().unwrap())
+        .sum();
+    assert_eq!(touches, 2);
 }

@@ -107,6 +107,16 @@ pub struct Store {
     search_tuning: SearchTuning,
     /// The files this connection was opened on (see [`Store::files_replaced`]).
     files: open::OpenedFiles,
+    /// For a file store: its generation (see [`Store::files_replaced`]).
+    generation: Option<u64>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(generation) = self.generation {
+            open::unregister(generation);
+        }
+    }
 }
 
 /// What one import wrote, for the history.
@@ -215,8 +225,10 @@ impl Store {
                 });
             }
         }
+        open::wait_for_older_stores(std::time::Duration::from_secs(10));
         let conn = open::connect(path)?;
         let mut store = Store::setup(conn, path.to_path_buf())?;
+        store.generation = Some(open::register());
         if let open::Found::Leadbox { version } = found {
             if version < known {
                 open::backup(&store.conn, &open::backup_path(path, version))?;
@@ -253,6 +265,7 @@ impl Store {
             search_cache: Default::default(),
             search_tuning: SearchTuning::default(),
             files: open::OpenedFiles::default(),
+            generation: None,
         })
     }
 
@@ -310,17 +323,31 @@ impl Store {
     }
 
     /// Whether another program replaced or deleted the store's files since this connection
-    /// opened them: it must then be opened again instead of writing into them.
+    /// opened them (or another store of this process found so): it must then be dropped and
+    /// opened again instead of writing into them. [`Store::open`] waits until every store
+    /// of this process that saw the old files is closed, so that none of SQLite's shared
+    /// state of the old files survives.
     pub fn files_replaced(&mut self) -> bool {
-        if self.is_in_memory() {
+        let Some(generation) = self.generation else {
             return false;
+        };
+        if generation != open::current_generation() {
+            return true;
         }
         let now = open::OpenedFiles::now(&self.path);
-        let replaced = self.files.replaced_by(&now);
-        if !replaced {
-            self.files.learn(&now);
+        if self.files.replaced_by(&now) {
+            open::invalidate(generation);
+            return true;
         }
-        replaced
+        self.files.learn(&now);
+        false
+    }
+
+    /// Closes this store and opens it again (after [`Store::files_replaced`]).
+    pub fn reopen(self) -> Result<Store> {
+        let path = self.path.clone();
+        drop(self);
+        Store::open(&path)
     }
 
     /// Whether `candidate` names this store or one of its side files, which no command may

@@ -229,6 +229,79 @@ pub fn is_blank(conn: &Connection) -> Result<bool> {
         .is_none())
 }
 
+// ---- opening again after the files were replaced ----------------------------------------------
+
+/// The file stores open in this process, by generation. SQLite shares one mapping of the
+/// -shm file among all the connections of a process to the same database file: a store whose
+/// files were replaced is opened again only once every connection of the older generation is
+/// closed, or the new connections would join the old, deleted mapping.
+struct Registry {
+    generation: u64,
+    live: std::collections::BTreeMap<u64, usize>,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    generation: 0,
+    live: std::collections::BTreeMap::new(),
+});
+static CLOSED: std::sync::Condvar = std::sync::Condvar::new();
+
+fn registry() -> std::sync::MutexGuard<'static, Registry> {
+    REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A file store opens: it belongs to the current generation.
+pub fn register() -> u64 {
+    let mut registry = registry();
+    let generation = registry.generation;
+    *registry.live.entry(generation).or_default() += 1;
+    generation
+}
+
+/// A file store of `generation` closed.
+pub fn unregister(generation: u64) {
+    let mut registry = registry();
+    if let Some(live) = registry.live.get_mut(&generation) {
+        *live = live.saturating_sub(1);
+    }
+    CLOSED.notify_all();
+}
+
+pub fn current_generation() -> u64 {
+    registry().generation
+}
+
+/// A store of `generation` found its files replaced: every store of it must be opened again.
+pub fn invalidate(generation: u64) {
+    let mut registry = registry();
+    if registry.generation == generation {
+        registry.generation += 1;
+    }
+}
+
+/// Waits (at most `limit`) until no store of an older generation is open.
+pub fn wait_for_older_stores(limit: Duration) {
+    let deadline = Instant::now() + limit;
+    let mut registry = registry();
+    loop {
+        let current = registry.generation;
+        let older: usize = registry
+            .live
+            .iter()
+            .filter(|(generation, _)| **generation < current)
+            .map(|(_, live)| live)
+            .sum();
+        let now = Instant::now();
+        if older == 0 || now >= deadline {
+            return;
+        }
+        registry = CLOSED
+            .wait_timeout(registry, deadline - now)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+}
+
 // ---- waiting for another writer ------------------------------------------------------------
 
 /// Whether a wait of over a second is announced on stderr (the command line; never the

@@ -533,9 +533,9 @@ impl App {
         if self.store.files_replaced() {
             // Another program replaced or deleted the store's files under this connection:
             // read the ones everybody else uses.
-            let mut store = Store::open(self.store.path())?;
-            store.set_cache_mib(super::INBOX_CACHE_MIB)?;
-            self.store = store;
+            let old = std::mem::replace(&mut self.store, Store::open_in_memory()?);
+            self.store = old.reopen()?;
+            self.store.set_cache_mib(super::INBOX_CACHE_MIB)?;
             self.data_version = -1;
         }
         let version = self.store.data_version()?;

@@ -207,21 +207,24 @@ fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
         .context("cannot open a second connection to the store for the counts")?;
     let (request_tx, request_rx) = mpsc::channel::<app::CountsRequest>();
     let (reply_tx, reply_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        while let Ok(mut request) = request_rx.recv() {
-            // Only the newest request matters.
-            while let Ok(newer) = request_rx.try_recv() {
-                request = newer;
+    std::thread::spawn(move || loop {
+        // Wakes now and then to let go of replaced files even when nothing is asked.
+        let mut request = match request_rx.recv_timeout(Duration::from_millis(250)) {
+            Ok(request) => Some(request),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        // Only the newest request matters.
+        while let Ok(newer) = request_rx.try_recv() {
+            request = Some(newer);
+        }
+        if store.files_replaced() {
+            if let Err(e) = writer::reopen(&mut store) {
+                let _ = reply_tx.send(Err(e.to_string()));
+                continue;
             }
-            if store.files_replaced() {
-                match Store::open(store.path()) {
-                    Ok(reopened) => store = reopened,
-                    Err(e) => {
-                        let _ = reply_tx.send(Err(e.to_string()));
-                        continue;
-                    }
-                }
-            }
+        }
+        if let Some(request) = request {
             if reply_tx
                 .send(request.run(&store).map_err(|e| e.to_string()))
                 .is_err()

@@ -312,13 +312,30 @@ impl Writer {
             .name("leadbox-writer".into())
             .spawn(move || {
                 let mut ledger = Ledger::default();
-                while let Some(job) = next_job(&thread_shared) {
+                loop {
+                    // Waking now and then, idle or not, to notice replaced files.
+                    let job = match next_job(&thread_shared, Duration::from_millis(250)) {
+                        Next::Job(job) => Some(job),
+                        Next::Idle => None,
+                        Next::Closed => return,
+                    };
                     // Another program may have replaced the store's files: write into the
                     // ones everybody else uses.
-                    if store.files_replaced() {
-                        if let Ok(reopened) = Store::open(store.path()) {
-                            store = reopened;
-                        }
+                    let reopened = if store.files_replaced() {
+                        reopen(&mut store)
+                    } else {
+                        Ok(())
+                    };
+                    let Some(job) = job else { continue };
+                    if let Err(e) = reopened {
+                        let _ = tx.send(Report::Done {
+                            job: job.id,
+                            result: Err(e.to_string()),
+                        });
+                        let mut queue = thread_shared.lock();
+                        queue.running = None;
+                        thread_shared.changed.notify_all();
+                        continue;
                     }
                     let progress_tx = tx.clone();
                     let id = job.id;
@@ -420,20 +437,40 @@ impl Drop for Writer {
     }
 }
 
-/// The next job, marked running; None once the queue is closed and empty.
-fn next_job(shared: &Shared) -> Option<Job> {
+/// Closes `store` and opens it again; on failure `store` is left in memory (and every job
+/// then fails, saying why, until a reopen succeeds).
+pub fn reopen(store: &mut Store) -> Result<(), StoreError> {
+    let path = store.path().to_path_buf();
+    let old = std::mem::replace(store, Store::open_in_memory()?);
+    drop(old);
+    *store = Store::open(&path)?;
+    Ok(())
+}
+
+enum Next {
+    Job(Job),
+    /// Nothing to do within the wait.
+    Idle,
+    /// The queue is closed and empty.
+    Closed,
+}
+
+/// The next job, marked running.
+fn next_job(shared: &Shared, wait: Duration) -> Next {
     let mut queue = shared.lock();
-    loop {
-        if let Some(job) = queue.jobs.pop_front() {
-            queue.running = Some(job.id);
-            return Some(job);
-        }
-        if queue.closed {
-            return None;
-        }
+    if queue.jobs.is_empty() && !queue.closed {
         queue = shared
             .changed
-            .wait(queue)
-            .unwrap_or_else(|e| e.into_inner());
+            .wait_timeout(queue, wait)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+    match queue.jobs.pop_front() {
+        Some(job) => {
+            queue.running = Some(job.id);
+            Next::Job(job)
+        }
+        None if queue.closed => Next::Closed,
+        None => Next::Idle,
     }
 }
