@@ -6,7 +6,7 @@
 #   bench/run.sh --count N       # any size
 #
 # Other options:
-#   --reps N           import comparison samples per tool (default 3, alternating)
+#   --reps N           import comparison samples per tool (default 5, alternating)
 #   --ff-reps N        first-frame samples per program in tmux (default 5)
 #   --install-peers    also try `pip install visidata` and `cargo install csvlens` (timeout)
 #   --no-peers         skip csvlens and visidata
@@ -20,7 +20,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 COUNT=1000000
-REPS=3
+REPS=5
 FF_REPS=5
 PEERS=1
 INSTALL_PEERS=0
