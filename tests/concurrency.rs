@@ -163,6 +163,10 @@ fn two_processes_touching_at_once_lose_nothing() {
     assert_eq!(touch_kinds(&env, a).len(), n);
     assert_eq!(touch_kinds(&env, b).len(), n);
     assert_eq!(integrity(&env.db), "ok");
+    eprintln!(
+        "figures: 2 processes x {n} touches: {} stored, 0 failed",
+        2 * n
+    );
 }
 
 /// Logs a touch from the inbox's own state, as its keys do.
@@ -327,6 +331,7 @@ fn a_touch_during_a_long_import_waits_and_succeeds() {
 #[test]
 fn an_import_killed_at_any_moment_is_wholly_there_or_absent() {
     let mut random = Lcg(0x1ead_b0c5);
+    let (mut absent, mut whole) = (0, 0);
     for run in 0..kills() {
         let env = Env::new();
         env.import_good();
@@ -355,10 +360,20 @@ fn an_import_killed_at_any_moment_is_wholly_there_or_absent() {
             "run {run}: {after} leads, expected {base} or {}",
             base + 20_000
         );
+        if after == base {
+            absent += 1;
+        } else {
+            whole += 1;
+        }
         env.ok(["import", file.to_str().unwrap()]);
         assert_eq!(lead_rows(&env.db), base + 20_000, "run {run}");
         assert_eq!(integrity(&env.db), "ok", "run {run}");
     }
+    eprintln!(
+        "figures: {} imports of 20,000 leads killed: {absent} absent, {whole} whole, \
+         integrity ok and the re-import exact each time",
+        kills()
+    );
 }
 
 /// SIGKILL during touches and status changes: each is wholly there or absent.
@@ -368,6 +383,7 @@ fn touches_and_status_changes_killed_at_any_moment_are_whole() {
     env.import_good();
     let id = touchable_ids(&env)[0];
     let mut random = Lcg(0x70c4);
+    let mut kept = 0;
     for run in 0..kills() * 2 {
         let touch = run % 2 == 0;
         let args: Vec<String> = if touch {
@@ -401,6 +417,7 @@ fn touches_and_status_changes_killed_at_any_moment_are_whole() {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
+        kept = notes.len();
         for note in notes {
             let note = note.unwrap();
             assert!(note.starts_with("run "), "{note:?}");
@@ -412,6 +429,11 @@ fn touches_and_status_changes_killed_at_any_moment_are_whole() {
             .unwrap();
         assert!(["new", "contacted", "won"].contains(&status.as_str()));
     }
+    eprintln!(
+        "figures: {} touch and status commands killed: {kept} touches whole, none partial, \
+         integrity ok",
+        kills() * 2
+    );
     // The store still takes every command.
     env.ok([
         "touch",

@@ -129,19 +129,8 @@ fn start_on_empty_store(tag: &str, command: &str) -> (Tmux, tempfile::TempDir, S
     (tmux, dir, pid)
 }
 
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-#[test]
-#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
-fn triage_in_a_real_terminal() {
-    if !tmux_or_skip() {
-        return;
-    }
+/// A store in a folder of its own holding every fixture.
+fn store_with_fixtures() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("leads.db");
     let import = leadbox(&db)
@@ -154,9 +143,13 @@ fn triage_in_a_real_terminal() {
         "{}",
         String::from_utf8_lossy(&import.stderr)
     );
+    (dir, db)
+}
 
+/// Starts the inbox on `db` in a 120x30 tmux session of its own, without waiting for it.
+fn launch(tag: &str, db: &Path) -> Tmux {
     let tmux = Tmux {
-        socket: format!("leadbox-e2e-{}", std::process::id()),
+        socket: format!("leadbox-e2e-{tag}-{}", std::process::id()),
         session: "inbox".into(),
     };
     let command = format!(
@@ -180,6 +173,37 @@ fn triage_in_a_real_terminal() {
         "{}",
         String::from_utf8_lossy(&started.stderr)
     );
+    tmux
+}
+
+/// Waits (at most 10 s) for the inbox to end.
+fn wait_for_exit(tmux: &Tmux) {
+    let start = Instant::now();
+    while tmux.alive() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "leadbox did not quit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn triage_in_a_real_terminal() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let (_dir, db) = store_with_fixtures();
+    let tmux = launch("triage", &db);
 
     let first = tmux.wait_for("shown of 24");
     assert!(first.contains("1:All 24"), "{first}");
@@ -226,15 +250,7 @@ fn triage_in_a_real_terminal() {
     tmux.send(&["q"]);
     tmux.wait_for("search: Chen");
     tmux.send(&["q"]);
-    let start = Instant::now();
-    while tmux.alive() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "leadbox did not quit:\n{}",
-            tmux.screen()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_exit(&tmux);
 
     let list = leadbox(&db)
         .args(["list", "--format", "json", "--search", "Chen Wei"])
@@ -305,49 +321,15 @@ fn closing_the_terminal_ends_leadbox() {
 #[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn keys_typed_at_launch_are_handled() {
     tmux_or_skip();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("leads.db");
-    let import = leadbox(&db)
-        .arg("import")
-        .args(fixtures())
-        .output()
-        .unwrap();
-    assert!(import.status.success());
+    let (_dir, db) = store_with_fixtures();
     for run in 0..5 {
-        let tmux = Tmux {
-            socket: format!("leadbox-e2e-launch-{run}-{}", std::process::id()),
-            session: "inbox".into(),
-        };
-        let command = format!(
-            "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
-            db.display(),
-            env!("CARGO_BIN_EXE_leadbox")
-        );
-        let started = tmux.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            &tmux.session,
-            "-x",
-            "120",
-            "-y",
-            "30",
-            &command,
-        ]);
-        assert!(started.status.success());
+        let tmux = launch(&format!("launch-{run}"), &db);
         // At once: no wait for the first frame.
         tmux.send(&["3", "j"]);
         let screen = tmux.wait_for("6 shown of 24");
         assert!(screen.contains("Chen Wei"), "run {run}:\n{screen}");
         tmux.send(&["q"]);
-        let start = Instant::now();
-        while tmux.alive() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "run {run}: no quit"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for_exit(&tmux);
     }
 }
 
@@ -356,43 +338,12 @@ fn keys_typed_at_launch_are_handled() {
 #[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn quitting_right_after_a_touch_keeps_it() {
     tmux_or_skip();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("leads.db");
-    assert!(leadbox(&db)
-        .arg("import")
-        .args(fixtures())
-        .output()
-        .unwrap()
-        .status
-        .success());
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-quit-{}", std::process::id()),
-        session: "inbox".into(),
-    };
-    let command = format!(
-        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
-        db.display(),
-        env!("CARGO_BIN_EXE_leadbox")
-    );
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let (_dir, db) = store_with_fixtures();
+    let tmux = launch("quit", &db);
     tmux.wait_for("shown of 24");
     // An email, a call on the next lead, and quit, without waiting between keys.
     tmux.send(&["e", "j", "c", "q"]);
-    let start = Instant::now();
-    while tmux.alive() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no quit");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_exit(&tmux);
     let list = leadbox(&db)
         .args(["list", "--format", "json"])
         .output()
