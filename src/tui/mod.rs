@@ -82,7 +82,7 @@ fn watch_signals(
             if let Some(queue) = &queue {
                 queue.wait_until_saved(Duration::from_secs(24 * 3600));
             }
-            std::thread::sleep(Duration::from_secs(2));
+            std::thread::sleep(Duration::from_millis(600));
             restore_terminal();
             if let Some(dir) = cleanup {
                 let _ = std::fs::remove_dir_all(dir);
