@@ -461,3 +461,27 @@ fn another_writer_is_noticed() {
         "the other process's leads appear on the next tick"
     );
 }
+
+/// `1`-`7` select their tab before the counts have arrived (a key typed at once after launch).
+#[test]
+fn number_keys_pick_their_tab_before_the_counts_arrive() {
+    let mut app = App::with_counts_worker(
+        fixture_store(),
+        now(),
+        Zone::Fixed(FixedOffset::east_opt(0).unwrap()),
+    )
+    .unwrap();
+    app.resize(120, 30).unwrap();
+    assert!(app.counts_stale, "no counts yet");
+    keys(&mut app, "3");
+    assert_eq!(app.filter().actions, vec![leadbox::domain::Action::Plt]);
+    assert!(app
+        .rows
+        .iter()
+        .all(|l| l.action == Some(leadbox::domain::Action::Plt)));
+    keys(&mut app, "7");
+    assert!(app.filter().other_actions);
+    assert!(!app.rows.is_empty());
+    keys(&mut app, "1");
+    assert_eq!(app.filter(), LeadFilter::default());
+}
