@@ -187,6 +187,16 @@ fn inbox(db: &Path) -> App {
     app
 }
 
+/// A store of the good fixtures and the inbox on it, on the INS tab (no DNC lead there, so
+/// every touch may be logged).
+fn inbox_on_ins_tab() -> (Env, App) {
+    let env = Env::new();
+    env.import_good();
+    let mut app = inbox(&env.db);
+    press(&mut app, '2');
+    (env, app)
+}
+
 /// Every descriptor of this process that points at a deleted file.
 fn deleted_descriptors() -> Vec<String> {
     std::fs::read_dir("/proc/self/fd")
@@ -199,11 +209,7 @@ fn deleted_descriptors() -> Vec<String> {
 
 #[test]
 fn the_inbox_keeps_every_touch_while_other_processes_use_the_store() {
-    let env = Env::new();
-    env.import_good();
-    let mut app = inbox(&env.db);
-    // The INS tab: no DNC lead there, so every call may be logged.
-    press(&mut app, '2');
+    let (env, mut app) = inbox_on_ins_tab();
     let cli_lead = touchable_ids(&env)[0];
     let mut logged_in_inbox = Vec::new();
     for round in 0..20 {
@@ -467,10 +473,7 @@ impl Drop for WriteLock {
 /// on its way is undone once saved. Either way nothing of it remains.
 #[test]
 fn undo_cancels_a_queued_change_before_it_is_written() {
-    let env = Env::new();
-    env.import_good();
-    let mut app = inbox(&env.db);
-    press(&mut app, '2');
+    let (env, mut app) = inbox_on_ins_tab();
     let first = app.selected_lead().unwrap().id;
     let lock = WriteLock::take(&env.db);
     // The first email goes to the writer, which waits for the lock; the second waits in
@@ -521,10 +524,7 @@ fn name(app: &App, id: i64) -> String {
 /// Undo takes back only what this inbox wrote: a status someone changed since stays.
 #[test]
 fn undo_leaves_a_value_someone_changed_since() {
-    let env = Env::new();
-    env.import_good();
-    let mut app = inbox(&env.db);
-    press(&mut app, '2');
+    let (env, mut app) = inbox_on_ins_tab();
     let id = app.selected_lead().unwrap().id;
     press(&mut app, 'S');
     press(&mut app, 'q');
@@ -550,10 +550,7 @@ fn undo_leaves_a_value_someone_changed_since() {
 /// The detail pane stays on the lead the rep acted on, though the list re-sorts under it.
 #[test]
 fn the_detail_pane_stays_on_its_lead_after_a_touch() {
-    let env = Env::new();
-    env.import_good();
-    let mut app = inbox(&env.db);
-    press(&mut app, '2');
+    let (env, mut app) = inbox_on_ins_tab();
     let first = app.selected_lead().unwrap().id;
     assert_eq!(
         app.selected_lead().unwrap().sla_state(app.now).as_str(),
@@ -592,10 +589,7 @@ fn the_inbox_on_an_empty_store_picks_up_another_processs_import() {
 /// the inbox notices and opens the store again instead of writing where nobody reads.
 #[test]
 fn the_inbox_reopens_a_store_whose_files_were_replaced() {
-    let env = Env::new();
-    env.import_good();
-    let mut app = inbox(&env.db);
-    press(&mut app, '2');
+    let (env, mut app) = inbox_on_ins_tab();
     let wal = env.path("leads.db-wal");
     assert!(wal.exists());
     // What a leadbox that dropped its locks did: delete the WAL of a store still in use.
