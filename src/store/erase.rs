@@ -68,6 +68,10 @@ pub struct Purged {
     pub reclaimed: Option<Reclaimed>,
 }
 
+/// Leads whose words are rewritten one by one in the search lists, however large the store
+/// (see `unlist`).
+const REWRITE_AT_MOST: usize = 1_000;
+
 /// What the import history shows in place of a path that held an erased email.
 pub const ERASED_PATH: &str = "(erased)";
 
@@ -368,11 +372,16 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
 /// Takes removed leads out of the search lists; returns how many words are left with no
 /// lead (and so are gone). Each word a removed lead was filed under is rewritten: only the
 /// parts of its list that can hold the lead (those of the lead's import, and those built at
-/// an upgrade), unless the lead is not found there. When more leads leave than stay, the
-/// index is built again from the remaining leads instead.
+/// an upgrade), unless the lead is not found there. When more leads leave than stay, or
+/// more than [`REWRITE_AT_MOST`] leave and over a fifth of the store, the index is built
+/// again from the remaining leads instead: one pass, where rewriting would visit every word.
 fn unlist(tx: &Connection, leaving: &[Leaving]) -> Result<u64> {
-    let remaining: u64 = tx.query_row("SELECT count(*) FROM lead_rows", [], |r| r.get(0))?;
-    if leaving.len() as u64 > remaining {
+    // (`lead_records` has a row per lead and is much smaller than `lead_rows` to count.)
+    let remaining: u64 = tx.query_row("SELECT count(*) FROM lead_records", [], |r| r.get(0))?;
+    let leaving_count = leaving.len() as u64;
+    if leaving_count > remaining
+        || (leaving.len() > REWRITE_AT_MOST && leaving_count * 4 > remaining)
+    {
         let words = |tx: &Connection| -> Result<u64> {
             Ok(tx.query_row(
                 "SELECT count(DISTINCT word) FROM search_postings",
