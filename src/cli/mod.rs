@@ -319,7 +319,7 @@ fn lead_line(lead: &crate::domain::Lead) -> String {
         printable(&lead.name().unwrap_or_else(|| "(withheld)".into())),
         text(&lead.email),
         text(&lead.company),
-        lead.action.as_ref().map_or("-", Action::as_str),
+        printable(lead.action.as_ref().map_or("-", Action::as_str)),
         crate::domain::time::format_time(lead.received_at),
         match lead.touches {
             0 => String::new(),
@@ -628,4 +628,47 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
         crate::tui::run(store, Some(dir.path().to_path_buf()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// The lines a confirmation lists are escaped like every other text from files.
+    #[test]
+    fn a_confirmation_line_escapes_what_came_from_a_file() {
+        let lead = crate::domain::Lead {
+            id: 12,
+            contact_id: 3,
+            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(),
+            source: None,
+            action: Action::parse("X\u{1b}[31m"),
+            offer: None,
+            offer_name: None,
+            lead_source: None,
+            first_name: Some("Eve\u{202e}".into()),
+            last_name: Some("Doe".into()),
+            full_name: None,
+            email: Some("eve@evil.example\u{7}".into()),
+            phone: None,
+            country: None,
+            company: Some("Evil\nCorp".into()),
+            title: None,
+            description: None,
+            is_test: false,
+            status: crate::domain::Status::New,
+            owner: None,
+            touches: 2,
+            last_touch_at: None,
+            first_touch_at: None,
+            sla_due_at: None,
+            closed_at: None,
+        };
+        assert_eq!(
+            lead_line(&lead),
+            "    12  Eve\\u{202e} Doe  <eve@evil.example\\u{7}>  Evil\\nCorp  X\\e[31m  \
+             received 2026-11-20T09:00:00Z  (2 touches)"
+        );
+    }
 }
