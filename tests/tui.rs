@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::domain::time::parse_time;
 use leadbox::domain::{LeadFilter, SortKey, Status, TouchKind};
 use leadbox::import::{import_path, ImportOptions};
-use leadbox::store::{PageStart, Store};
+use leadbox::store::{PageStart, Store, StoreError};
 use leadbox::tui::app::{App, Effect, Mode, Zone};
 use leadbox::tui::theme::Theme;
 use leadbox::tui::view::draw;
@@ -162,6 +162,13 @@ fn status_picker() {
 }
 
 #[test]
+fn delete_confirmation() {
+    let mut app = app(100, 24);
+    keys(&mut app, "D");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
 fn hostile_text_is_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("evil.ndjson");
@@ -172,10 +179,17 @@ fn hostile_text_is_escaped() {
     .unwrap();
     let mut store = Store::open_in_memory().unwrap();
     import_path(&mut store, &file, &ImportOptions::default(), now()).unwrap();
-    let app = app_with(store, 100, 10);
+    let mut app = app_with(store, 100, 10);
     let text = screen(&app);
     assert!(text.contains(r"Eve\e[2J X\u{7}"), "{text}");
     assert!(text.contains(r"Evil\nCorp"), "{text}");
+    assert!(!text.contains('\u{1b}'));
+    keys(&mut app, "D");
+    let text = screen(&app);
+    assert!(
+        text.contains(r"Delete lead 1 (Eve\e[2J X\u{7}) and its"),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}'));
 }
 
@@ -397,6 +411,66 @@ fn notes_status_and_owner_from_the_detail_pane() {
 }
 
 #[test]
+fn delete_asks_first_then_removes_the_lead_and_its_touches() {
+    let mut app = app(120, 30);
+    let first = app.selected_lead().unwrap().clone();
+    let name = first.name().unwrap();
+    let total = app.total;
+    keys(&mut app, "D");
+    assert_eq!(
+        app.mode,
+        Mode::ConfirmDelete {
+            lead_id: first.id,
+            name: name.clone()
+        }
+    );
+    // Anything but y keeps the lead.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(
+        app.flash.as_ref().unwrap().text,
+        format!("not deleted: lead {} ({name})", first.id)
+    );
+    keys(&mut app, "Dn");
+    assert!(app.store.lead(first.id).is_ok());
+    assert_eq!(app.total, total);
+
+    keys(&mut app, "e");
+    assert_eq!(app.selected_lead().unwrap().id, first.id);
+    assert_eq!(app.store.touches(first.id).unwrap().len(), 1);
+    keys(&mut app, "Dy");
+    assert_eq!(app.mode, Mode::List);
+    assert!(matches!(
+        app.store.lead(first.id),
+        Err(StoreError::NoSuchLead(_))
+    ));
+    assert!(app.store.touches(first.id).unwrap().is_empty());
+    assert_eq!(
+        app.flash.as_ref().unwrap().text,
+        format!("deleted lead {} ({name}) and 1 touch", first.id)
+    );
+    assert_eq!(app.total, total - 1);
+    assert!(app.rows.iter().all(|l| l.id != first.id));
+    assert_eq!(
+        app.store.derived_table_differences().unwrap(),
+        Vec::<String>::new()
+    );
+    // The email logged on it went with it: there is nothing to undo.
+    keys(&mut app, "u");
+    assert_eq!(app.flash.as_ref().unwrap().text, "nothing to undo");
+
+    // From the lead's pane: back to the list, without the lead.
+    key(&mut app, KeyCode::Enter);
+    let opened = app.detail.as_ref().unwrap().lead.id;
+    keys(&mut app, "D");
+    assert!(matches!(app.mode, Mode::ConfirmDelete { lead_id, .. } if lead_id == opened));
+    keys(&mut app, "y");
+    assert_eq!(app.mode, Mode::List);
+    assert!(app.store.lead(opened).is_err());
+    assert_eq!(app.total, total - 2);
+}
+
+#[test]
 fn detail_follows_j_and_k() {
     let mut app = app(120, 30);
     key(&mut app, KeyCode::Enter);
@@ -459,6 +533,30 @@ fn another_writer_is_noticed() {
     assert_eq!(
         app.total, 4,
         "the other process's leads appear on the next tick"
+    );
+}
+
+/// On a store file the writer thread deletes the lead: the row shows `saving…` until then,
+/// and another connection no longer finds the lead.
+#[test]
+fn the_writer_thread_deletes_on_a_store_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let mut store = Store::open(&db).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/https-endpoint/camel-array.json");
+    import_path(&mut store, &path, &ImportOptions::default(), now()).unwrap();
+    let mut app = app_with(store, 100, 24);
+    let first = app.selected_lead().unwrap().id;
+    keys(&mut app, "Dy");
+    app.wait_until_saved().unwrap();
+    assert!(app.rows.iter().all(|l| l.id != first));
+    assert_eq!(app.total, 3);
+    let other = Store::open(&db).unwrap();
+    assert!(matches!(other.lead(first), Err(StoreError::NoSuchLead(_))));
+    assert_eq!(
+        other.derived_table_differences().unwrap(),
+        Vec::<String>::new()
     );
 }
 

@@ -50,6 +50,36 @@ pub enum Command {
     },
     /// Give a lead to an owner ("" clears it)
     Assign { id: i64, owner: String },
+    /// Delete leads with their touches (asks first on a terminal)
+    Delete {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+        /// Do not ask (for scripts); without a terminal, nothing is deleted without it
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Erase a customer: every lead, touch and note with this email, and every copy in the store
+    ///
+    /// Matches the email in any case. Removes the customer's leads, touches and notes, the
+    /// contact, their search words and the email in the import history, then compacts the
+    /// store (VACUUM) and empties its WAL so that no copy is left in free space. Backups
+    /// (leads.db.schema-N.bak) and exports are files of their own: forget does not reach them.
+    Forget {
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
+        email: String,
+        /// Do not ask (for scripts); without a terminal, nothing is erased without it
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Erase every lead received before a date (a retention policy), as forget does
+    Purge {
+        /// RFC 3339, or a date (YYYY-MM-DD: midnight UTC)
+        #[arg(long, value_parser = parse_time_arg, value_name = "DATE")]
+        before: chrono::DateTime<chrono::Utc>,
+        /// Do not ask (for scripts); without a terminal, nothing is erased without it
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write the leads to a CRM-ready CSV or JSON file
     ///
     /// In CSV, a cell that starts with =, +, -, @, a tab or a carriage return (a formula to

@@ -1,6 +1,7 @@
 //! The `leadbox` command line: every command goes through the same core and store.
 
 mod args;
+mod confirm;
 pub mod output;
 
 use anyhow::{bail, Context, Result};
@@ -14,7 +15,7 @@ use crate::domain::text::{printable, printable_multiline};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
-use crate::store::{Store, StoreError};
+use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
 use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
 use output::{JsonArrayWriter, LeadJson};
@@ -216,6 +217,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Delete { ids, yes } => delete(db, &ids, yes),
+        Command::Forget { email, yes } => forget(db, &email, yes),
+        Command::Purge { before, yes } => purge(db, before, yes),
         Command::Demo { list } => demo(list, now),
         Command::Generate {
             count,
@@ -270,6 +274,181 @@ fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<Exit
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Asks before `command` deletes: on a terminal, `question` after the lines `what`. Returns
+/// the exit code to end with when the answer is not yes.
+fn confirmed(
+    command: &str,
+    question: &str,
+    what: &[String],
+    yes: bool,
+) -> Result<Option<ExitCode>> {
+    use std::io::IsTerminal;
+    let terminal = std::io::stdin().is_terminal();
+    let answer = confirm::ask(
+        question,
+        what,
+        yes,
+        terminal,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stderr().lock(),
+    )?;
+    Ok(match answer {
+        confirm::Answer::Yes => None,
+        confirm::Answer::No => {
+            eprintln!("Nothing was changed.");
+            Some(ExitCode::FAILURE)
+        }
+        confirm::Answer::NoTerminal => {
+            eprintln!(
+                "leadbox {command}: asks for confirmation on a terminal, and standard input is \
+                 not one: pass --yes to go ahead without asking (nothing was changed)"
+            );
+            Some(ExitCode::from(2))
+        }
+    })
+}
+
+/// One line about a lead for a confirmation: id, name, email, company, action, arrival.
+fn lead_line(lead: &crate::domain::Lead) -> String {
+    let text = |v: &Option<String>| printable(v.as_deref().unwrap_or("-")).into_owned();
+    format!(
+        "{:>6}  {}  <{}>  {}  {}  received {}{}",
+        lead.id,
+        printable(&lead.name().unwrap_or_else(|| "(withheld)".into())),
+        text(&lead.email),
+        text(&lead.company),
+        printable(lead.action.as_ref().map_or("-", Action::as_str)),
+        crate::domain::time::format_time(lead.received_at),
+        match lead.touches {
+            0 => String::new(),
+            n => format!("  ({})", confirm::count(n.into(), "touch", "touches")),
+        }
+    )
+}
+
+/// `3 leads`, `2 customers` and `5 touches` (or `5 touches (2 notes)` with `notes`).
+fn removed_text(deleted: &Deleted, notes: bool) -> [String; 3] {
+    let mut touches = confirm::count(deleted.touches, "touch", "touches");
+    if notes && deleted.notes > 0 {
+        touches += &format!(" ({})", confirm::count(deleted.notes, "note", "notes"));
+    }
+    [
+        confirm::count(deleted.leads, "lead", "leads"),
+        confirm::count(deleted.customers, "customer", "customers"),
+        touches,
+    ]
+}
+
+/// What compacting the store after an erasure achieved, on stdout, or a warning on stderr.
+fn report_reclaimed(store: &Store, reclaimed: Reclaimed) {
+    match reclaimed {
+        Reclaimed::Done => println!(
+            "The store was compacted and its WAL emptied: no copy is left in its free space."
+        ),
+        Reclaimed::WalInUse => eprintln!(
+            "leadbox: the store was compacted, but other leadbox processes are reading it, so \
+             its WAL ({}-wal) may still hold copies of the erased data: SQLite empties it when \
+             they close the store, and the next forget or purge empties it too",
+            printable(&store.path().display().to_string())
+        ),
+    }
+}
+
+fn delete(db: Option<&Path>, ids: &[i64], yes: bool) -> Result<ExitCode> {
+    let mut store = open_store(db)?;
+    let mut leads = Vec::new();
+    let mut missing = Vec::new();
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    for &id in &unique {
+        match store.lead(id) {
+            Ok(lead) => leads.push(lead),
+            Err(StoreError::NoSuchLead(id)) => missing.push(id),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(StoreError::NoSuchLeads(missing).into());
+    }
+    let customers: std::collections::BTreeSet<i64> = leads.iter().map(|l| l.contact_id).collect();
+    let question = format!(
+        "Delete {} of {}, with their touches?",
+        confirm::count(leads.len() as u64, "lead", "leads"),
+        confirm::count(customers.len() as u64, "customer", "customers"),
+    );
+    let what: Vec<String> = leads.iter().map(lead_line).collect();
+    if let Some(code) = confirmed("delete", &question, &what, yes)? {
+        return Ok(code);
+    }
+    let deleted = store.delete_leads(&unique)?;
+    let [leads, customers, touches] = removed_text(&deleted, false);
+    println!("Deleted {leads} ({customers}), {touches}.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn forget(db: Option<&Path>, email: &str, yes: bool) -> Result<ExitCode> {
+    let mut store = open_store(db)?;
+    let leads = store.customer_leads(email)?;
+    if leads.is_empty() {
+        return Err(StoreError::NoSuchCustomer(email.trim().to_string()).into());
+    }
+    let customers: std::collections::BTreeSet<i64> = leads.iter().map(|l| l.contact_id).collect();
+    let question = format!(
+        "Forget {}: erase {} of {}, with their touches and notes, and every copy in the store?",
+        printable(email.trim()),
+        confirm::count(leads.len() as u64, "lead", "leads"),
+        confirm::count(customers.len() as u64, "customer", "customers"),
+    );
+    let what: Vec<String> = leads.iter().map(lead_line).collect();
+    if let Some(code) = confirmed("forget", &question, &what, yes)? {
+        return Ok(code);
+    }
+    let forgotten = store.forget_customer(email)?;
+    let deleted = forgotten.deleted;
+    let [leads, customers, touches] = removed_text(&deleted, true);
+    println!(
+        "Forgot {}: {leads} ({customers}), {touches}, {} removed{}.",
+        printable(email.trim()),
+        confirm::count(deleted.words_removed, "search word", "search words"),
+        match forgotten.imports_scrubbed {
+            0 => String::new(),
+            n => format!(
+                "; the email erased from {}",
+                confirm::count(n, "import path", "import paths")
+            ),
+        }
+    );
+    report_reclaimed(&store, forgotten.reclaimed);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn purge(db: Option<&Path>, before: DateTime<Utc>, yes: bool) -> Result<ExitCode> {
+    let mut store = open_store(db)?;
+    let when = crate::domain::time::format_time(before);
+    let (leads, customers) = store.received_before(before)?;
+    if leads == 0 {
+        println!("No lead was received before {when}: nothing to purge.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let question = format!(
+        "Purge {} of {} received before {when}, with their touches and notes, and every copy \
+         in the store?",
+        confirm::count(leads, "lead", "leads"),
+        confirm::count(customers, "customer", "customers"),
+    );
+    if let Some(code) = confirmed("purge", &question, &[], yes)? {
+        return Ok(code);
+    }
+    let purged = store.purge_before(before)?;
+    let [leads, customers, touches] = removed_text(&purged.deleted, true);
+    println!("Purged {leads} received before {when} ({customers}), {touches}.");
+    if let Some(reclaimed) = purged.reclaimed {
+        report_reclaimed(&store, reclaimed);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lead_filter(args: &FilterArgs) -> Result<LeadFilter> {
@@ -449,4 +628,47 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
         crate::tui::run(store, Some(dir.path().to_path_buf()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// The lines a confirmation lists are escaped like every other text from files.
+    #[test]
+    fn a_confirmation_line_escapes_what_came_from_a_file() {
+        let lead = crate::domain::Lead {
+            id: 12,
+            contact_id: 3,
+            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(),
+            source: None,
+            action: Action::parse("X\u{1b}[31m"),
+            offer: None,
+            offer_name: None,
+            lead_source: None,
+            first_name: Some("Eve\u{202e}".into()),
+            last_name: Some("Doe".into()),
+            full_name: None,
+            email: Some("eve@evil.example\u{7}".into()),
+            phone: None,
+            country: None,
+            company: Some("Evil\nCorp".into()),
+            title: None,
+            description: None,
+            is_test: false,
+            status: crate::domain::Status::New,
+            owner: None,
+            touches: 2,
+            last_touch_at: None,
+            first_touch_at: None,
+            sla_due_at: None,
+            closed_at: None,
+        };
+        assert_eq!(
+            lead_line(&lead),
+            "    12  Eve\\u{202e} Doe  <eve@evil.example\\u{7}>  Evil\\nCorp  X\\e[31m  \
+             received 2026-11-20T09:00:00Z  (2 touches)"
+        );
+    }
 }

@@ -28,14 +28,26 @@ pub fn contact_identity(lead: &NewLead) -> Option<String> {
     if let Some(email) = lead
         .email
         .as_deref()
-        .map(str::trim)
+        .map(fold_email)
         .filter(|e| !e.is_empty())
     {
-        return Some(format!("email:{}", email.to_lowercase()));
+        return Some(format!("email:{email}"));
     }
     let name = lead.name().map(|n| fold(&n)).filter(|n| !n.is_empty())?;
     let company = lead.company.as_deref().map(fold).unwrap_or_default();
     Some(format!("name:{name}|{company}"))
+}
+
+/// An email as leads of one customer share it: trimmed, in lower case.
+pub fn fold_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The contact identity of the customer with this email, as [`contact_identity`] gives it
+/// for a lead that has the email; `None` for a blank one.
+pub fn email_identity(email: &str) -> Option<String> {
+    let email = fold_email(email);
+    (!email.is_empty()).then(|| format!("email:{email}"))
 }
 
 /// 64 bits of the SHA-256 of a contact identity: stable across versions, unlike `Hash`.

@@ -10,6 +10,6 @@ pub mod text;
 pub mod time;
 
 pub use filter::{LeadFilter, SortKey};
-pub use identity::{is_test_text, LeadKeys};
+pub use identity::{email_identity, fold_email, identity_hash, is_test_text, LeadKeys};
 pub use lead::{Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES};
 pub use sla::SlaState;

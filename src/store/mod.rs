@@ -1,6 +1,7 @@
 //! The lead store: SQLite behind one small API. All SQL of the program lives in this module.
 
 mod bulk;
+mod erase;
 pub mod open;
 mod postings;
 mod query;
@@ -8,6 +9,7 @@ mod schema;
 mod static_insert;
 mod window;
 
+pub use erase::{Deleted, Forgotten, Purged, Reclaimed, ERASED_PATH};
 pub use postings::PostingsBuilder;
 pub use window::{Cursor, PageEnd, PageStart, SearchTuning};
 
@@ -50,11 +52,29 @@ pub enum StoreError {
     NotWal { path: PathBuf, mode: String },
     #[error("no lead with id {0}")]
     NoSuchLead(i64),
+    /// Ids that name no lead, in ascending order (a call naming them changed nothing).
+    #[error("{}", no_such_leads(.0))]
+    NoSuchLeads(Vec<i64>),
+    /// No lead has this email (as given, trimmed).
+    #[error("no lead has the email {0}: nothing was changed")]
+    NoSuchCustomer(String),
     #[error("no touch with id {0}")]
     NoSuchTouch(i64),
     /// A rule of the lead forbids the write (nothing was written).
     #[error(transparent)]
     Refused(#[from] TouchRefused),
+}
+
+fn no_such_leads(ids: &[i64]) -> String {
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    match ids {
+        [_] => format!("no lead with id {list}: nothing was deleted"),
+        _ => format!("no leads with ids {list}: nothing was deleted"),
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -1320,7 +1340,7 @@ fn store_postings(tx: &Connection, lists: Vec<(String, u64, Vec<u8>)>, chunk: i6
 }
 
 /// Builds the search lists of every stored lead (upgrading a store made before them).
-fn index_stored_leads(tx: &Transaction<'_>) -> Result<()> {
+fn index_stored_leads(tx: &Connection) -> Result<()> {
     let mut postings = PostingsBuilder::default();
     {
         let mut stmt = tx.prepare(&format!(
@@ -1371,14 +1391,20 @@ fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) ->
          WHERE id = ?1",
         [lead_id],
     )?;
-    tx.execute(
+    refresh_first_touches(tx, contact_id)
+}
+
+/// Recomputes the first touch of every lead of a contact: the first customer touch on any
+/// lead of the contact at or after the lead arrived.
+fn refresh_first_touches(tx: &Connection, contact_id: i64) -> Result<()> {
+    tx.prepare_cached(
         "UPDATE lead_rows SET first_touch_at = (
             SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
             WHERE c.contact_id = lead_rows.contact_id AND t.kind <> 'note'
                 AND t.at >= lead_rows.received_at)
          WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)",
-        [contact_id],
-    )?;
+    )?
+    .execute([contact_id])?;
     Ok(())
 }
 

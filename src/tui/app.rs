@@ -94,9 +94,20 @@ pub enum Mode {
     Search(Input),
     Note(Input),
     Owner(Input),
-    Status { selected: usize },
+    Status {
+        selected: usize,
+    },
+    /// `y` deletes the lead; any other key keeps it.
+    ConfirmDelete {
+        lead_id: i64,
+        name: String,
+    },
     ImportPath(Input),
-    Importing { file: String, done: u64, total: u64 },
+    Importing {
+        file: String,
+        done: u64,
+        total: u64,
+    },
     ImportSummary(Vec<FileReport>),
     Help,
 }
@@ -105,6 +116,8 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq)]
 struct UndoEntry {
     job: u64,
+    /// The lead it changed (a deleted lead takes its entries with it).
+    lead_id: Option<i64>,
     label: String,
 }
 
@@ -680,6 +693,22 @@ impl App {
                 }
                 Ok(Effect::None)
             }
+            Mode::ConfirmDelete { lead_id, name } => {
+                self.mode = self.base.clone();
+                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    // The lead's pane has nothing to show once the lead is gone.
+                    self.mode = Mode::List;
+                    self.base = Mode::List;
+                    self.submit(
+                        Change::Delete { lead_id },
+                        format!("delete of lead {lead_id} ({name})"),
+                        false,
+                    )?;
+                } else {
+                    self.flash_info(format!("not deleted: lead {lead_id} ({name})"));
+                }
+                Ok(Effect::None)
+            }
             Mode::ImportPath(mut input) => match key.code {
                 KeyCode::Enter => {
                     let path = input.text.trim().to_string();
@@ -798,6 +827,14 @@ impl App {
                 });
             }
             Command::Undo => self.undo()?,
+            Command::Delete => {
+                if let Some(lead) = self.selected_lead() {
+                    let (lead_id, name) = (lead.id, self.name_of(lead.id));
+                    self.prompt(Mode::ConfirmDelete { lead_id, name });
+                } else {
+                    self.flash_error("no lead selected");
+                }
+            }
             Command::Import => {
                 self.base = self.mode.clone();
                 self.mode = Mode::ImportPath(Input::default());
@@ -941,6 +978,7 @@ impl App {
         if undoable {
             self.undo.push(UndoEntry {
                 job,
+                lead_id: change.lead_id(),
                 label: label.clone(),
             });
         }
@@ -1034,6 +1072,14 @@ impl App {
                     Some(owner) => format!("owner {owner}"),
                     None => "owner cleared".to_string(),
                 }
+            }
+            Saved::Deleted { lead_id, touches } => {
+                self.undo.retain(|u| u.lead_id != Some(lead_id));
+                let what = label.strip_prefix("delete of ").unwrap_or(&label);
+                format!(
+                    "deleted {what} and {touches} {}",
+                    if touches == 1 { "touch" } else { "touches" }
+                )
             }
             Saved::Undone { lead_id, done } => {
                 let what = label.strip_prefix("undo ").unwrap_or(&label).to_string();

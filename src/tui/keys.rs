@@ -27,6 +27,7 @@ pub enum Command {
     SetOwner,
     ToggleTest,
     Undo,
+    Delete,
     Import,
     Help,
 }
@@ -238,6 +239,14 @@ pub const KEYMAP: &[Binding] = &[
         help: "undo the last change",
         contexts: BOTH,
         hint: Some("undo"),
+    },
+    Binding {
+        keys: &[Key::Char('D')],
+        label: "D",
+        command: Command::Delete,
+        help: "delete the lead (asks first)",
+        contexts: BOTH,
+        hint: None,
     },
     Binding {
         keys: &[Key::Char('i')],

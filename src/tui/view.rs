@@ -369,6 +369,16 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         Mode::Note(input) => prompt("note: ", &input.text),
         Mode::Owner(input) => prompt("owner: ", &input.text),
         Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
+        Mode::ConfirmDelete { lead_id, name } => Line::from(vec![
+            Span::styled(
+                format!(
+                    "Delete lead {lead_id} ({}) and its touches? It cannot be undone. ",
+                    printable(name)
+                ),
+                theme.error(),
+            ),
+            Span::styled("y/N", theme.key()),
+        ]),
         _ => match &app.flash {
             Some(flash) => Line::styled(
                 printable(&flash.text).into_owned(),

@@ -38,6 +38,10 @@ pub enum Change {
         lead_id: i64,
         owner: Option<String>,
     },
+    /// Deletes the lead with its touches (no undo).
+    Delete {
+        lead_id: i64,
+    },
     /// Takes back what job `job` saved, if nobody changed it since.
     Undo {
         job: u64,
@@ -54,7 +58,8 @@ impl Change {
         match self {
             Change::Touch { lead_id, .. }
             | Change::Status { lead_id, .. }
-            | Change::Owner { lead_id, .. } => Some(*lead_id),
+            | Change::Owner { lead_id, .. }
+            | Change::Delete { lead_id } => Some(*lead_id),
             Change::Undo { .. } | Change::Import { .. } => None,
         }
     }
@@ -95,6 +100,11 @@ pub enum Saved {
     Owner {
         lead_id: i64,
         owner: Option<String>,
+    },
+    Deleted {
+        lead_id: i64,
+        /// Entries of its touch log deleted with it.
+        touches: u64,
     },
     Undone {
         lead_id: i64,
@@ -193,6 +203,13 @@ impl Ledger {
                 Ok(Saved::Owner {
                     lead_id: *lead_id,
                     owner: written,
+                })
+            }
+            Change::Delete { lead_id } => {
+                let deleted = store.delete_leads(&[*lead_id])?;
+                Ok(Saved::Deleted {
+                    lead_id: *lead_id,
+                    touches: deleted.touches,
                 })
             }
             Change::Undo { job: target } => {
