@@ -148,7 +148,7 @@ impl Ledger {
         job: &Job,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Saved, StoreError> {
-        match &job.change {
+        let (saved, written) = match &job.change {
             Change::Touch {
                 lead_id,
                 kind,
@@ -156,17 +156,12 @@ impl Ledger {
                 at,
             } => {
                 let logged = store.add_touch(*lead_id, *kind, note.as_deref(), *at, *at)?;
-                self.written.insert(
-                    job.id,
-                    Written::Touch {
-                        lead_id: *lead_id,
-                        logged,
-                    },
-                );
-                Ok(Saved::Touch {
-                    lead_id: *lead_id,
+                let lead_id = *lead_id;
+                let saved = Saved::Touch {
+                    lead_id,
                     kind: *kind,
-                })
+                };
+                (saved, Some(Written::Touch { lead_id, logged }))
             }
             Change::Status {
                 lead_id,
@@ -174,88 +169,85 @@ impl Ledger {
                 at,
             } => {
                 let (previous, previous_closed_at) = store.set_status_at(*lead_id, *status, *at)?;
-                self.written.insert(
-                    job.id,
-                    Written::Status {
-                        lead_id: *lead_id,
-                        previous,
-                        previous_closed_at,
-                        written: *status,
-                    },
-                );
-                Ok(Saved::Status {
-                    lead_id: *lead_id,
+                let (lead_id, status) = (*lead_id, *status);
+                let written = Written::Status {
+                    lead_id,
                     previous,
-                    status: *status,
-                })
+                    previous_closed_at,
+                    written: status,
+                };
+                let saved = Saved::Status {
+                    lead_id,
+                    previous,
+                    status,
+                };
+                (saved, Some(written))
             }
             Change::Owner { lead_id, owner } => {
                 let previous = store.set_owner(*lead_id, owner.as_deref())?;
-                let written = store.lead(*lead_id)?.owner;
-                self.written.insert(
-                    job.id,
-                    Written::Owner {
-                        lead_id: *lead_id,
-                        previous,
-                        written: written.clone(),
-                    },
-                );
-                Ok(Saved::Owner {
-                    lead_id: *lead_id,
-                    owner: written,
-                })
+                let owner = store.lead(*lead_id)?.owner;
+                let lead_id = *lead_id;
+                let written = Written::Owner {
+                    lead_id,
+                    previous,
+                    written: owner.clone(),
+                };
+                (Saved::Owner { lead_id, owner }, Some(written))
             }
             Change::Delete { lead_id } => {
                 let deleted = store.delete_leads(&[*lead_id])?;
-                Ok(Saved::Deleted {
+                let saved = Saved::Deleted {
                     lead_id: *lead_id,
                     touches: deleted.touches,
-                })
-            }
-            Change::Undo { job: target } => {
-                let Some(written) = self.written.remove(target) else {
-                    // The change was never saved (it failed): there is nothing to take back.
-                    return Ok(Saved::Undone {
-                        lead_id: 0,
-                        done: false,
-                    });
                 };
-                let (lead_id, undone) = match written {
-                    Written::Touch { lead_id, logged } => (lead_id, store.undo_touch(logged)?),
-                    Written::Status {
-                        lead_id,
-                        previous,
-                        previous_closed_at,
-                        written,
-                    } => (
-                        lead_id,
-                        store.undo_status(lead_id, written, previous, previous_closed_at)?,
-                    ),
-                    Written::Owner {
-                        lead_id,
-                        previous,
-                        written,
-                    } => (
-                        lead_id,
-                        store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
-                    ),
-                };
-                Ok(Saved::Undone {
-                    lead_id,
-                    done: undone == Undone::Yes,
-                })
+                (saved, None)
             }
+            Change::Undo { job: target } => (self.undo(store, *target)?, None),
             Change::Import { path, now } => {
-                let report = import_path_with_progress(
-                    store,
-                    path,
-                    &ImportOptions::default(),
-                    *now,
-                    progress,
-                )?;
-                Ok(Saved::Imported(report))
+                let options = ImportOptions::default();
+                let report = import_path_with_progress(store, path, &options, *now, progress)?;
+                (Saved::Imported(report), None)
             }
+        };
+        if let Some(written) = written {
+            self.written.insert(job.id, written);
         }
+        Ok(saved)
+    }
+
+    /// Takes back what job `target` saved, as a compare-and-set in the store.
+    fn undo(&mut self, store: &mut Store, target: u64) -> Result<Saved, StoreError> {
+        let Some(written) = self.written.remove(&target) else {
+            // The change was never saved (it failed): there is nothing to take back.
+            return Ok(Saved::Undone {
+                lead_id: 0,
+                done: false,
+            });
+        };
+        let (lead_id, undone) = match written {
+            Written::Touch { lead_id, logged } => (lead_id, store.undo_touch(logged)?),
+            Written::Status {
+                lead_id,
+                previous,
+                previous_closed_at,
+                written,
+            } => (
+                lead_id,
+                store.undo_status(lead_id, written, previous, previous_closed_at)?,
+            ),
+            Written::Owner {
+                lead_id,
+                previous,
+                written,
+            } => (
+                lead_id,
+                store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
+            ),
+        };
+        Ok(Saved::Undone {
+            lead_id,
+            done: undone == Undone::Yes,
+        })
     }
 }
 
