@@ -163,6 +163,16 @@ impl TouchKind {
     pub fn reaches_customer(self) -> bool {
         !matches!(self, TouchKind::Note)
     }
+
+    /// [`TouchKind::reaches_customer`] as a SQL condition on the kind column `column`.
+    pub fn reaches_customer_sql(column: &str) -> String {
+        let kinds: Vec<String> = TouchKind::ALL
+            .into_iter()
+            .filter(|k| k.reaches_customer())
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        format!("{column} IN ({})", kinds.join(", "))
+    }
 }
 
 impl FromStr for TouchKind {

@@ -2,6 +2,7 @@
 
 mod filter;
 mod identity;
+pub mod lane;
 mod lead;
 pub mod lead_source;
 pub mod search;

@@ -88,7 +88,7 @@ pub fn due_at(
 /// Where a lead stands: its due time (`None` when exempt), its first customer touch, when it
 /// was closed (won or lost; `None` while open). A touch decides whenever there is one; without
 /// one, closing stops the clock (closing never improves compliance: closed late is missed).
-/// The store's `--sla` filter (`store/query.rs`) and its `urgency` sort key follow this.
+/// The store's `--sla` filter ([`state_sql`]) and its `urgency` sort key follow this.
 pub fn state(
     due_at: Option<DateTime<Utc>>,
     first_touch_at: Option<DateTime<Utc>>,
@@ -105,6 +105,32 @@ pub fn state(
         (None, Some(_)) => SlaState::Missed,
         (None, None) if now < due => SlaState::Due,
         (None, None) => SlaState::Overdue,
+    }
+}
+
+/// [`state`] as a SQL condition on the columns `sla_due_at`, `first_touch_at` and `closed_at`
+/// (times in seconds), for filtering in the store; true in the second value when the
+/// condition compares with now, bound as its one `?`. Written beside [`state`] so that the
+/// two change together; a test runs both over the same cases.
+pub fn state_sql(state: SlaState) -> (&'static str, bool) {
+    match state {
+        SlaState::Exempt => (
+            "(sla_due_at IS NULL OR (first_touch_at IS NULL AND closed_at < sla_due_at))",
+            false,
+        ),
+        SlaState::Met => ("first_touch_at <= sla_due_at", false),
+        SlaState::Missed => (
+            "(first_touch_at > sla_due_at OR (first_touch_at IS NULL AND closed_at >= sla_due_at))",
+            false,
+        ),
+        SlaState::Due => (
+            "(first_touch_at IS NULL AND closed_at IS NULL AND sla_due_at > ?)",
+            true,
+        ),
+        SlaState::Overdue => (
+            "(first_touch_at IS NULL AND closed_at IS NULL AND sla_due_at <= ?)",
+            true,
+        ),
     }
 }
 
@@ -232,5 +258,60 @@ mod tests {
         assert_eq!(countdown(SlaState::Due, due, false, t(11, 15)), "45m left");
         assert_eq!(countdown(SlaState::Exempt, None, true, t(1, 0)), "DNC");
         assert_eq!(short_duration(Duration::hours(50)), "2d2h");
+    }
+
+    /// Every combination of due, touch and close times around now: the SQL condition of
+    /// each state holds exactly where `state` gives that state.
+    #[test]
+    fn the_sql_of_each_state_agrees_with_state() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let now = t(12, 0);
+        let times = [
+            None,
+            Some(t(9, 0)),
+            Some(t(11, 0)),
+            Some(t(12, 0)),
+            Some(t(13, 0)),
+        ];
+        let mut cases = 0;
+        for due in times {
+            for touch in times {
+                for closed in times {
+                    let expected = state(due, touch, closed, now);
+                    for candidate in SlaState::ALL {
+                        let (condition, with_now) = state_sql(candidate);
+                        let sql = if with_now {
+                            format!(
+                                "SELECT coalesce(({}), 0) FROM (SELECT ?1 AS sla_due_at,
+                                     ?2 AS first_touch_at, ?3 AS closed_at)",
+                                condition.replace('?', "?4")
+                            )
+                        } else {
+                            format!(
+                                "SELECT coalesce(({condition}), 0) FROM (SELECT ?1 AS sla_due_at,
+                                     ?2 AS first_touch_at, ?3 AS closed_at)"
+                            )
+                        };
+                        let ts = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp());
+                        let holds: bool = conn
+                            .query_row(
+                                &sql,
+                                rusqlite::params![ts(due), ts(touch), ts(closed), now.timestamp()]
+                                    .get(..if with_now { 4 } else { 3 })
+                                    .unwrap(),
+                                |r| r.get(0),
+                            )
+                            .unwrap();
+                        assert_eq!(
+                            holds,
+                            candidate == expected,
+                            "{candidate:?} for due {due:?} touch {touch:?} closed {closed:?}"
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 125 * 5);
     }
 }

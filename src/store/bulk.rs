@@ -33,22 +33,6 @@ const RUN_BYTES: usize = if cfg!(test) { 64 << 10 } else { 96 << 20 };
 /// What one entry of a hash set or map costs beyond its key and value, about.
 const ENTRY_OVERHEAD: usize = 8;
 
-/// The `lane` column, stored with each lead: one per action filter of the inbox, test leads
-/// in a lane of their own.
-pub(super) fn lane(action: Option<&str>, is_test: bool) -> u8 {
-    if is_test {
-        return 7;
-    }
-    match action {
-        Some("INS") => 1,
-        Some("PLT") => 2,
-        Some("DNC") => 3,
-        Some("Create") => 4,
-        Some("StartTestDrive") => 5,
-        _ => 6,
-    }
-}
-
 /// The `urgency` column: leads still owed a first touch (open, untouched) by due time, then
 /// the rest newest first.
 pub(super) fn urgency(

@@ -23,7 +23,7 @@ use super::{
     index_stored_leads, lead_from_row, open, postings, refresh_first_touches, Result, Store,
     StoreError, LEAD_COLUMNS,
 };
-use crate::domain::{email_identity, fold_email, identity_hash, search, Lead};
+use crate::domain::{email_identity, fold_email, identity_hash, search, Lead, TouchKind};
 
 /// What a removal took out of the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -337,9 +337,12 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
             });
         }
     }
+    let customer = TouchKind::reaches_customer_sql("kind");
     let (touches, notes, customer_touches): (u64, u64, u64) = tx.query_row(
-        "SELECT count(*), ifnull(sum(kind = 'note'), 0), ifnull(sum(kind <> 'note'), 0)
-         FROM touches WHERE lead_id IN rarray(?1)",
+        &format!(
+            "SELECT count(*), ifnull(sum(NOT {customer}), 0), ifnull(sum({customer}), 0)
+             FROM touches WHERE lead_id IN rarray(?1)"
+        ),
         [&list],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;

@@ -19,6 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::domain::lane;
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
     Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status, Touch, TouchKind,
@@ -444,16 +445,13 @@ impl Store {
             )
         })
         .collect();
-        // The stored lane against its definition (the rule `bulk::lane` and the inbox follow).
+        // The stored lane against its one definition.
         checks.push((
             "lane",
-            "SELECT 0, (SELECT count(*) FROM leads WHERE lane IS NOT
-                CASE WHEN is_test THEN 7
-                     WHEN action = 'INS' THEN 1 WHEN action = 'PLT' THEN 2
-                     WHEN action = 'DNC' THEN 3 WHEN action = 'Create' THEN 4
-                     WHEN action = 'StartTestDrive' THEN 5
-                     ELSE 6 END)"
-                .into(),
+            format!(
+                "SELECT 0, (SELECT count(*) FROM leads WHERE lane IS NOT {})",
+                lane::sql("action", "is_test")
+            ),
         ));
         checks.push((
             "contact_leads",
@@ -938,7 +936,7 @@ struct LeadRow {
     contact_id: i64,
     received_at: i64,
     is_test: bool,
-    /// [`bulk::lane`] of its action and whether it is a test lead.
+    /// [`lane::of`] its action and whether it is a test lead.
     lane: u8,
     sla_due_at: Option<i64>,
     first_touch_at: Option<i64>,
@@ -1098,11 +1096,15 @@ impl ImportSession<'_> {
         let (contact_id, known_contact) = self.contact_for(keys.contact)?;
         // Only a contact that existed before this import can have touches.
         let first_touch_at: Option<i64> = if known_contact {
-            self.conn
-                .prepare_cached(
+            static FIRST_TOUCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+                format!(
                     "SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
-                     WHERE c.contact_id = ?1 AND t.kind <> 'note' AND t.at >= ?2",
-                )?
+                     WHERE c.contact_id = ?1 AND {} AND t.at >= ?2",
+                    TouchKind::reaches_customer_sql("t.kind")
+                )
+            });
+            self.conn
+                .prepare_cached(&FIRST_TOUCH)?
                 .query_row(params![contact_id, received_at.timestamp()], |r| r.get(0))?
         } else {
             None
@@ -1119,7 +1121,7 @@ impl ImportSession<'_> {
             contact_id,
             received_at: received_at.timestamp(),
             is_test: keys.is_test,
-            lane: bulk::lane(lead.action.as_ref().map(Action::as_str), keys.is_test),
+            lane: lane::of(lead.action.as_ref(), keys.is_test),
             sla_due_at: due.map(|d| d.timestamp()),
             first_touch_at,
             import_id: self.import_id,
@@ -1384,26 +1386,28 @@ fn lead_contact_and_status(tx: &Transaction<'_>, lead_id: i64) -> Result<(i64, S
 /// Recomputes what touches decide: the lead's own counts, and the first touch of every
 /// lead of the contact (a touch counts for the leads that had arrived by then).
 fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) -> Result<()> {
-    tx.execute(
+    let customer = TouchKind::reaches_customer_sql("kind");
+    tx.prepare_cached(&format!(
         "UPDATE lead_rows SET
-            touch_count = (SELECT COUNT(*) FROM touches WHERE lead_id = ?1 AND kind <> 'note'),
-            last_touch_at = (SELECT MAX(at) FROM touches WHERE lead_id = ?1 AND kind <> 'note')
-         WHERE id = ?1",
-        [lead_id],
-    )?;
+            touch_count = (SELECT COUNT(*) FROM touches WHERE lead_id = ?1 AND {customer}),
+            last_touch_at = (SELECT MAX(at) FROM touches WHERE lead_id = ?1 AND {customer})
+         WHERE id = ?1"
+    ))?
+    .execute([lead_id])?;
     refresh_first_touches(tx, contact_id)
 }
 
 /// Recomputes the first touch of every lead of a contact: the first customer touch on any
 /// lead of the contact at or after the lead arrived.
 fn refresh_first_touches(tx: &Connection, contact_id: i64) -> Result<()> {
-    tx.prepare_cached(
+    tx.prepare_cached(&format!(
         "UPDATE lead_rows SET first_touch_at = (
             SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
-            WHERE c.contact_id = lead_rows.contact_id AND t.kind <> 'note'
+            WHERE c.contact_id = lead_rows.contact_id AND {}
                 AND t.at >= lead_rows.received_at)
          WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)",
-    )?
+        TouchKind::reaches_customer_sql("t.kind")
+    ))?
     .execute([contact_id])?;
     Ok(())
 }

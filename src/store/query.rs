@@ -5,7 +5,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::domain::{search, Action, LeadFilter, SlaState, SortKey};
+use crate::domain::{search, sla, Action, LeadFilter, SortKey};
 
 /// A WHERE clause with `?` placeholders and its values, in order.
 pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
@@ -51,28 +51,10 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
         params.push(status.as_str().to_string().into());
     }
     if let Some(sla) = filter.sla {
-        let now = now.timestamp();
-        // `sla::state` in SQL: a touch decides; without one, a closed lead's clock stopped
-        // when it was closed.
-        terms.push(
-            match sla {
-                SlaState::Exempt => {
-                    "(sla_due_at IS NULL OR (first_touch_at IS NULL AND closed_at < sla_due_at))"
-                }
-                SlaState::Met => "first_touch_at <= sla_due_at",
-                SlaState::Missed => {
-                    "(first_touch_at > sla_due_at
-                      OR (first_touch_at IS NULL AND closed_at >= sla_due_at))"
-                }
-                SlaState::Due => "first_touch_at IS NULL AND closed_at IS NULL AND sla_due_at > ?",
-                SlaState::Overdue => {
-                    "first_touch_at IS NULL AND closed_at IS NULL AND sla_due_at <= ?"
-                }
-            }
-            .into(),
-        );
-        if matches!(sla, SlaState::Due | SlaState::Overdue) {
-            params.push(now.into());
+        let (condition, with_now) = sla::state_sql(sla);
+        terms.push(condition.into());
+        if with_now {
+            params.push(now.timestamp().into());
         }
     }
     if let Some(words) = filter.search.as_deref().map(search::words) {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use super::postings;
 use super::query::{order_table, sort_column, where_clause, MATCH_CONDITION};
 use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
-use crate::domain::{search, Action, Lead, LeadFilter, SortKey};
+use crate::domain::{lane, search, Action, Lead, LeadFilter, SortKey};
 
 /// Where a search switches strategy (see `Store::search_plan`).
 #[derive(Debug, Clone, Copy)]
@@ -124,19 +124,9 @@ pub enum PageEnd {
     Before(Cursor),
 }
 
-const KNOWN_LANES: [(i64, Action); 5] = [
-    (1, Action::Ins),
-    (2, Action::Plt),
-    (3, Action::Dnc),
-    (4, Action::Create),
-    (5, Action::StartTestDrive),
-];
-const OTHER_LANE: i64 = 6;
-const TEST_LANE: i64 = 7;
-
 /// One lane to scan, with what narrows it further (the test lane holds every action).
 struct Lane {
-    lane: i64,
+    lane: lane::Lane,
     narrow: Option<(String, Vec<Value>)>,
 }
 
@@ -144,23 +134,13 @@ fn lanes(filter: &LeadFilter) -> Vec<Lane> {
     let mut lanes = Vec::new();
     let everything = filter.actions.is_empty() && !filter.other_actions;
     if everything {
-        lanes.extend(KNOWN_LANES.iter().map(|(l, _)| Lane {
-            lane: *l,
-            narrow: None,
-        }));
-        lanes.push(Lane {
-            lane: OTHER_LANE,
-            narrow: None,
-        });
+        lanes.extend((1..=lane::OTHER).map(|lane| Lane { lane, narrow: None }));
     } else {
         for action in &filter.actions {
-            match KNOWN_LANES.iter().find(|(_, a)| a == action) {
-                Some((l, _)) => lanes.push(Lane {
-                    lane: *l,
-                    narrow: None,
-                }),
+            match lane::of_known(action) {
+                Some(lane) => lanes.push(Lane { lane, narrow: None }),
                 None => lanes.push(Lane {
-                    lane: OTHER_LANE,
+                    lane: lane::OTHER,
                     narrow: Some((
                         "action = ? COLLATE NOCASE".into(),
                         vec![action.as_str().to_string().into()],
@@ -170,7 +150,7 @@ fn lanes(filter: &LeadFilter) -> Vec<Lane> {
         }
         if filter.other_actions {
             lanes.push(Lane {
-                lane: OTHER_LANE,
+                lane: lane::OTHER,
                 narrow: None,
             });
         }
@@ -187,7 +167,7 @@ fn lanes(filter: &LeadFilter) -> Vec<Lane> {
             where_clause(&test_filter, DateTime::<Utc>::UNIX_EPOCH)
         });
         lanes.push(Lane {
-            lane: TEST_LANE,
+            lane: lane::TEST,
             narrow,
         });
     }
@@ -497,7 +477,7 @@ impl Store {
         // One lane at a time: a count over one range of the urgency order. Test leads share
         // a lane whatever their action, so that lane is counted by action.
         for lane in lanes(&base) {
-            let test = lane.lane == TEST_LANE;
+            let test = lane.lane == lane::TEST;
             let by_action = if test { "action" } else { "NULL" };
             let (source, lane_column, urgency) = if by_ids {
                 ("leads".to_string(), "lane", "urgency")
@@ -523,10 +503,7 @@ impl Store {
                 let n: u64 = row.get(1)?;
                 counts.all += n;
                 counts.overdue += row.get::<_, Option<u64>>(2)?.unwrap_or(0);
-                let known = KNOWN_LANES
-                    .iter()
-                    .find(|(l, _)| *l == lane.lane)
-                    .map(|(_, a)| a.clone());
+                let known = lane::action(lane.lane).cloned();
                 match known.or_else(|| {
                     action
                         .as_deref()
