@@ -217,22 +217,29 @@ pub struct NewLead {
     pub external_key: Option<String>,
 }
 
+/// A lead field a search looks in: its name as stored, and where a new lead keeps it.
+pub type SearchField = (&'static str, fn(&NewLead) -> &Option<String>);
+
+/// The fields a search looks in: the one list the search index, the store's row-by-row check
+/// and [`NewLead::search_fields`] follow.
+pub const SEARCH_FIELDS: [SearchField; 8] = [
+    ("first_name", |l| &l.first_name),
+    ("last_name", |l| &l.last_name),
+    ("full_name", |l| &l.full_name),
+    ("email", |l| &l.email),
+    ("company", |l| &l.company),
+    ("offer", |l| &l.offer),
+    ("offer_name", |l| &l.offer_name),
+    ("description", |l| &l.description),
+];
+
 impl NewLead {
-    /// The fields a search looks in, in the order of the store's row-by-row check (a
-    /// missing one as ""; each keeps its position).
+    /// The values of [`SEARCH_FIELDS`], in its order (a missing one as ""; each keeps its
+    /// position).
     pub fn search_fields(&self) -> impl Iterator<Item = &str> {
-        [
-            &self.first_name,
-            &self.last_name,
-            &self.full_name,
-            &self.email,
-            &self.company,
-            &self.offer,
-            &self.offer_name,
-            &self.description,
-        ]
-        .into_iter()
-        .map(|f| f.as_deref().unwrap_or_default())
+        SEARCH_FIELDS
+            .iter()
+            .map(|(_, field)| field(self).as_deref().unwrap_or_default())
     }
 
     pub fn name(&self) -> Option<String> {

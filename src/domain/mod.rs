@@ -12,5 +12,7 @@ pub mod time;
 
 pub use filter::{LeadFilter, SortKey};
 pub use identity::{email_identity, fold_email, identity_hash, is_test_text, LeadKeys};
-pub use lead::{Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES};
+pub use lead::{
+    Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES, SEARCH_FIELDS,
+};
 pub use sla::SlaState;

@@ -319,10 +319,11 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
     let mut contacts = BTreeSet::new();
     let mut leaving = Vec::with_capacity(ids.len());
     {
-        let columns = SEARCH_COLUMNS.split(',').count();
+        let columns = crate::domain::SEARCH_FIELDS.len();
         let mut stmt = tx.prepare(&format!(
-            "SELECT id, contact_id, import_id, {SEARCH_COLUMNS} FROM leads
-             WHERE id IN rarray(?1) ORDER BY id"
+            "SELECT id, contact_id, import_id, {} FROM leads
+             WHERE id IN rarray(?1) ORDER BY id",
+            *SEARCH_COLUMNS
         ))?;
         let mut rows = stmt.query([&list])?;
         while let Some(row) = rows.next()? {

@@ -1346,11 +1346,12 @@ fn index_stored_leads(tx: &Connection) -> Result<()> {
     let mut postings = PostingsBuilder::default();
     {
         let mut stmt = tx.prepare(&format!(
-            "SELECT id, {SEARCH_COLUMNS} FROM leads ORDER BY id"
+            "SELECT id, {} FROM leads ORDER BY id",
+            *SEARCH_COLUMNS
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let fields: Vec<String> = (1..=SEARCH_COLUMNS.split(',').count())
+            let fields: Vec<String> = (1..=crate::domain::SEARCH_FIELDS.len())
                 .map(|i| Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default()))
                 .collect::<rusqlite::Result<_>>()?;
             postings.add(row.get(0)?, fields.iter().map(String::as_str));

@@ -5,7 +5,8 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::domain::{search, sla, Action, LeadFilter, SortKey};
+use crate::domain::{search, sla, Action, LeadFilter, SortKey, SEARCH_FIELDS};
+use std::sync::LazyLock;
 
 /// A WHERE clause with `?` placeholders and its values, in order.
 pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
@@ -62,7 +63,7 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
             // Only punctuation: no word to find, so nothing matches.
             terms.push("0".into());
         } else {
-            terms.push(MATCH_CONDITION.into());
+            terms.push(MATCH_CONDITION.clone());
             params.push(words.join(" ").into());
         }
     }
@@ -72,18 +73,13 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     (terms.join(" AND "), params)
 }
 
-/// The columns a search looks in, in the order of [`crate::domain::NewLead::search_fields`]
-/// (a macro, so that the SQL below can be one constant string).
-macro_rules! search_columns {
-    () => {
-        "first_name, last_name, full_name, email, company, offer, offer_name, description"
-    };
-}
-
-pub const SEARCH_COLUMNS: &str = search_columns!();
+/// The columns a search looks in ([`SEARCH_FIELDS`]), comma-separated.
+pub static SEARCH_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| SEARCH_FIELDS.map(|(name, _)| name).join(", "));
 
 /// The row-by-row search condition; its one parameter is the query's words, space-separated.
-pub const MATCH_CONDITION: &str = concat!("lead_matches(?, ", search_columns!(), ")");
+pub static MATCH_CONDITION: LazyLock<String> =
+    LazyLock::new(|| format!("lead_matches(?, {})", *SEARCH_COLUMNS));
 
 /// `lead_matches(words, field...)`: the search rule of [`search::matches`], row by row, for
 /// queries the search index cannot serve alone.

@@ -52,7 +52,7 @@ impl Default for SearchTuning {
 const PLANS_KEPT: usize = 8;
 
 static MATCHES_WORDS: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!(" AND {MATCH_CONDITION}"));
+    std::sync::LazyLock::new(|| format!(" AND {}", *MATCH_CONDITION));
 
 /// A query parameter: a plain value, or a list of ids for `rarray(?)`.
 #[derive(Clone)]
@@ -705,7 +705,7 @@ impl Store {
     }
 
     fn lead_matches(&self, id: i64, words: &str) -> Result<bool> {
-        let sql = format!("SELECT {MATCH_CONDITION} FROM leads WHERE id = ?");
+        let sql = format!("SELECT {} FROM leads WHERE id = ?", *MATCH_CONDITION);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(stmt.query_row(rusqlite::params![words, id], |r| r.get(0))?)
     }
