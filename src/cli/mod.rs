@@ -100,9 +100,10 @@ fn open_store(db: Option<&Path>) -> Result<Store> {
     crate::store::open::announce_waits();
     Store::open(&path).map_err(|e| match e {
         // These name the store themselves.
-        StoreError::NotAStore { .. } | StoreError::TooNew { .. } | StoreError::NotWal { .. } => {
-            anyhow::Error::new(e)
-        }
+        StoreError::NotAStore { .. }
+        | StoreError::TooNew { .. }
+        | StoreError::TooOld { .. }
+        | StoreError::NotWal { .. } => anyhow::Error::new(e),
         e => anyhow::Error::new(e).context(format!("cannot open the store {}", path.display())),
     })
 }

@@ -5,6 +5,7 @@ mod identity;
 pub mod lane;
 mod lead;
 pub mod lead_source;
+pub mod order;
 pub mod search;
 pub mod sla;
 pub mod text;

@@ -22,6 +22,7 @@ use std::sync::mpsc::sync_channel;
 
 use super::static_insert::StaticInsert;
 use super::{LeadRow, Result, StoreError, LEAD_ROWS};
+use crate::domain::order;
 
 /// A run's keys are written once they take about this much memory, so that a file of any
 /// size, with any number of distinct companies, imports in bounded memory: a million leads
@@ -32,41 +33,6 @@ const RUN_BYTES: usize = if cfg!(test) { 64 << 10 } else { 96 << 20 };
 
 /// What one entry of a hash set or map costs beyond its key and value, about.
 const ENTRY_OVERHEAD: usize = 8;
-
-/// The `urgency` column: leads still owed a first touch (open, untouched) by due time, then
-/// the rest newest first.
-pub(super) fn urgency(
-    received_at: i64,
-    sla_due_at: Option<i64>,
-    first_touch_at: Option<i64>,
-    closed_at: Option<i64>,
-) -> i64 {
-    match (sla_due_at, first_touch_at, closed_at) {
-        (Some(due), None, None) => due,
-        _ => 100_000_000_000 - received_at,
-    }
-}
-
-/// The `company_sort` and `offer_sort` columns: SQLite's `lower()` folds ASCII letters only,
-/// and a missing value sorts last.
-pub(super) fn text_sort_key(text: Option<&str>) -> String {
-    let mut key = String::new();
-    write_text_sort_key(text, &mut key);
-    key
-}
-
-/// [`text_sort_key`], written into `key` (a bulk run reuses one buffer for a million).
-fn write_text_sort_key(text: Option<&str>, key: &mut String) {
-    key.clear();
-    match text {
-        Some(text) => {
-            key.push_str(text);
-            key.make_ascii_lowercase();
-        }
-        // `char(1114111)`, the last code point.
-        None => key.push('\u{10FFFF}'),
-    }
-}
 
 /// What a bulk import remembers of one lead.
 struct Row {
@@ -99,10 +65,10 @@ impl Interner {
         number
     }
 
-    /// The number of a text's sort key ([`text_sort_key`]), made in `scratch`: a run looks
+    /// The number of a text's sort key ([`order::text`]), made in `scratch`: a run looks
     /// up a million companies and offers, and allocates only the new ones.
     fn number_of_text(&mut self, text: Option<&str>, scratch: &mut String) -> u32 {
-        write_text_sort_key(text, scratch);
+        order::write_text(text, scratch);
         self.number(scratch)
     }
 }
@@ -136,7 +102,7 @@ impl<'a> Ranked<'a> {
 pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<()> {
     let lane = i64::from(lead.lane);
     // An imported lead is new: never closed.
-    let urgency = urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at, None);
+    let urgency = order::urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at, None);
     conn.prepare_cached("INSERT INTO lead_records (record_hash, lead_id) VALUES (?1, ?2)")?
         .execute([lead.record_hash, lead.id])?;
     insert_rows(conn, CONTACT_LEADS, &[()], |_| {
@@ -154,8 +120,8 @@ pub(super) fn insert_derived(conn: &Connection, lead: &LeadKeys<'_>) -> Result<(
             [Integer(lane), key, Integer(lead.id)]
         })?;
     }
-    let company = text_sort_key(lead.company);
-    let offer = text_sort_key(lead.offer);
+    let company = order::text(lead.company);
+    let offer = order::text(lead.offer);
     for (target, key) in [(ORDER_COMPANY, &company), (ORDER_OFFER, &offer)] {
         insert_rows(conn, target, &[()], |_| {
             [Integer(lane), Text(key.as_bytes()), Integer(lead.id)]
@@ -269,7 +235,7 @@ impl BulkKeys {
             record_hash: lead.record_hash,
             received_at: lead.received_at,
             // An imported lead is new: never closed.
-            urgency: urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at, None),
+            urgency: order::urgency(lead.received_at, lead.sla_due_at, lead.first_touch_at, None),
             company,
             offer,
             lane: lead.lane,
@@ -514,18 +480,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_keys_fold_ascii_only_and_missing_sorts_last() {
-        assert_eq!(text_sort_key(Some("Ärzte ABC")), "Ärzte abc");
-        assert!(text_sort_key(None) > text_sort_key(Some("zzz")));
-        assert!(text_sort_key(None) > text_sort_key(Some("ウィングティップ")));
-        // A bulk run files the same keys without allocating them.
+    fn a_bulk_run_files_text_keys_without_allocating_them() {
         let mut interner = Interner::default();
         let mut scratch = String::new();
         for text in [Some("Ärzte ABC"), None, Some("ärzte abc")] {
             interner.number_of_text(text, &mut scratch);
         }
-        let mut expected = vec![text_sort_key(Some("Ärzte ABC")), text_sort_key(None)];
-        expected.extend([text_sort_key(Some("ärzte abc"))]);
+        // ASCII folded only; a missing value is the last code point.
+        let mut expected = vec![
+            "Ärzte abc".to_string(),
+            "\u{10FFFF}".to_string(),
+            "ärzte abc".to_string(),
+        ];
         expected.sort();
         assert_eq!(Ranked::of(&interner).by_rank, expected);
     }

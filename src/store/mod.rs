@@ -47,6 +47,15 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "{path}: the store was written by a development version of leadbox (schema {found}); \
+         this one reads schema {base} and later: import the lead files into a new store"
+    )]
+    TooOld {
+        path: PathBuf,
+        found: i64,
+        base: i64,
+    },
     #[error("{path} is not a leadbox store ({why}); leadbox leaves it as it is")]
     NotAStore { path: PathBuf, why: String },
     #[error("{path}: cannot put the store in WAL mode (it stays in {mode} mode)")]
@@ -229,33 +238,31 @@ impl Store {
     /// its creation; an older one is copied beside itself (SQLite's backup API) and then
     /// upgraded in one transaction.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, schema::CURRENT)
+    }
+
+    /// [`Store::open`] with the given schema (tests give one with more steps).
+    fn open_with(path: &Path, schema: schema::Schema) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir).map_err(|source| StoreError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
-        let known = schema::MIGRATIONS.len() as i64;
         let found = open::identify(path)?;
         if let open::Found::Leadbox { version } = found {
-            if version > known {
-                return Err(StoreError::TooNew {
-                    path: path.to_path_buf(),
-                    found: version,
-                    known,
-                });
-            }
+            check_version(path, version, schema)?;
         }
         open::wait_for_older_stores(std::time::Duration::from_secs(10));
         let conn = open::connect(path)?;
         let mut store = Store::setup(conn, path.to_path_buf())?;
         store.generation = Some(open::register());
         if let open::Found::Leadbox { version } = found {
-            if version < known {
+            if version < schema.version() {
                 open::backup(&store.conn, &open::backup_path(path, version))?;
             }
         }
-        store.migrate()?;
+        store.migrate(schema)?;
         store.files = open::OpenedFiles::now(path);
         Ok(store)
     }
@@ -263,7 +270,7 @@ impl Store {
     /// A store that lives in memory only (tests, benchmarks).
     pub fn open_in_memory() -> Result<Store> {
         let mut store = Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))?;
-        store.migrate()?;
+        store.migrate(schema::CURRENT)?;
         Ok(store)
     }
 
@@ -293,15 +300,14 @@ impl Store {
     /// Makes a new store, or upgrades an older one, in one `IMMEDIATE` transaction that
     /// reads the version again: of two processes opening the same old store, one upgrades
     /// it and the other finds it done.
-    fn migrate(&mut self) -> Result<()> {
-        let known = schema::MIGRATIONS.len() as i64;
-        if open::is_current(&self.conn, known)? {
+    fn migrate(&mut self, schema: schema::Schema) -> Result<()> {
+        let version = schema.version();
+        if open::is_current(&self.conn, version)? {
             return Ok(());
         }
         if !self.is_in_memory() {
             // Before anything is written: a journal mode cannot change inside a transaction.
-            // New stores and those of earlier versions (which switched it for imports) are
-            // put in WAL mode here, once.
+            // A new store is put in WAL mode here, once, before its first table.
             let mode: String = self
                 .conn
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -313,32 +319,29 @@ impl Store {
             }
         }
         let tx = self.conn.transaction()?;
-        if open::is_current(&tx, known)? {
+        if open::is_current(&tx, version)? {
             return Ok(());
         }
         let found = open::schema_version(&tx)?;
-        if found == 0 && !open::is_blank(&tx)? {
-            // Another application's file that appeared after it was identified.
-            return Err(StoreError::NotAStore {
-                path: self.path.clone(),
-                why: "it is a SQLite database of another application".into(),
-            });
-        }
-        if found > known {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found,
-                known,
-            });
-        }
-        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
-            tx.execute_batch(sql)?;
-            if i + 1 == schema::SEARCH_POSTINGS_SINCE {
-                index_stored_leads(&tx)?;
+        if found == 0 {
+            if !open::is_blank(&tx)? {
+                // Another application's file that appeared after it was identified.
+                return Err(StoreError::NotAStore {
+                    path: self.path.clone(),
+                    why: "it is a SQLite database of another application".into(),
+                });
             }
+            tx.execute_batch(&schema::base())?;
+            tx.pragma_update(None, "user_version", schema::BASE_VERSION)?;
+        } else {
+            check_version(&self.path, found, schema)?;
+        }
+        let at = open::schema_version(&tx)?;
+        for step in &schema.steps[(at - schema::BASE_VERSION) as usize..] {
+            tx.execute_batch(step)?;
         }
         tx.pragma_update(None, "application_id", open::APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", known)?;
+        tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         Ok(())
     }
@@ -903,6 +906,25 @@ impl Store {
         stats.median_first_touch_s = median(&mut first_touch_delays);
         Ok(stats)
     }
+}
+
+/// Refuses a store of a version this leadbox cannot read (0 is a new store).
+fn check_version(path: &Path, found: i64, schema: schema::Schema) -> Result<()> {
+    if found > schema.version() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: schema.version(),
+        });
+    }
+    if (1..schema::BASE_VERSION).contains(&found) {
+        return Err(StoreError::TooOld {
+            path: path.to_path_buf(),
+            found,
+            base: schema::BASE_VERSION,
+        });
+    }
+    Ok(())
 }
 
 /// Adds one to `key`'s count (allocating the key only the first time).
@@ -1480,40 +1502,56 @@ mod tests {
     use crate::domain::{LeadFilter, SortKey};
     use chrono::TimeZone;
 
-    /// A store written by the first schema (a full-text search index) is upgraded on open,
-    /// and its leads are found as before.
+    /// A store of a development version before the base schema is refused in one line and
+    /// left as it was: no backup, no side file.
     #[test]
-    fn a_first_schema_store_is_upgraded_and_still_searchable() {
+    fn an_early_development_store_is_refused_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("leads.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
             conn.execute_batch(
-                "INSERT INTO contacts (id, identity, identity_hash) VALUES (1, 'email:wei@contoso.example', 7);
-                 INSERT INTO leads (id, record_hash, contact_id, received_at, action, first_name,
-                                    last_name, email, company, offer)
-                 VALUES (1, 11, 1, 1763700000, 'PLT', 'Chen', 'Wei', 'wei@contoso.example',
-                         'Contoso', 'contoso.crm');
-                 INSERT INTO lead_search (rowid, text)
-                 VALUES (1, 'Chen Wei wei@contoso.example Contoso contoso.crm');
-                 INSERT INTO leads (id, record_hash, contact_id, received_at, source, action,
-                                    offer, offer_name, lead_source, is_test, sla_due_at)
-                 VALUES (2, 12, 1, 1763700100, 'AzureMarketplace', 'INS', 'contoso.crm',
-                         'Contoso CRM', 'AzureMarketplace-INS|contoso.crm', 1, NULL),
-                        (3, 13, 1, 1763700200, NULL, NULL, NULL, NULL, NULL, 0, 1763786600);
-                 INSERT INTO touches (lead_id, kind, note, at, logged_at)
-                 VALUES (1, 'call', 'left a message', 1763700300, 1763700300);
-                 PRAGMA user_version = 1;",
+                "CREATE TABLE contacts (id INTEGER PRIMARY KEY, identity TEXT);
+                 CREATE TABLE imports (id INTEGER PRIMARY KEY, path TEXT);
+                 CREATE TABLE touches (id INTEGER PRIMARY KEY, lead_id INTEGER);
+                 PRAGMA user_version = 6;",
             )
             .unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let error = Store::open(&path).err().expect("refused").to_string();
         assert_eq!(
-            store.schema_version().unwrap(),
-            schema::MIGRATIONS.len() as i64
+            error,
+            format!(
+                "{}: the store was written by a development version of leadbox (schema 6); \
+                 this one reads schema 7 and later: import the lead files into a new store",
+                path.display()
+            )
         );
-        // Marked as a leadbox store, in WAL mode, and copied aside as it was first.
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(files.len(), 1);
+    }
+
+    /// Each later step upgrades a store after a copy of it is made with SQLite's backup API,
+    /// in one transaction; the store keeps its leads and touches, its mark and WAL mode.
+    #[test]
+    fn a_later_step_upgrades_a_store_after_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        {
+            let mut store = Store::open(&path).unwrap();
+            let ana = br#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AppSource-PLT|a.b"}"#;
+            let options = crate::import::ImportOptions::default();
+            crate::import::import_bytes(&mut store, "ana.json", ana, now, &options, now).unwrap();
+            store.add_touch(1, TouchKind::Call, None, now, now).unwrap();
+        }
+        const NEXT: schema::Schema = schema::Schema {
+            steps: &["ALTER TABLE lead_rows ADD COLUMN next_step TEXT;"],
+        };
+        let store = Store::open_with(&path, NEXT).unwrap();
+        assert_eq!(store.schema_version().unwrap(), schema::BASE_VERSION + 1);
         let pragma = |conn: &Connection, name: &str| -> String {
             conn.query_row(&format!("PRAGMA {name}"), [], |r| {
                 r.get::<_, rusqlite::types::Value>(0)
@@ -1527,71 +1565,32 @@ mod tests {
         };
         assert_eq!(pragma(&store.conn, "application_id"), "1279414104");
         assert_eq!(pragma(&store.conn, "journal_mode"), "wal");
-        let backup = Connection::open(dir.path().join("leads.db.schema-1.bak")).unwrap();
-        assert_eq!(pragma(&backup, "user_version"), "1");
-        let backup_leads: i64 = backup
-            .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(backup_leads, 3);
-        let leads: i64 = store
+        let column: Option<String> = store
             .conn
-            .query_row(
-                "SELECT leads FROM search_postings WHERE word = 'chen'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT next_step FROM lead_rows WHERE id = 1", [], |r| {
+                r.get(0)
+            })
             .unwrap();
-        assert_eq!(leads, 1);
+        assert_eq!(column, None);
+        assert_eq!(store.lead(1).unwrap().first_name.as_deref(), Some("Ana"));
+        assert_eq!(store.touches(1).unwrap().len(), 1);
         assert_eq!(
             store.derived_table_differences().unwrap(),
             Vec::<String>::new()
         );
-        // Each lead keeps where it came from (three origins, one of them all unknown), and
-        // its touches.
-        let origin = |id| {
-            let l = store.lead(id).unwrap();
-            (
-                l.source,
-                l.action.map(|a| a.as_str().to_string()),
-                l.offer,
-                l.offer_name,
-                l.lead_source,
-                l.is_test,
-            )
-        };
-        let s = |v: &str| Some(v.to_string());
-        assert_eq!(
-            origin(1),
-            (None, s("PLT"), s("contoso.crm"), None, None, false)
-        );
-        assert_eq!(
-            origin(2),
-            (
-                s("AzureMarketplace"),
-                s("INS"),
-                s("contoso.crm"),
-                s("Contoso CRM"),
-                s("AzureMarketplace-INS|contoso.crm"),
-                true
-            )
-        );
-        assert_eq!(origin(3), (None, None, None, None, None, false));
-        let origins: i64 = store
-            .conn
-            .query_row("SELECT count(*) FROM lead_origins", [], |r| r.get(0))
+        let backup = Connection::open(dir.path().join("leads.db.schema-7.bak")).unwrap();
+        assert_eq!(pragma(&backup, "user_version"), "7");
+        let backup_leads: i64 = backup
+            .query_row("SELECT count(*) FROM lead_rows", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(origins, 3);
-        let touches = store.touches(1).unwrap();
-        assert_eq!(touches.len(), 1);
-        assert_eq!(touches[0].note.as_deref(), Some("left a message"));
-        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
-        for (query, found) in [("che", 1), ("wei conto", 1), ("contoso crm", 1), ("li", 0)] {
-            let filter = LeadFilter::default().with_search(query);
-            let page = store
-                .page_forward(&filter, SortKey::Urgency, now, &PageStart::Beginning, 0, 10)
-                .unwrap();
-            assert_eq!(page.len(), found, "search {query:?}");
-        }
+        assert_eq!(backup_leads, 1);
+        drop(store);
+        // Opened again by this leadbox (one step behind): refused as newer, unchanged.
+        let error = Store::open(&path).err().expect("refused").to_string();
+        assert!(
+            error.contains("written by a newer leadbox (schema 8"),
+            "{error}"
+        );
     }
 
     /// One lead (Ana, PLT, arrived 2026-11-21T08:00:00Z) in a store of its own.
@@ -1678,99 +1677,6 @@ mod tests {
                  call, meeting or note)"
             )
         );
-    }
-
-    /// The ids of the leads in the inbox's urgency order.
-    fn urgency_order(store: &Store, now: DateTime<Utc>) -> Vec<i64> {
-        store
-            .page_forward(
-                &LeadFilter::default(),
-                SortKey::Urgency,
-                now,
-                &PageStart::Beginning,
-                0,
-                10,
-            )
-            .unwrap()
-            .into_iter()
-            .map(|(_, lead)| lead.id)
-            .collect()
-    }
-
-    /// A version-6 store with a won lead that was never touched: the upgrade records it as
-    /// closed at the time of the upgrade (no earlier time is known), so it is missed, not
-    /// overdue, and no longer first in the urgency order.
-    #[test]
-    fn a_closed_lead_of_a_version_6_store_stops_its_clock_on_upgrade() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("leads.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            for sql in &schema::MIGRATIONS[..6] {
-                conn.execute_batch(sql).unwrap();
-            }
-            // Lead 1 (won) was due at 1600086400, lead 2 (new) at 1600086500; lead 3 (lost)
-            // was answered in time.
-            conn.execute_batch(
-                "INSERT INTO contacts (id, identity, identity_hash)
-                 VALUES (1, 'email:won@example.org', 7), (2, 'email:new@example.org', 8),
-                        (3, 'email:lost@example.org', 9);
-                 INSERT INTO contact_keys VALUES (7, 1), (8, 2), (9, 3);
-                 INSERT INTO lead_origins (id, lead_source, source, action, offer)
-                 VALUES (1, 'AzureMarketplace-PLT|a.b', 'AzureMarketplace', 'PLT', 'a.b');
-                 INSERT INTO lead_rows (id, record_hash, contact_id, received_at, origin_id,
-                                        first_name, status, sla_due_at, first_touch_at,
-                                        touch_count, last_touch_at, lane)
-                 VALUES (1, 11, 1, 1600000000, 1, 'Won', 'won', 1600086400, NULL, 0, NULL, 2),
-                        (2, 12, 2, 1600000100, 1, 'New', 'new', 1600086500, NULL, 0, NULL, 2),
-                        (3, 13, 3, 1600000200, 1, 'Lost', 'lost', 1600086600, 1600000300, 1,
-                         1600000300, 2);
-                 INSERT INTO touches (lead_id, kind, at, logged_at)
-                 VALUES (3, 'call', 1600000300, 1600000300);
-                 INSERT INTO lead_records SELECT record_hash, id FROM lead_rows;
-                 INSERT INTO contact_leads SELECT contact_id, received_at, id FROM lead_rows;
-                 INSERT INTO lead_order_urgency SELECT lane, urgency, id FROM lead_rows;
-                 INSERT INTO lead_order_received SELECT lane, received_sort, id FROM lead_rows;
-                 INSERT INTO lead_order_company SELECT lane, company_sort, id FROM lead_rows;
-                 INSERT INTO lead_order_offer SELECT lane, offer_sort, id FROM leads;
-                 PRAGMA user_version = 6;",
-            )
-            .unwrap();
-            let order: Vec<(i64, i64)> = conn
-                .prepare("SELECT lead_id, sort_key FROM lead_order_urgency ORDER BY sort_key")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            assert_eq!(
-                order,
-                [(1, 1600086400), (2, 1600086500), (3, 98399999800)],
-                "before: the won lead first"
-            );
-        }
-        let before = Utc::now().timestamp();
-        let store = Store::open(&path).unwrap();
-        let after = Utc::now().timestamp();
-        assert_eq!(store.schema_version().unwrap(), 7);
-        assert_eq!(
-            store.derived_table_differences().unwrap(),
-            Vec::<String>::new()
-        );
-        let won = store.lead(1).unwrap();
-        let closed = won.closed_at.expect("a closed time").timestamp();
-        assert!((before..=after).contains(&closed), "{closed}");
-        assert_eq!(won.status, Status::Won);
-        let now = Utc::now();
-        assert_eq!(won.sla_state(now), SlaState::Missed);
-        assert_eq!(store.lead(2).unwrap().closed_at, None);
-        assert_eq!(store.lead(2).unwrap().sla_state(now), SlaState::Overdue);
-        assert!(store.lead(3).unwrap().closed_at.is_some());
-        assert_eq!(store.lead(3).unwrap().sla_state(now), SlaState::Met);
-        // The open lead first; the closed ones newest first after it.
-        assert_eq!(urgency_order(&store, now), [2, 3, 1]);
-        let counts = store.lane_counts(&LeadFilter::default(), now).unwrap();
-        assert_eq!((counts.all, counts.overdue), (3, 1));
     }
 
     /// Closing an untouched lead takes it out of the urgent leads and the overdue count

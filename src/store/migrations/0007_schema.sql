@@ -1,0 +1,206 @@
+-- The store's schema at version 7, the first a released leadbox reads. Later versions are
+-- steps of their own beside this file (0008_*.sql, ...); a shipped file never changes.
+--
+-- Words in braces are filled in from the one definition of each rule in `src/domain/`
+-- (`store/schema.rs` says which): the SQL below never restates a rule by hand.
+
+-- A customer: every lead of one person (same email, else same name and company).
+CREATE TABLE contacts (
+    id            INTEGER PRIMARY KEY,
+    -- 'email:…' or 'name:…|company'; NULL for a lead whose personal data was withheld.
+    identity      TEXT,
+    -- 64 bits of its SHA-256: a small key to find the contact by.
+    identity_hash INTEGER
+);
+-- A contact's identity hash, unique: the same customer from several funnel steps is one
+-- contact. Written by the import with the contact; removed with it.
+CREATE TABLE contact_keys (
+    identity_hash INTEGER PRIMARY KEY,
+    contact_id    INTEGER NOT NULL
+);
+CREATE TRIGGER contact_removed AFTER DELETE ON contacts BEGIN
+    DELETE FROM contact_keys WHERE identity_hash = OLD.identity_hash;
+END;
+
+-- The import history.
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    imported_at INTEGER NOT NULL,
+    new         INTEGER NOT NULL,
+    duplicates  INTEGER NOT NULL,
+    rejected    INTEGER NOT NULL
+);
+
+-- Where a lead came from (its LeadSource, what it parses into, its offer's name): few
+-- combinations, each stored once.
+CREATE TABLE lead_origins (
+    id          INTEGER PRIMARY KEY,
+    lead_source TEXT,
+    source      TEXT,
+    action      TEXT,
+    offer       TEXT,
+    offer_name  TEXT
+);
+
+CREATE TABLE lead_rows (
+    id             INTEGER PRIMARY KEY,
+    -- 64 bits of the SHA-256 of the export's own key, or of the record's content: makes
+    -- re-imports harmless (see `lead_records`).
+    record_hash    INTEGER NOT NULL,
+    contact_id     INTEGER NOT NULL REFERENCES contacts(id),
+    import_id      INTEGER REFERENCES imports(id),
+    received_at    INTEGER NOT NULL,
+    origin_id      INTEGER NOT NULL REFERENCES lead_origins(id),
+    first_name     TEXT,
+    last_name      TEXT,
+    full_name      TEXT,
+    email          TEXT,
+    phone          TEXT,
+    country        TEXT,
+    company        TEXT,
+    title          TEXT,
+    description    TEXT,
+    is_test        INTEGER NOT NULL DEFAULT 0,
+    status         TEXT NOT NULL DEFAULT 'new',
+    owner          TEXT,
+    -- NULL when the lead is exempt from the SLA (DNC, test).
+    sla_due_at     INTEGER,
+    -- First customer touch on any lead of the contact at or after this lead arrived.
+    first_touch_at INTEGER,
+    touch_count    INTEGER NOT NULL DEFAULT 0,
+    last_touch_at  INTEGER,
+    -- When the lead was set to won or lost; NULL while open.
+    closed_at      INTEGER,
+    -- The inbox's action filter (`domain::lane`), fixed when the lead arrives.
+    lane           INTEGER NOT NULL,
+    -- Sort keys (`domain::order`).
+    urgency        INTEGER GENERATED ALWAYS AS ({urgency}) VIRTUAL,
+    received_sort  INTEGER GENERATED ALWAYS AS ({received_key}) VIRTUAL,
+    company_sort   TEXT GENERATED ALWAYS AS ({company_key}) VIRTUAL
+);
+
+-- What every query reads: a lead with its origin.
+CREATE VIEW leads AS
+    SELECT r.id, r.record_hash, r.contact_id, r.import_id, r.received_at,
+        o.source, o.action, o.offer, o.offer_name, o.lead_source,
+        r.first_name, r.last_name, r.full_name, r.email, r.phone, r.country, r.company,
+        r.title, r.description, r.is_test, r.status, r.owner, r.sla_due_at,
+        r.first_touch_at, r.touch_count, r.last_touch_at, r.lane, r.urgency,
+        r.received_sort, r.company_sort, {origin_offer_key} AS offer_sort, r.origin_id,
+        r.closed_at
+    FROM lead_rows r JOIN lead_origins o ON o.id = r.origin_id;
+
+CREATE TABLE touches (
+    id        INTEGER PRIMARY KEY,
+    lead_id   INTEGER NOT NULL REFERENCES lead_rows(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL CHECK (kind IN ({touch_kinds})),
+    note      TEXT,
+    at        INTEGER NOT NULL,
+    logged_at INTEGER NOT NULL
+);
+CREATE INDEX touches_by_lead ON touches(lead_id, at);
+
+-- The search index: a list of lead ids per word (`store/postings.rs`), in parts.
+CREATE TABLE search_postings (
+    word  TEXT NOT NULL,
+    -- The import that added this part of the word's list (0: built at once).
+    chunk INTEGER NOT NULL,
+    leads INTEGER NOT NULL,
+    -- Ascending lead ids, as varint deltas.
+    ids   BLOB NOT NULL,
+    PRIMARY KEY (word, chunk)
+) WITHOUT ROWID;
+
+-- One table per sort order: each lane in that order, ties by id. An import writes a new
+-- lead's entries (a bulk import, in key order); the triggers below follow updates and
+-- deletes.
+CREATE TABLE lead_order_urgency (
+    lane INTEGER NOT NULL, sort_key INTEGER NOT NULL, lead_id INTEGER NOT NULL,
+    PRIMARY KEY (lane, sort_key, lead_id)
+) WITHOUT ROWID;
+CREATE TABLE lead_order_received (
+    lane INTEGER NOT NULL, sort_key INTEGER NOT NULL, lead_id INTEGER NOT NULL,
+    PRIMARY KEY (lane, sort_key, lead_id)
+) WITHOUT ROWID;
+CREATE TABLE lead_order_company (
+    lane INTEGER NOT NULL, sort_key TEXT NOT NULL, lead_id INTEGER NOT NULL,
+    PRIMARY KEY (lane, sort_key, lead_id)
+) WITHOUT ROWID;
+CREATE TABLE lead_order_offer (
+    lane INTEGER NOT NULL, sort_key TEXT NOT NULL, lead_id INTEGER NOT NULL,
+    PRIMARY KEY (lane, sort_key, lead_id)
+) WITHOUT ROWID;
+
+-- A record's hash, unique: re-importing a file adds nothing.
+CREATE TABLE lead_records (
+    record_hash INTEGER PRIMARY KEY,
+    lead_id     INTEGER NOT NULL
+);
+
+-- Each contact's leads in arrival order.
+CREATE TABLE contact_leads (
+    contact_id INTEGER NOT NULL, received_at INTEGER NOT NULL, lead_id INTEGER NOT NULL,
+    PRIMARY KEY (contact_id, received_at, lead_id)
+) WITHOUT ROWID;
+
+CREATE TRIGGER lead_removed AFTER DELETE ON lead_rows BEGIN
+    DELETE FROM lead_records WHERE record_hash = OLD.record_hash;
+    DELETE FROM lead_order_urgency
+        WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
+    DELETE FROM lead_order_received
+        WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
+    DELETE FROM lead_order_company
+        WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
+    DELETE FROM lead_order_offer
+        WHERE lane = OLD.lane AND lead_id = OLD.id AND sort_key = (
+            SELECT {offer_key} FROM lead_origins WHERE id = OLD.origin_id);
+    DELETE FROM contact_leads
+        WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
+          AND lead_id = OLD.id;
+END;
+-- A lead's sort keys change with its SLA, its first touch, its close, its times and its
+-- company.
+CREATE TRIGGER lead_urgency_moved
+AFTER UPDATE OF sla_due_at, first_touch_at, received_at, closed_at ON lead_rows
+WHEN OLD.urgency IS NOT NEW.urgency AND OLD.lane IS NEW.lane BEGIN
+    UPDATE lead_order_urgency SET sort_key = NEW.urgency
+        WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
+END;
+CREATE TRIGGER lead_received_moved AFTER UPDATE OF received_at ON lead_rows
+WHEN OLD.received_sort IS NOT NEW.received_sort AND OLD.lane IS NEW.lane BEGIN
+    UPDATE lead_order_received SET sort_key = NEW.received_sort
+        WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
+END;
+CREATE TRIGGER lead_company_moved AFTER UPDATE OF company ON lead_rows
+WHEN OLD.company_sort IS NOT NEW.company_sort AND OLD.lane IS NEW.lane BEGIN
+    UPDATE lead_order_company SET sort_key = NEW.company_sort
+        WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
+END;
+-- A new lane or origin (nothing changes them today) moves the lead in every order; the
+-- triggers above leave a lead whose lane changes to this one.
+CREATE TRIGGER lead_origin_moved AFTER UPDATE OF lane, origin_id ON lead_rows
+WHEN OLD.lane IS NOT NEW.lane OR OLD.origin_id IS NOT NEW.origin_id BEGIN
+    DELETE FROM lead_order_urgency
+        WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
+    DELETE FROM lead_order_received
+        WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
+    DELETE FROM lead_order_company
+        WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
+    DELETE FROM lead_order_offer
+        WHERE lane = OLD.lane AND lead_id = OLD.id AND sort_key = (
+            SELECT {offer_key} FROM lead_origins WHERE id = OLD.origin_id);
+    INSERT INTO lead_order_urgency VALUES (NEW.lane, NEW.urgency, NEW.id);
+    INSERT INTO lead_order_received VALUES (NEW.lane, NEW.received_sort, NEW.id);
+    INSERT INTO lead_order_company VALUES (NEW.lane, NEW.company_sort, NEW.id);
+    INSERT INTO lead_order_offer VALUES (NEW.lane, (
+        SELECT {offer_key} FROM lead_origins WHERE id = NEW.origin_id), NEW.id);
+END;
+CREATE TRIGGER lead_contact_moved AFTER UPDATE OF contact_id, received_at ON lead_rows
+WHEN OLD.contact_id IS NOT NEW.contact_id OR OLD.received_at IS NOT NEW.received_at BEGIN
+    UPDATE contact_leads SET contact_id = NEW.contact_id, received_at = NEW.received_at
+        WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
+          AND lead_id = OLD.id;
+END;
