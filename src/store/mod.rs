@@ -405,6 +405,7 @@ impl Store {
     }
 
     /// Moves the search's switch points (tests reach every strategy with a small store).
+    #[cfg(any(test, feature = "testing"))]
     pub fn tune_search(&mut self, tuning: SearchTuning) {
         self.search_tuning = tuning;
         self.search_cache.borrow_mut().clear();
@@ -428,6 +429,7 @@ impl Store {
     /// Where the tables that the triggers and bulk imports keep (sort orders, record and
     /// contact keys) differ from the leads and contacts they derive from, and any reference
     /// to a row that does not exist: one line per problem, none when the store is consistent.
+    #[cfg(any(test, feature = "testing"))]
     pub fn derived_table_differences(&self) -> Result<Vec<String>> {
         let mut checks: Vec<(&str, String)> = [
             ("lead_order_urgency", "urgency"),
