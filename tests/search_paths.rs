@@ -115,7 +115,7 @@ fn scanned(store: &Store, filter: &LeadFilter, sort: SortKey) -> Vec<i64> {
 }
 
 fn check(store: &Store, filter: &LeadFilter) {
-    for sort in SortKey::ALL {
+    for &sort in SortKey::ALL {
         let want = scanned(store, filter, sort);
         assert_eq!(paged(store, filter, sort), want, "{filter:?} by {sort:?}");
         assert_eq!(

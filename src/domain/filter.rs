@@ -26,7 +26,8 @@ impl LeadFilter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "lowercase")]
 pub enum SortKey {
     /// Leads still owed a first touch by due time, then the rest newest first.
     #[default]
@@ -38,20 +39,10 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 4] = [
-        SortKey::Urgency,
-        SortKey::Received,
-        SortKey::Company,
-        SortKey::Offer,
-    ];
+    pub const ALL: &'static [SortKey] = <SortKey as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            SortKey::Urgency => "urgency",
-            SortKey::Received => "received",
-            SortKey::Company => "company",
-            SortKey::Offer => "offer",
-        }
+        self.into()
     }
 
     pub fn next(self) -> SortKey {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 use std::str::FromStr;
 
+use super::names;
 use super::sla::{self, SlaState};
 use super::time::format_time;
 
@@ -81,7 +82,18 @@ impl fmt::Display for Action {
 }
 
 /// Where a lead stands in the pipeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::Display,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     New,
     Contacted,
@@ -91,13 +103,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::New,
-        Status::Contacted,
-        Status::Qualified,
-        Status::Won,
-        Status::Lost,
-    ];
+    pub const ALL: &'static [Status] = <Status as strum::VariantArray>::VARIANTS;
 
     /// Won or lost: the lead's SLA clock has stopped.
     pub fn is_closed(self) -> bool {
@@ -105,36 +111,30 @@ impl Status {
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Contacted => "contacted",
-            Status::Qualified => "qualified",
-            Status::Won => "won",
-            Status::Lost => "lost",
-        }
+        self.into()
     }
 }
 
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("unknown status '{s}' (expected new, contacted, qualified, won or lost)")
-            })
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        names::parse("status", s)
     }
 }
 
 /// A logged contact attempt. Only customer touches count for the SLA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::Display,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum TouchKind {
     Email,
     Call,
@@ -143,20 +143,10 @@ pub enum TouchKind {
 }
 
 impl TouchKind {
-    pub const ALL: [TouchKind; 4] = [
-        TouchKind::Email,
-        TouchKind::Call,
-        TouchKind::Meeting,
-        TouchKind::Note,
-    ];
+    pub const ALL: &'static [TouchKind] = <TouchKind as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            TouchKind::Email => "email",
-            TouchKind::Call => "call",
-            TouchKind::Meeting => "meeting",
-            TouchKind::Note => "note",
-        }
+        self.into()
     }
 
     /// A note is internal: it never reaches the customer, so it is no follow-up.
@@ -167,7 +157,7 @@ impl TouchKind {
     /// [`TouchKind::reaches_customer`] as a SQL condition on the kind column `column`.
     pub fn reaches_customer_sql(column: &str) -> String {
         let kinds: Vec<String> = TouchKind::ALL
-            .into_iter()
+            .iter()
             .filter(|k| k.reaches_customer())
             .map(|k| format!("'{}'", k.as_str()))
             .collect();
@@ -178,18 +168,7 @@ impl TouchKind {
 impl FromStr for TouchKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        TouchKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("unknown touch kind '{s}' (expected email, call, meeting or note)")
-            })
-    }
-}
-
-impl fmt::Display for TouchKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        names::parse("touch kind", s)
     }
 }
 

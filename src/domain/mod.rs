@@ -5,6 +5,7 @@ mod identity;
 pub mod lane;
 mod lead;
 pub mod lead_source;
+mod names;
 pub mod order;
 pub mod search;
 pub mod sla;

@@ -6,14 +6,24 @@
 //! closed at or after its due time, as exempt when closed before.
 
 use chrono::{DateTime, Duration, Utc};
-use std::fmt;
 use std::str::FromStr;
 
 use super::{Action, Status};
 
 pub const DEFAULT_SLA_HOURS: i64 = 24;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::Display,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum SlaState {
     /// DNC or test lead, or a lead closed before its due time without a customer touch: no
     /// follow-up owed.
@@ -29,22 +39,10 @@ pub enum SlaState {
 }
 
 impl SlaState {
-    pub const ALL: [SlaState; 5] = [
-        SlaState::Exempt,
-        SlaState::Met,
-        SlaState::Missed,
-        SlaState::Due,
-        SlaState::Overdue,
-    ];
+    pub const ALL: &'static [SlaState] = <SlaState as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            SlaState::Exempt => "exempt",
-            SlaState::Met => "met",
-            SlaState::Missed => "missed",
-            SlaState::Due => "due",
-            SlaState::Overdue => "overdue",
-        }
+        self.into()
     }
 
     /// Still waiting for a first touch.
@@ -53,21 +51,10 @@ impl SlaState {
     }
 }
 
-impl fmt::Display for SlaState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl FromStr for SlaState {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SlaState::ALL
-            .into_iter()
-            .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("unknown SLA state '{s}' (expected exempt, met, missed, due or overdue)")
-            })
+        super::names::parse("SLA state", s)
     }
 }
 
@@ -278,7 +265,7 @@ mod tests {
             for touch in times {
                 for closed in times {
                     let expected = state(due, touch, closed, now);
-                    for candidate in SlaState::ALL {
+                    for &candidate in SlaState::ALL {
                         let (condition, with_now) = state_sql(candidate);
                         let sql = if with_now {
                             format!(
