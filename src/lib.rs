@@ -11,6 +11,7 @@
 #![deny(unsafe_code)]
 
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod generate;
 pub mod import;

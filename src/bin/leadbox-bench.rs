@@ -294,7 +294,7 @@ fn rss_hwm_mb() -> Option<f64> {
 
 fn main() -> Result<()> {
     let options = parse_args()?;
-    let now = leadbox::cli::now()?;
+    let now = leadbox::clock::now()?;
     let zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC is a valid offset"));
     let theme = Theme::from_env();
 

@@ -73,18 +73,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// The current time: the system clock, or `LEADBOX_NOW` (RFC 3339) for reproducible runs.
-pub fn now() -> Result<DateTime<Utc>> {
-    match std::env::var("LEADBOX_NOW") {
-        Ok(raw) if !raw.trim().is_empty() => {
-            crate::domain::time::parse_time(&raw).with_context(|| {
-                format!("LEADBOX_NOW: cannot read the time '{raw}' (expected RFC 3339)")
-            })
-        }
-        _ => Ok(Utc::now()),
-    }
-}
-
 pub fn default_db_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "leadbox")
         .context("cannot find a data directory for the store: give one with --db or LEADBOX_DB")?;
@@ -115,7 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::tui::run(store, None)?;
         return Ok(ExitCode::SUCCESS);
     };
-    let now = now()?;
+    let now = crate::clock::now()?;
     match command {
         Command::Import(args) => import(open_store(db)?, args, now),
         Command::List(args) => {

@@ -34,7 +34,7 @@ pub const INBOX_CACHE_MIB: i64 = 16;
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
 /// program ends (the demo's throwaway store).
 pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
-    let now = crate::cli::now()?;
+    let now = crate::clock::now()?;
     let counts = spawn_counts_worker(&store)?;
     let mut store = store;
     store.set_cache_mib(INBOX_CACHE_MIB)?;
@@ -139,7 +139,7 @@ fn event_loop(
             // Every event waiting is handled, in order, before the next frame.
             loop {
                 // A touch is stamped with the moment its key was pressed.
-                app.set_clock(crate::cli::now()?);
+                app.set_clock(crate::clock::now()?);
                 if app.handle_event(&event::read()?) == Effect::Quit {
                     return quit(terminal, app, theme);
                 }
@@ -149,7 +149,7 @@ fn event_loop(
             }
         }
         app.apply_reports()?;
-        app.tick(crate::cli::now()?)?;
+        app.tick(crate::clock::now()?)?;
         if let Some(worker) = counts {
             if let Some(request) = app.take_counts_request() {
                 let _ = worker.requests.send(request);
