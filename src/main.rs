@@ -4,6 +4,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    #[cfg(feature = "purge-at-once")]
     return_freed_memory_at_once();
     leadbox::cli::main()
 }
@@ -12,6 +13,10 @@ fn main() -> std::process::ExitCode {
 /// import frees tens of MB and allocates as much again within that second, so its peak RSS
 /// varied by up to 40 MB from run to run (160-202 MB at a million leads; 139 MB with this).
 /// This is the option `MIMALLOC_PURGE_DELAY=0`, which an environment variable still overrides.
+/// It takes an FFI call with a number of mimalloc's own, so it is a feature, off by default
+/// (the environment variable does the same for any build).
+#[cfg(feature = "purge-at-once")]
+#[allow(unsafe_code)]
 fn return_freed_memory_at_once() {
     use std::ffi::{c_int, c_long};
     /// mimalloc 3's `mi_option_purge_delay`. Its default, 1000 ms, identifies it.

@@ -20,6 +20,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::mpsc::sync_channel;
 
+#[cfg(feature = "static-bind")]
 use super::static_insert::StaticInsert;
 use super::{LeadRow, Result, StoreError, LEAD_ROWS};
 use crate::domain::order;
@@ -405,6 +406,7 @@ pub(super) const ROWS_PER_INSERT: usize = 64;
 pub(super) struct Inserts<'c> {
     conn: &'c Connection,
     /// (target, columns, rows) and the statement.
+    #[cfg(feature = "static-bind")]
     prepared: Vec<(&'static str, usize, usize, StaticInsert<'c>)>,
 }
 
@@ -412,12 +414,26 @@ impl<'c> Inserts<'c> {
     pub fn new(conn: &'c Connection) -> Inserts<'c> {
         Inserts {
             conn,
+            #[cfg(feature = "static-bind")]
             prepared: Vec::new(),
         }
     }
 
     /// Inserts `items` into `target` (a table and its columns), in the order given, each
     /// item's values from `values`.
+    #[cfg(not(feature = "static-bind"))]
+    pub fn rows<'s, T, const N: usize>(
+        &mut self,
+        target: &'static str,
+        items: &'s [T],
+        values: impl Fn(&'s T) -> [ValueRef<'s>; N],
+    ) -> Result<()> {
+        insert_rows(self.conn, target, items, values)
+    }
+
+    /// Inserts `items` into `target` (a table and its columns), in the order given, each
+    /// item's values from `values`, bound where they are (feature `static-bind`).
+    #[cfg(feature = "static-bind")]
     pub fn rows<'s, T, const N: usize>(
         &mut self,
         target: &'static str,
@@ -431,6 +447,7 @@ impl<'c> Inserts<'c> {
         Ok(())
     }
 
+    #[cfg(feature = "static-bind")]
     fn statement(
         &mut self,
         target: &'static str,

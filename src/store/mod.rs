@@ -6,6 +6,7 @@ pub mod open;
 mod postings;
 mod query;
 mod schema;
+#[cfg(feature = "static-bind")]
 mod static_insert;
 mod window;
 
@@ -286,6 +287,8 @@ impl Store {
         // A checkpoint leaves the WAL at most this large, whatever an import wrote into it.
         conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
         query::register_functions(&conn)?;
+        // A bulk import prepares a statement per table and row count: keep them all.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Store {
             conn,
             path,
