@@ -319,6 +319,22 @@ const CASES: &[Case] = &[
         &["array-deep.json: line 2: invalid JSON: recursion limit exceeded"],
         0,
     ),
+    // Text that no one encoding reads.
+    case(
+        "damaged-shift-jis.csv",
+        1,
+        &[
+            "damaged-shift-jis.csv:3: not valid Shift_JIS, the encoding the rest of the file suggests",
+            "nothing imported: name the file's encoding with --encoding",
+        ],
+        0,
+    ),
+    case(
+        "mixed-utf8-windows-1252.csv",
+        1,
+        &["mixed-utf8-windows-1252.csv:3: not valid UTF-8, though line 2 is: the file mixes encodings"],
+        0,
+    ),
 ];
 
 fn hostile(file: &str) -> std::path::PathBuf {
@@ -640,4 +656,224 @@ fn a_utf16_array_with_a_bom_keeps_its_text() {
         one(&leads, "email", "u2@arrays.example")["first_name"],
         "陽菜"
     );
+}
+
+/// A CSV of `rows` ASCII leads (about 70 KiB: past the 64 KiB the encoding is first told
+/// from), then `tail` as it is. Returns the bytes and the number of lines before `tail`
+/// (the header and the ASCII rows).
+fn ascii_rows_then(tail: &[u8]) -> (Vec<u8>, u64) {
+    let mut bytes = b"First Name,Last Name,Email,Company\r\n".to_vec();
+    let mut lines = 1;
+    while bytes.len() < 70 * 1024 {
+        bytes.extend(format!("Ana{lines},Silva,ana{lines}@ascii.example,Contoso\r\n").as_bytes());
+        lines += 1;
+    }
+    bytes.extend_from_slice(tail);
+    (bytes, lines)
+}
+
+fn shift_jis(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+const JAPANESE_ROWS: &str =
+    "太郎,山田,taro@sjis.example,ウィングティップ株式会社\r\n花子,佐藤,hanako@sjis.example,ルツェルン出版\r\n";
+
+/// Legacy text that starts after 64 KiB of ASCII is read in the encoding of the whole file:
+/// the names are stored as written, and naming the encoding adds nothing more.
+#[test]
+fn late_legacy_text_is_read_in_the_encoding_of_the_whole_file() {
+    let env = seeded();
+    let (bytes, ascii_lines) = ascii_rows_then(&shift_jis(JAPANESE_ROWS));
+    let ascii_leads = ascii_lines as usize - 1;
+    let sjis = env.path("late-shift-jis.csv");
+    std::fs::write(&sjis, &bytes).unwrap();
+    let (run, reports) = env.import(&[&sjis], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_eq!(reports[0]["encoding"], "Shift_JIS");
+    assert_eq!(reports[0]["new"], ascii_leads + 2);
+    let leads = env.list(&[]);
+    assert_eq!(leads.len(), 1 + ascii_leads + 2);
+    let taro = one(&leads, "email", "taro@sjis.example");
+    assert_eq!(taro["first_name"], "太郎");
+    assert_eq!(taro["last_name"], "山田");
+    assert_eq!(taro["company"], "ウィングティップ株式会社");
+    assert_eq!(
+        one(&leads, "email", "hanako@sjis.example")["name"],
+        "花子 佐藤"
+    );
+    // Named or detected, the same file gives the same leads.
+    let (run, reports) = env.import(&[&sjis], &["--encoding", "shift_jis"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        (
+            reports[0]["new"].as_u64(),
+            reports[0]["duplicates"].as_u64()
+        ),
+        (Some(0), Some(ascii_leads as u64 + 2))
+    );
+    assert_eq!(env.list(&[]).len(), 1 + ascii_leads + 2);
+
+    // Windows-1252, and NDJSON.
+    let env = seeded();
+    let (bytes, _) = ascii_rows_then(&windows_1252(
+        "José,Müller,jose@latin.example,Café Señor\r\nZoë,Ø'Brien,zoe@latin.example,Straße\r\n",
+    ));
+    let latin = env.path("late-windows-1252.csv");
+    std::fs::write(&latin, &bytes).unwrap();
+    let mut ndjson = Vec::new();
+    for i in 0..2000 {
+        ndjson.extend(
+            format!("{{\"email\":\"n{i}@ndjson.example\",\"firstName\":\"N{i}\"}}\n").as_bytes(),
+        );
+    }
+    ndjson.extend(shift_jis(
+        "{\"email\":\"k@ndjson.example\",\"firstName\":\"健二\",\"company\":\"ﾃｽﾄ株式会社\"}\n",
+    ));
+    assert!(ndjson.len() > 64 * 1024);
+    let late_ndjson = env.path("late-shift-jis.ndjson");
+    std::fs::write(&late_ndjson, &ndjson).unwrap();
+    let (run, reports) = env.import(&[&latin, &late_ndjson], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(reports[0]["encoding"], "windows-1252");
+    assert_eq!(reports[1]["encoding"], "Shift_JIS");
+    let leads = env.list(&[]);
+    let jose = one(&leads, "email", "jose@latin.example");
+    assert_eq!(
+        (jose["name"].as_str(), jose["company"].as_str()),
+        (Some("José Müller"), Some("Café Señor"))
+    );
+    assert_eq!(
+        one(&leads, "email", "zoe@latin.example")["last_name"],
+        "Ø'Brien"
+    );
+    let kenji = one(&leads, "email", "k@ndjson.example");
+    assert_eq!(
+        (kenji["first_name"].as_str(), kenji["company"].as_str()),
+        (Some("健二"), Some("ﾃｽﾄ株式会社"))
+    );
+}
+
+/// What cannot be decided is refused, naming the first line that is not valid and
+/// suggesting --encoding; nothing of the file is stored, what was there stays.
+#[test]
+fn late_text_whose_encoding_cannot_be_decided_is_refused() {
+    let env = seeded();
+    let (mixed, lines) = ascii_rows_then(
+        &[
+            "Renée,Dubois,renee@utf8.example,Crème\r\n".as_bytes(),
+            &windows_1252("José,Müller,jose@latin.example,Café\r\n"),
+        ]
+        .concat(),
+    );
+    let (damaged, damaged_lines) = ascii_rows_then(
+        &[
+            shift_jis(JAPANESE_ROWS),
+            b"\x81,broken,b@sjis.example,x\r\n".to_vec(),
+            shift_jis("健二,田中,kenji@sjis.example,東京\r\n"),
+        ]
+        .concat(),
+    );
+    let (bom, bom_lines) =
+        ascii_rows_then(&windows_1252("José,Müller,jose@latin.example,Café\r\n"));
+    let bom = [b"\xef\xbb\xbf".as_slice(), &bom].concat();
+    let cases = [
+        (
+            "mixed.csv",
+            mixed,
+            vec![],
+            format!(
+                "mixed.csv:{}: not valid UTF-8, though line {} is: the file mixes encodings",
+                lines + 2,
+                lines + 1
+            ),
+        ),
+        (
+            "damaged.csv",
+            damaged,
+            vec![],
+            format!(
+                "damaged.csv:{}: not valid Shift_JIS, the encoding the rest of the file suggests",
+                damaged_lines + 3
+            ),
+        ),
+        (
+            "bom.csv",
+            bom,
+            vec![],
+            format!(
+                "bom.csv:{}: not valid UTF-8, though the file starts with its byte order mark",
+                bom_lines + 1
+            ),
+        ),
+        (
+            "given.csv",
+            ascii_rows_then(&windows_1252("José,Müller,j@x.example,Café\r\n")).0,
+            vec!["--encoding", "shift_jis"],
+            format!(
+                "given.csv:{}: not valid Shift_JIS, the encoding given",
+                lines + 1
+            ),
+        ),
+    ];
+    for (name, bytes, extra, says) in cases {
+        let path = env.path(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let mut args = vec!["import".to_string()];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.push(path.display().to_string());
+        let run = env.run(&args);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&says),
+            "{name}: want {says:?} in\n{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("--encoding"), "{name}: {}", run.stderr);
+        assert!(
+            run.stdout.contains(&format!("{name}: nothing imported")),
+            "{}",
+            run.stdout
+        );
+        let leads = env.list(&[]);
+        assert_eq!(leads.len(), 1, "{name}: nothing of it is stored");
+        assert_eq!(leads[0]["name"], "Some One");
+    }
+
+    // A pipe cannot be read twice: late legacy text from one is refused, with the line.
+    let (bytes, lines) = ascii_rows_then(&shift_jis(JAPANESE_ROWS));
+    let mut child = env
+        .command(["import", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&bytes);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "/dev/stdin:{}: not valid UTF-8, though the start of the file is",
+            lines + 1
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("name it with --encoding"), "{stderr}");
+    assert_eq!(env.list(&[]).len(), 1);
 }

@@ -194,3 +194,115 @@ fn export_and_import_refuse_the_store_and_its_side_files() {
     assert_eq!(std::fs::read(&env.db).unwrap(), before);
     assert_eq!(files_in(env.dir.path()), vec!["leads.db", "link-to-store"]);
 }
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A store or store folder that other users may read gets one warning line each on stderr,
+/// saying how to fix it; the command still runs. A private one gets none.
+#[test]
+fn a_store_readable_by_others_is_warned_about() {
+    let env = Env::new();
+    env.import_good();
+    let db = env.db.display().to_string();
+    let dir = env.dir.path().display().to_string();
+    assert_eq!(mode(&env.db), 0o600);
+    let run = env.run(["list", "--format", "json"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+
+    set_mode(&env.db, 0o644);
+    set_mode(env.dir.path(), 0o755);
+    let run = env.run(["stats"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "leadbox: warning: {db} is readable by other users (mode 0644); it holds customers' personal data: chmod 600 {db}\n\
+             leadbox: warning: {dir} is readable by other users (mode 0755); it holds customers' personal data: chmod 700 {dir}\n"
+        )
+    );
+    // Group-only bits count too; the advice, once followed, silences it.
+    set_mode(&env.db, 0o640);
+    set_mode(env.dir.path(), 0o700);
+    let run = env.run(["list"]);
+    assert_eq!(
+        run.stderr,
+        format!("leadbox: warning: {db} is readable by other users (mode 0640); it holds customers' personal data: chmod 600 {db}\n")
+    );
+    set_mode(&env.db, 0o600);
+    assert_eq!(env.run(["list"]).stderr, "");
+
+    // A store path that holds an escape sequence is named escaped.
+    let odd = env.path("odd\u{1b}[2J");
+    std::fs::create_dir(&odd).unwrap();
+    set_mode(&odd, 0o755);
+    let run = env
+        .bare_command()
+        .args([
+            "--db".as_ref(),
+            odd.join("leads.db").as_os_str(),
+            "list".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(
+        stderr.contains("odd\\e[2J is readable by other users (mode 0755)"),
+        "{stderr}"
+    );
+}
+
+/// `export -o` through a symbolic link is refused: the file it points to is neither
+/// written nor made private, and a dangling link creates nothing.
+#[test]
+fn export_refuses_to_write_through_a_symbolic_link() {
+    let env = Env::new();
+    env.import_good();
+    let target = env.path("shared-report.txt");
+    std::fs::write(&target, "someone else's file\n").unwrap();
+    set_mode(&target, 0o644);
+    let link = env.path("export.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let run = env.run(["export", "--format", "csv", "-o", link.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot create {}: it is a symbolic link: leadbox does not write an export through one",
+            link.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "someone else's file\n"
+    );
+    assert_eq!(mode(&target), 0o644);
+
+    let dangling = env.path("dangling.json");
+    let nowhere = env.path("nowhere.json");
+    std::os::unix::fs::symlink(&nowhere, &dangling).unwrap();
+    let run = env.run([
+        "export",
+        "--format",
+        "json",
+        "-o",
+        dangling.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(!nowhere.exists());
+
+    // A plain path still works, and an existing file there is made private.
+    let plain = env.path("plain.csv");
+    std::fs::write(&plain, "old").unwrap();
+    set_mode(&plain, 0o644);
+    let run = env.run(["export", "--format", "csv", "-o", plain.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(mode(&plain), 0o600);
+    assert!(std::fs::read_to_string(&plain)
+        .unwrap()
+        .starts_with("id,contact_id"));
+}

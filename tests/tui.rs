@@ -583,3 +583,122 @@ fn number_keys_pick_their_tab_before_the_counts_arrive() {
     keys(&mut app, "1");
     assert_eq!(app.filter(), LeadFilter::default());
 }
+
+/// A lead whose notes run to 50 MB opens at once and keys work on it: the pane shows the
+/// first lines of the notes, says how much more there is and where to read it, and holds
+/// no more of the notes than a pane can show.
+#[test]
+fn a_lead_with_50_mb_of_notes_opens_and_keys_work() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut notes = String::new();
+    let mut line = 0;
+    while notes.len() < 50 << 20 {
+        line += 1;
+        notes.push_str(&format!(
+            "note line {line}: budget approved, call back after the review \u{1b}[2J\n"
+        ));
+    }
+    // The small leads first: NDJSON is told from its first lines.
+    let mut ndjson = String::new();
+    for i in 0..3 {
+        ndjson.push_str(&format!(
+            "{{\"email\":\"s{i}@notes.example\",\"firstName\":\"Small{i}\",\"receivedAt\":\"2026-11-21T1{i}:00:00Z\",\"Description\":\"short {i}\"}}\n"
+        ));
+    }
+    ndjson.push_str(
+        &serde_json::to_string(&serde_json::json!({
+            "email": "big@notes.example",
+            "firstName": "Bigg",
+            "lastName": "Notes",
+            "receivedAt": "2026-11-21T08:00:00Z",
+            "Description": notes,
+        }))
+        .unwrap(),
+    );
+    ndjson.push('\n');
+    let report = leadbox::import::import_bytes(
+        &mut store,
+        "big.ndjson",
+        ndjson.as_bytes(),
+        now(),
+        &ImportOptions::default(),
+        now(),
+    )
+    .unwrap();
+    assert!(report.is_clean(), "{report}");
+    let mut app = app_with(store, 100, 30);
+    assert_eq!(
+        app.selected_lead().unwrap().email.as_deref(),
+        Some("big@notes.example")
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    let detail = app.detail.as_ref().unwrap();
+    // As stored: the import trims the line feed at the end.
+    assert_eq!(detail.notes_len, notes.trim_end().len());
+    assert!(detail.lead.description.as_ref().unwrap().len() <= 256 * 1024);
+    let id = detail.lead.id;
+    let shown = screen(&app);
+    let rows: Vec<&str> = shown.lines().collect();
+    assert_eq!(rows.len(), 30);
+    assert!(shown.contains("Bigg Notes"), "{shown}");
+    let first = rows
+        .iter()
+        .position(|r| r.contains("note line 1: budget approved, call back after the review \\e[2J"))
+        .unwrap_or_else(|| panic!("no first line of the notes:\n{shown}"));
+    // The lines that follow are the next lines of the notes, in order, up to the pane's end.
+    for (offset, row) in rows[first..].iter().enumerate().skip(1) {
+        if !row.contains("note line") {
+            break;
+        }
+        assert!(
+            row.contains(&format!("note line {}:", offset + 1)),
+            "{shown}"
+        );
+    }
+    assert!(!shown.contains('\u{1b}'));
+
+    // The pane ends with how much more there is and where to read it, whatever its height.
+    let marker = format!("… (52.4 MB more; full text: leadbox show {id})");
+    let last_note = |screen: &str| {
+        let rows: Vec<&str> = screen.lines().collect();
+        let at = rows
+            .iter()
+            .position(|r| r.contains(&marker))
+            .unwrap_or_else(|| panic!("no marker:\n{screen}"));
+        assert!(rows[at - 1].contains("note line"), "{screen}");
+        at
+    };
+    // The pane's last row: under it come the message, status and key lines.
+    assert_eq!(
+        last_note(&shown),
+        30 - 4,
+        "the marker is the pane's last row"
+    );
+    app.resize(100, 200).unwrap();
+    let tall = screen(&app);
+    assert_eq!(
+        last_note(&tall),
+        200 - 4,
+        "the marker is the pane's last row"
+    );
+    assert!(tall.contains("note line 180:"), "{tall}");
+    app.resize(100, 30).unwrap();
+
+    // j and k move off the lead and back onto it; Esc goes back to the list.
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        app.detail.as_ref().unwrap().lead.email.as_deref(),
+        Some("s0@notes.example")
+    );
+    let small = screen(&app);
+    assert!(small.contains("short 0"), "{small}");
+    assert!(!small.contains("more; full text"), "{small}");
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.detail.as_ref().unwrap().lead.id, id);
+    assert_eq!(screen(&app), shown);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::List);
+    let list = screen(&app);
+    assert!(list.contains("Bigg Notes"), "{list}");
+}

@@ -84,16 +84,54 @@ fn open_store(db: Option<&Path>) -> Result<Store> {
         Some(path) => path.to_path_buf(),
         None => default_db_path()?,
     };
+    // Before opening: a store opened just now is private from its creation.
+    let warnings = readable_by_others(&path);
     // A write that finds the store busy says so after a second, on stderr.
     crate::store::open::announce_waits();
-    Store::open(&path).map_err(|e| match e {
+    let store = Store::open(&path).map_err(|e| match e {
         // These name the store themselves.
         StoreError::NotAStore { .. }
         | StoreError::TooNew { .. }
         | StoreError::TooOld { .. }
         | StoreError::NotWal { .. } => anyhow::Error::new(e),
         e => anyhow::Error::new(e).context(format!("cannot open the store {}", path.display())),
-    })
+    })?;
+    // Only about a leadbox store: another file is refused above, and left alone.
+    for warning in warnings {
+        eprintln!("leadbox: warning: {}", printable(&warning));
+    }
+    Ok(store)
+}
+
+/// Warnings for an existing store file or folder that other users may read (found by their
+/// paths alone: only SQLite opens the store).
+#[cfg(unix)]
+fn readable_by_others(store: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = match store.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut warnings = Vec::new();
+    for (path, private) in [(store, "600"), (folder, "700")] {
+        let Ok(metadata) = std::fs::metadata(path) else {
+            continue;
+        };
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let shown = path.display();
+            warnings.push(format!(
+                "{shown} is readable by other users (mode {mode:04o}); it holds customers' \
+                 personal data: chmod {private} {shown}"
+            ));
+        }
+    }
+    warnings
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_store: &Path) -> Vec<String> {
+    Vec::new()
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -523,16 +561,30 @@ fn write_csv(
     Ok(written)
 }
 
-/// Exports hold personal data: the file is readable by its owner only.
+/// Exports hold personal data: the file is readable by its owner only. A symbolic link is
+/// refused rather than followed: writing through it would overwrite, and make private,
+/// whatever file it points to.
 fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        let file = options.open(path)?;
-        // `mode` applies only to a new file: tighten one that was already there.
+        options
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        let file = options.open(path).map_err(|e| {
+            if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+                std::io::Error::other(
+                    "it is a symbolic link: leadbox does not write an export through one \
+                     (give the path of the file itself)",
+                )
+            } else {
+                e
+            }
+        })?;
+        // `mode` applies only to a new file: tighten one that was already there (through
+        // the descriptor just opened, never by its path).
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
         Ok(file)
     }

@@ -46,7 +46,11 @@ pub fn parse(
                 message: format!("cannot read the header: {e}"),
             })?
             .clone(),
-    );
+    )
+    .map_err(|message| DocumentError {
+        line: Some(1),
+        message: format!("the header: {message}"),
+    })?;
     let columns: Vec<(String, Option<Field>)> = headers
         .iter()
         .map(|h| (h.trim_start_matches('\u{feff}').to_string(), field_for(h)))
@@ -81,15 +85,20 @@ pub fn parse(
         let have_next = read(&mut reader, &mut next, sink, &line_of);
         let line = line_of(current.position());
         let record = text_record(std::mem::take(&mut current));
-        if !record.iter().all(|v| v.trim().is_empty()) {
-            let result = if !have_next && record.iter().any(|v| v.ends_with('\n')) {
-                // A quoted field ran to the end of the file, line ends and all.
-                Err("a quoted field opened on this line never closes".to_string())
-            } else if record.len() != columns.len() {
-                Err(field_count_problem(&record, columns.len()))
-            } else {
-                lead_from_record(&record, &columns)
-            };
+        let blank = record
+            .as_ref()
+            .is_ok_and(|r| r.iter().all(|v| v.trim().is_empty()));
+        if !blank {
+            let result = record.and_then(|record| {
+                if !have_next && record.iter().any(|v| v.ends_with('\n')) {
+                    // A quoted field ran to the end of the file, line ends and all.
+                    Err("a quoted field opened on this line never closes".to_string())
+                } else if record.len() != columns.len() {
+                    Err(field_count_problem(&record, columns.len()))
+                } else {
+                    lead_from_record(&record, &columns)
+                }
+            });
             sink(Parsed { line, result });
         }
         current = std::mem::take(&mut next);
@@ -117,29 +126,13 @@ fn read<R: Read>(
     }
 }
 
-/// A record as text. The encoding was chosen from the start of the file; a field further on
-/// that is not UTF-8 is read as Windows-1252, the code page Excel writes in Western Europe,
-/// rather than losing the lead.
-fn text_record(record: csv::ByteRecord) -> csv::StringRecord {
-    match csv::StringRecord::from_byte_record(record) {
-        Ok(text) => text,
-        Err(e) => {
-            let bytes = e.into_byte_record();
-            let mut text = csv::StringRecord::with_capacity(bytes.as_slice().len(), bytes.len());
-            for field in bytes.iter() {
-                match std::str::from_utf8(field) {
-                    Ok(field) => text.push_field(field),
-                    Err(_) => text.push_field(
-                        &encoding_rs::WINDOWS_1252
-                            .decode_without_bom_handling(field)
-                            .0,
-                    ),
-                }
-            }
-            text.set_position(bytes.position().cloned());
-            text
-        }
-    }
+/// A record as text. The text reaching the parser is UTF-8 already (the import decodes and
+/// checks it); bytes that are not are refused, never guessed at.
+fn text_record(record: csv::ByteRecord) -> Result<csv::StringRecord, String> {
+    csv::StringRecord::from_byte_record(record).map_err(|e| {
+        let field = e.utf8_error().field() + 1;
+        format!("field {field} is not valid UTF-8")
+    })
 }
 
 /// Two columns that leadbox reads under one name (`Email,Email`, or `Email` and `E-mail`
@@ -226,7 +219,7 @@ mod tests {
     }
 
     #[test]
-    fn a_legacy_byte_past_the_sample_is_read_as_windows_1252() {
+    fn bytes_that_are_not_utf8_are_refused_not_guessed() {
         let mut bytes = b"First Name,Company\r\nAna,Acme\r\n".to_vec();
         bytes.extend(b"Jos\xe9,Caf\xe9 M\xfcller\r\n");
         let mut out = Vec::new();
@@ -234,10 +227,12 @@ mod tests {
             out.push(p)
         })
         .unwrap();
-        let lead = out[1].result.as_ref().unwrap();
-        assert_eq!(lead.first_name.as_deref(), Some("José"));
-        assert_eq!(lead.company.as_deref(), Some("Café Müller"));
+        assert_eq!(out.len(), 2);
         assert_eq!(out[1].line, 3);
+        assert_eq!(
+            out[1].result.as_ref().unwrap_err(),
+            "field 1 is not valid UTF-8"
+        );
     }
 
     #[test]

@@ -284,17 +284,17 @@ impl<R: BufRead> Scanner<R> {
         }
     }
 
-    /// Parses the value taken, which starts on `line`. Text that is not UTF-8 is read as
-    /// Windows-1252, as in NDJSON and CSV.
+    /// Parses the value taken, which starts on `line`. The text reaching the parser is UTF-8
+    /// already (the import decodes and checks it); bytes that are not are refused.
     fn parse_record(&self, line: u64) -> Result<Value, DocumentError> {
-        let parsed = match std::str::from_utf8(&self.record) {
-            Ok(text) => serde_json::from_str::<Value>(text),
-            Err(_) => serde_json::from_str::<Value>(
-                &encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&self.record)
-                    .0,
-            ),
-        };
+        let text = std::str::from_utf8(&self.record).map_err(|e| {
+            let before = &self.record[..e.valid_up_to()];
+            DocumentError {
+                line: Some(line + before.iter().filter(|b| **b == b'\n').count() as u64),
+                message: "not valid UTF-8".into(),
+            }
+        })?;
+        let parsed = serde_json::from_str::<Value>(text);
         parsed.map_err(|e| DocumentError {
             line: Some(line + e.line().saturating_sub(1) as u64),
             message: format!(
@@ -316,17 +316,15 @@ pub fn parse_lines(mut reader: impl BufRead, sink: &mut dyn FnMut(Parsed)) -> st
             return Ok(());
         }
         number += 1;
-        // As in CSV: a line that is not UTF-8, past the start that chose the encoding, is
-        // read as Windows-1252 rather than lost.
-        let line = match std::str::from_utf8(&buffer) {
-            Ok(line) => std::borrow::Cow::Borrowed(line),
-            Err(_) => {
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&buffer)
-                    .0
-            }
+        // The text reaching the parser is UTF-8 already (the import decodes and checks it).
+        let Ok(line) = std::str::from_utf8(&buffer) else {
+            sink(Parsed {
+                line: number,
+                result: Err("not valid UTF-8".into()),
+            });
+            continue;
         };
-        let result = match line.as_ref() {
+        let result = match line {
             line if line.trim().is_empty() => continue,
             line => serde_json::from_str::<Value>(line.trim_end_matches(['\n', '\r']))
                 .map_err(|e| {
@@ -646,14 +644,26 @@ mod tests {
     }
 
     #[test]
-    fn latin_1_bytes_in_a_record_are_read_as_windows_1252() {
-        let bytes = b"[{\"email\": \"a@x.io\", \"company\": \"Caf\xe9\"}]";
-        let mut companies = Vec::new();
-        parse_document(&bytes[..], &mut |p: Parsed| {
-            companies.push(p.result.unwrap().company)
-        })
+    fn bytes_that_are_not_utf8_are_refused_not_guessed() {
+        let bytes = b"[{\"email\": \"a@x.io\",\n \"company\": \"Caf\xe9\"}]";
+        let end = parse_document(&bytes[..], &mut |_| panic!("no record")).unwrap_err();
+        assert_eq!(
+            (end.line, end.message.as_str()),
+            (Some(2), "not valid UTF-8")
+        );
+        let mut lines = Vec::new();
+        parse_lines(
+            &b"{\"email\": \"a@x.io\"}\n{\"company\": \"Caf\xe9\"}\n"[..],
+            &mut |p| lines.push((p.line, p.result.map(|l| l.email))),
+        )
         .unwrap();
-        assert_eq!(companies, [Some("Café".to_string())]);
+        assert_eq!(
+            lines,
+            [
+                (1, Ok(Some("a@x.io".to_string()))),
+                (2, Err("not valid UTF-8".to_string()))
+            ]
+        );
     }
 
     /// A reader that hands out a few bytes at a time, counting them, and fails at its end.

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -217,16 +217,32 @@ pub fn import_path_with_progress(
     };
     let modified = metadata.modified().ok().map(DateTime::<Utc>::from);
     let fallback = options.received_at.or(modified).unwrap_or(now);
-    import_reader(
+    // A regular file can be read again from the start (a pipe cannot).
+    let again = file.try_clone();
+    let mut reopen = move || -> std::io::Result<Box<dyn Read + Send>> {
+        let mut file = again.as_ref().map_err(clone_error)?.try_clone()?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok(Box::new(file))
+    };
+    let source = Source {
+        name: &name,
+        size: metadata.len(),
+        rewindable: metadata.is_file(),
+        reopen: &mut reopen,
+    };
+    import_source(
         store,
-        &name,
+        source,
         Box::new(file),
-        metadata.len(),
         fallback,
         options,
         now,
         progress,
     )
+}
+
+fn clone_error(e: &std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), e.to_string())
 }
 
 /// Imports the contents of one file named `name`.
@@ -238,12 +254,17 @@ pub fn import_bytes(
     options: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<FileReport, StoreError> {
-    let size = bytes.len() as u64;
-    import_reader(
-        store,
+    let mut reopen = || -> std::io::Result<Box<dyn Read + Send + '_>> { Ok(Box::new(bytes)) };
+    let source = Source {
         name,
+        size: bytes.len() as u64,
+        rewindable: true,
+        reopen: &mut reopen,
+    };
+    import_source(
+        store,
+        source,
         Box::new(bytes),
-        size,
         fallback_received_at,
         options,
         now,
@@ -254,29 +275,203 @@ pub fn import_bytes(
 /// At most this many bad records are kept for the report (all are counted).
 const MAX_REPORTED_ERRORS: usize = 1000;
 
-/// Streams one file into one transaction.
-#[allow(clippy::too_many_arguments)]
-fn import_reader<'a>(
-    store: &mut Store,
-    name: &str,
-    raw: Box<dyn Read + Send + 'a>,
+type Reader<'a> = Box<dyn Read + Send + 'a>;
+
+/// A file to import: its name, size, and how to read it again from the start.
+struct Source<'s, 'a> {
+    name: &'s str,
     size: u64,
+    /// `reopen` reads the same bytes again (a file; not a pipe).
+    rewindable: bool,
+    reopen: &'s mut dyn FnMut() -> std::io::Result<Reader<'a>>,
+}
+
+/// How one reading of a file ended.
+enum Pass {
+    Done(FileReport),
+    /// Nothing was stored: the text is not valid in `encoding` from line `line` on, or
+    /// (`line` is `None`) the encoding was only guessed from the start of the file.
+    Undecided {
+        encoding: &'static encoding_rs::Encoding,
+        chosen: decode::Chosen,
+        line: Option<u64>,
+    },
+}
+
+/// Imports one file in the encoding `--encoding` names, else the one its start shows. A file
+/// whose text turns out not to be valid in it (legacy text after 64 KiB of ASCII, say) is
+/// read again from the start: its encoding is decided from all of it, then it is imported
+/// in that encoding, each reading in a transaction of its own, so that nothing of the first
+/// is kept. What cannot be decided is refused, naming the first line that is not valid:
+/// text is never stored garbled.
+fn import_source(
+    store: &mut Store,
+    source: Source<'_, '_>,
+    raw: Reader<'_>,
     fallback_received_at: DateTime<Utc>,
     options: &ImportOptions,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
-    let mut report = FileReport::new(name);
-    let meter = Meter::new(raw);
-    let read_so_far = meter.shared();
-    let opened = match decode::open(Box::new(meter), options.encoding) {
-        Ok(opened) => opened,
-        Err(message) => {
-            report.failed = Some(message);
+    let name = source.name;
+    let pass = |store: &mut Store, raw, encoding, progress: &mut dyn FnMut(u64, u64)| {
+        import_pass(
+            store,
+            name,
+            raw,
+            source.size,
+            source.rewindable,
+            fallback_received_at,
+            options,
+            encoding,
+            now,
+            progress,
+        )
+    };
+    let (encoding, chosen, line) = match pass(store, raw, options.encoding, progress)? {
+        Pass::Done(report) => return Ok(report),
+        Pass::Undecided {
+            encoding,
+            chosen,
+            line,
+        } => (encoding, chosen, line),
+    };
+    const ADVICE: &str = "nothing imported: name the file's encoding with --encoding";
+    let enc = encoding.name();
+    let refused = |line: u64, problem: String, advice: &str| {
+        let mut report = FileReport::new(name);
+        report.errors.push(LineError {
+            line,
+            message: problem,
+        });
+        report.failed = Some(advice.to_string());
+        report
+    };
+    match (chosen, line) {
+        (decode::Chosen::Given, Some(line)) => {
+            return Ok(refused(
+                line,
+                format!("not valid {enc}, the encoding given"),
+                "nothing imported: is the file in the encoding given with --encoding?",
+            ))
+        }
+        (decode::Chosen::Bom, Some(line)) => {
+            return Ok(refused(
+                line,
+                format!("not valid {enc}, though the file starts with its byte order mark"),
+                "nothing imported: the file is damaged, or name its encoding with --encoding",
+            ))
+        }
+        (_, Some(line)) if !source.rewindable => {
+            let problem = match chosen {
+                decode::Chosen::Utf8Sample => {
+                    "not valid UTF-8, though the start of the file is".to_string()
+                }
+                _ => format!("not valid {enc}, the encoding the start of the file suggests"),
+            };
+            return Ok(refused(
+                line,
+                problem,
+                "nothing imported: a pipe cannot be read twice to decide the encoding from \
+                 the whole file: name it with --encoding (windows-1252, shift_jis...)",
+            ));
+        }
+        _ => {}
+    }
+    let detected = match (source.reopen)().and_then(decode::detect) {
+        Ok(detected) => detected,
+        Err(e) => {
+            let mut report = FileReport::new(name);
+            report.failed = Some(format!("cannot read the file again: {e}"));
             return Ok(report);
         }
     };
-    report.encoding = Some(opened.encoding);
+    let guess = detected.encoding.name();
+    let Some(bad) = detected.first_not_utf8 else {
+        let mut report = FileReport::new(name);
+        report.failed = Some("the file changed while it was read: nothing imported".into());
+        return Ok(report);
+    };
+    if let Some(utf8) = detected.first_utf8 {
+        return Ok(refused(
+            bad,
+            format!("not valid UTF-8, though line {utf8} is: the file mixes encodings"),
+            "nothing imported: convert the file to one encoding, or name the one to read it \
+             in with --encoding",
+        ));
+    }
+    if let Some((damaged, line)) = detected.damaged {
+        return Ok(refused(
+            line,
+            format!(
+                "not valid {}, the encoding the rest of the file suggests",
+                damaged.name()
+            ),
+            ADVICE,
+        ));
+    }
+    if !detected.confident {
+        return Ok(refused(
+            bad,
+            format!(
+                "not valid UTF-8, and the encoding of the file cannot be told ({guess} at best)"
+            ),
+            ADVICE,
+        ));
+    }
+    let raw = match (source.reopen)() {
+        Ok(raw) => raw,
+        Err(e) => {
+            let mut report = FileReport::new(name);
+            report.failed = Some(format!("cannot read the file again: {e}"));
+            return Ok(report);
+        }
+    };
+    match pass(store, raw, Some(detected.encoding), progress)? {
+        Pass::Done(report) => Ok(report),
+        Pass::Undecided { line, .. } => Ok(refused(
+            line.unwrap_or(bad),
+            format!("not valid {guess}, the encoding the whole file suggests"),
+            ADVICE,
+        )),
+    }
+}
+
+/// Streams one file into one transaction, in `encoding` when given.
+#[allow(clippy::too_many_arguments)]
+fn import_pass(
+    store: &mut Store,
+    name: &str,
+    raw: Reader<'_>,
+    size: u64,
+    rewindable: bool,
+    fallback_received_at: DateTime<Utc>,
+    options: &ImportOptions,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Pass, StoreError> {
+    let mut report = FileReport::new(name);
+    let meter = Meter::new(raw);
+    let read_so_far = meter.shared();
+    let opened = match decode::open(Box::new(meter), encoding) {
+        Ok(opened) => opened,
+        Err(message) => {
+            report.failed = Some(message);
+            return Ok(Pass::Done(report));
+        }
+    };
+    let undecided = |line| Pass::Undecided {
+        encoding: opened.encoding,
+        chosen: opened.chosen,
+        line,
+    };
+    if opened.chosen == decode::Chosen::LegacySample && rewindable {
+        // Decide from the whole file before reading any of it as text.
+        return Ok(undecided(None));
+    }
+    report.encoding = Some(opened.encoding.name());
+    let stop = std::sync::Arc::clone(&opened.stop);
     let mut format = options
         .format
         .unwrap_or_else(|| detect_format(&opened.sample));
@@ -350,16 +545,21 @@ fn import_reader<'a>(
     if let Some(e) = store_error {
         return Err(e);
     }
+    let invalid = *stop.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(invalid) = invalid {
+        // The text ended early, where it stopped being valid: nothing of it is kept.
+        return Ok(undecided(Some(invalid.line)));
+    }
     if let Err(e) = parsed {
         report.failed = Some(match e.line {
             Some(line) => format!("line {line}: {}", e.message),
             None => e.message,
         });
-        return Ok(discard(report));
+        return Ok(Pass::Done(discard(report)));
     }
     if report.new + report.duplicates + report.rejected == 0 {
         report.failed = Some("no lead records in the file".into());
-        return Ok(discard(report));
+        return Ok(Pass::Done(discard(report)));
     }
     if options.strict && report.rejected > 0 {
         report.failed = Some(format!(
@@ -367,7 +567,7 @@ fn import_reader<'a>(
             report.rejected,
             if report.rejected == 1 { "" } else { "s" }
         ));
-        return Ok(discard(report));
+        return Ok(Pass::Done(discard(report)));
     }
     let sha256 = read_so_far
         .lock()
@@ -383,7 +583,7 @@ fn import_reader<'a>(
         rejected: report.rejected,
     };
     session.commit(&history)?;
-    Ok(report)
+    Ok(Pass::Done(report))
 }
 
 /// Records parsed ahead of the store, in batches: enough to keep both threads busy, little

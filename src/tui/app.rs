@@ -132,9 +132,59 @@ pub struct Unsaved {
 /// The selected lead with everything the detail pane shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
+    /// The lead, its notes cut to their first [`NOTES_KEPT`] bytes: a pane shows no more.
     pub lead: Lead,
+    /// The length of the whole notes, in bytes (`leadbox show` prints them).
+    pub notes_len: usize,
     pub touches: Vec<Touch>,
+    /// The customer's leads, without their notes.
     pub contact: Vec<Lead>,
+}
+
+/// The start of a lead's notes the detail pane keeps: more than any terminal shows, and
+/// little enough that opening a lead whose notes run to megabytes copies no more than this.
+pub const NOTES_KEPT: usize = 256 * 1024;
+
+/// Customers whose leads the detail pane keeps at most.
+const CONTACTS_KEPT: usize = 256;
+
+/// `lead` without its notes past the first `keep` bytes (cut at a character): no copy of
+/// the rest is made.
+fn lead_with_notes_cut(lead: &Lead, keep: usize) -> Lead {
+    let mut cut = keep.min(lead.description.as_ref().map_or(0, String::len));
+    let notes = lead.description.as_deref().map(|notes| {
+        while !notes.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        notes[..cut].to_string()
+    });
+    Lead {
+        id: lead.id,
+        contact_id: lead.contact_id,
+        received_at: lead.received_at,
+        source: lead.source.clone(),
+        action: lead.action.clone(),
+        offer: lead.offer.clone(),
+        offer_name: lead.offer_name.clone(),
+        lead_source: lead.lead_source.clone(),
+        first_name: lead.first_name.clone(),
+        last_name: lead.last_name.clone(),
+        full_name: lead.full_name.clone(),
+        email: lead.email.clone(),
+        phone: lead.phone.clone(),
+        country: lead.country.clone(),
+        company: lead.company.clone(),
+        title: lead.title.clone(),
+        description: notes,
+        is_test: lead.is_test,
+        status: lead.status,
+        owner: lead.owner.clone(),
+        touches: lead.touches,
+        last_touch_at: lead.last_touch_at,
+        first_touch_at: lead.first_touch_at,
+        sla_due_at: lead.sla_due_at,
+        closed_at: lead.closed_at,
+    }
 }
 
 /// A short message in the status bar.
@@ -217,6 +267,10 @@ pub struct App {
     cursors: Vec<Cursor>,
     pub page: u64,
     pub detail: Option<Detail>,
+    /// The leads of the customers shown in detail (without notes), by contact, and the
+    /// store's data version they were read at: moving back and forth does not read them
+    /// again (the store reads whole rows, notes included).
+    contact_cache: (i64, std::collections::HashMap<i64, Vec<Lead>>),
     pub flash: Option<Flash>,
     pub last_import: Option<ImportRecord>,
     pub size: (u16, u16),
@@ -290,6 +344,7 @@ impl App {
             cursors: Vec::new(),
             page: 20,
             detail: None,
+            contact_cache: (-1, Default::default()),
             flash: None,
             last_import: None,
             size: (80, 24),
@@ -386,6 +441,7 @@ impl App {
     /// Re-reads what the store may have changed: the window where it is, the counts, the
     /// detail, the last import.
     pub fn reload(&mut self) -> Result<(), StoreError> {
+        self.contact_cache.1.clear();
         self.refresh_counts()?;
         self.refetch()?;
         self.last_import = self.store.last_import()?;
@@ -524,20 +580,40 @@ impl App {
             .get(self.selected.checked_sub(self.scroll)? as usize)
     }
 
+    /// The detail of the selected lead, from its row in the window (read with the window,
+    /// and never copied whole: its notes may run to megabytes), its touches, and its
+    /// customer's leads (read again only when the store has changed or the customer has).
     fn load_detail(&mut self) -> Result<(), StoreError> {
-        self.detail = match self.selected_lead().map(|l| l.id) {
-            Some(id) => {
-                let lead = self.store.lead(id)?;
-                let touches = self.store.touches(id)?;
-                let contact = self.store.contact_leads(lead.contact_id)?;
-                Some(Detail {
-                    lead,
-                    touches,
-                    contact,
-                })
-            }
-            None => None,
+        let Some(row) = self.selected_lead() else {
+            self.detail = None;
+            return Ok(());
         };
+        let lead = lead_with_notes_cut(row, NOTES_KEPT);
+        let notes_len = row.description.as_ref().map_or(0, String::len);
+        let touches = self.store.touches(lead.id)?;
+        let version = self.store.data_version()?;
+        if self.contact_cache.0 != version || self.contact_cache.1.len() >= CONTACTS_KEPT {
+            self.contact_cache = (version, Default::default());
+        }
+        let contact = match self.contact_cache.1.get(&lead.contact_id) {
+            Some(leads) => leads.clone(),
+            None => {
+                let leads: Vec<Lead> = self
+                    .store
+                    .contact_leads(lead.contact_id)?
+                    .iter()
+                    .map(|l| lead_with_notes_cut(l, 0))
+                    .collect();
+                self.contact_cache.1.insert(lead.contact_id, leads.clone());
+                leads
+            }
+        };
+        self.detail = Some(Detail {
+            lead,
+            notes_len,
+            touches,
+            contact,
+        });
         Ok(())
     }
 
@@ -889,7 +965,8 @@ impl App {
     }
 
     fn log_touch(&mut self, kind: TouchKind, note: Option<&str>) -> Result<(), StoreError> {
-        let Some(lead) = self.selected_lead().cloned() else {
+        // Not the row itself: its notes may run to megabytes.
+        let Some(lead) = self.selected_lead().map(|l| lead_with_notes_cut(l, 0)) else {
             self.flash_error("no lead selected");
             return Ok(());
         };

@@ -206,6 +206,7 @@ fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
 fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     let Some(Detail {
         lead,
+        notes_len,
         touches,
         contact,
     }) = &app.detail
@@ -289,8 +290,27 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     lines.push(Line::styled("Customer notes", theme.label()));
     match lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
         Some(notes) => {
-            for line in printable_multiline(&pretty_notes(notes)).lines() {
+            // Only what the pane can show is escaped and wrapped, however long the notes.
+            // The rows under what is above, less the border and the line that says more.
+            let rows = usize::from(area.height).saturating_sub(lines.len() + 2);
+            let (shown, whole) = visible_notes(notes, *notes_len, rows, usize::from(area.width));
+            let text = match whole {
+                true => pretty_notes(shown),
+                false => shown.to_string(),
+            };
+            for line in printable_multiline(&text).lines() {
                 lines.push(Line::raw(format!("  {line}")));
+            }
+            if !whole {
+                let more = notes_len.saturating_sub(shown.len());
+                lines.push(Line::styled(
+                    format!(
+                        "  … ({} more; full text: leadbox show {})",
+                        human_bytes(more),
+                        lead.id
+                    ),
+                    theme.quiet(),
+                ));
             }
         }
         None => lines.push(Line::styled("  none", theme.quiet())),
@@ -354,6 +374,50 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// The start of `notes` that fits in `rows` rows of `width` columns (counting a character
+/// a column, the two-space indent included), and whether that is all of the notes (`len`
+/// bytes). Only this much is ever escaped and wrapped, however long the notes.
+fn visible_notes(notes: &str, len: usize, rows: usize, width: usize) -> (&str, bool) {
+    let width = width.saturating_sub(2).max(1);
+    let mut rows_left = rows.max(1);
+    let mut end = 0;
+    while rows_left > 0 && end < notes.len() {
+        let rest = &notes[end..];
+        let line = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        // At most the rows left of characters (4 bytes at most each).
+        let mut cut = line.min(rows_left * width * 4);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let chars = rest[..cut].trim_end_matches('\n').chars().count();
+        let needs = chars.div_ceil(width).max(1);
+        if needs > rows_left {
+            let fits = rest[..cut]
+                .char_indices()
+                .nth(rows_left * width)
+                .map_or(cut, |(i, _)| i);
+            end += fits;
+            break;
+        }
+        end += cut;
+        rows_left -= needs;
+        if cut < line {
+            break;
+        }
+    }
+    (&notes[..end], end == notes.len() && end == len)
+}
+
+/// `bytes` as a size a person reads: `512 bytes`, `3.4 KB`, `49.9 MB`.
+fn human_bytes(bytes: usize) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b if b < 1_000_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{:.1} GB", b as f64 / 1e9),
+    }
 }
 
 fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
@@ -601,4 +665,44 @@ fn draw_import_summary(
             .block(Block::default().borders(Borders::ALL).title(" Import ")),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_notes_that_fit_are_taken() {
+        // Whole notes that fit.
+        assert_eq!(visible_notes("a\nb", 3, 5, 12), ("a\nb", true));
+        // Kept notes shorter than the whole: never "whole".
+        assert_eq!(visible_notes("a\nb", 9, 5, 12), ("a\nb", false));
+        // One line per row, 10 characters a row (2 go to the indent).
+        let lines = "one\ntwo\nthree\nfour\n";
+        assert_eq!(
+            visible_notes(lines, lines.len(), 2, 12),
+            ("one\ntwo\n", false)
+        );
+        // A line that wraps takes its rows; one too long is cut at the rows left.
+        let long = format!("{}\nnext", "x".repeat(25));
+        assert_eq!(
+            visible_notes(&long, long.len(), 3, 12),
+            (&long[..26], false)
+        );
+        assert_eq!(
+            visible_notes(&long, long.len(), 2, 12),
+            (&long[..20], false)
+        );
+        // 50 MB on one line: two rows of it.
+        let huge = "山".repeat(1 << 20);
+        let (shown, whole) = visible_notes(&huge, huge.len(), 2, 12);
+        assert_eq!((shown.chars().count(), whole), (20, false));
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(human_bytes(999), "999 bytes");
+        assert_eq!(human_bytes(52_428_000), "52.4 MB");
+        assert_eq!(human_bytes(3_400), "3.4 KB");
+    }
 }

@@ -95,6 +95,14 @@ pub struct Env {
 impl Env {
     pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
+        // Private, as leadbox makes the folders it creates: a store in a folder that others
+        // may read gets a warning on every command.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+                .expect("chmod the temp dir");
+        }
         let db = dir.path().join("leads.db");
         Env { dir, db }
     }
