@@ -697,6 +697,7 @@ mod tests {
             company: Some("Evil\nCorp".into()),
             title: None,
             description: None,
+            notes_len: 0,
             is_test: false,
             status: crate::domain::Status::New,
             owner: None,

@@ -296,7 +296,11 @@ pub struct Lead {
     pub country: Option<String>,
     pub company: Option<String>,
     pub title: Option<String>,
+    /// The customer's notes. A read for the inbox leaves out notes longer than a page can
+    /// show (see `Store::notes_start`): `notes_len` still says how long they are.
     pub description: Option<String>,
+    /// The length of the customer's notes in the store, in bytes.
+    pub notes_len: usize,
     pub is_test: bool,
     pub status: Status,
     pub owner: Option<String>,
@@ -424,6 +428,7 @@ mod tests {
             company: None,
             title: None,
             description: None,
+            notes_len: 0,
             is_test: false,
             status: Status::New,
             owner: None,

@@ -604,6 +604,45 @@ impl Store {
         Ok(leads)
     }
 
+    /// [`Store::contact_leads`] without their notes (the inbox's detail pane lists them).
+    pub fn contact_leads_without_notes(&self, contact_id: i64) -> Result<Vec<Lead>> {
+        let sql = format!(
+            "SELECT {} FROM leads
+             WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)
+             ORDER BY received_at, id",
+            LEAD_COLUMNS.replacen("description,", "NULL,", 1)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let leads = stmt
+            .query_map([contact_id], lead_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(leads)
+    }
+
+    /// The first `max` bytes of a lead's notes at most (cut at a character), for notes too
+    /// long for the inbox's pages. (SQLite still reads the whole value once: its blob API,
+    /// which reads a part, refuses tables with generated columns.)
+    pub fn notes_start(&self, lead_id: i64, max: usize) -> Result<Option<String>> {
+        let bytes: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached(
+                "SELECT substr(CAST(description AS BLOB), 1, ?2) FROM lead_rows WHERE id = ?1",
+            )?
+            .query_row(params![lead_id, max as i64], |r| r.get(0))
+            .optional()?
+            .flatten();
+        Ok(bytes.map(|bytes| match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                // Cut inside a character: keep the characters before it.
+                let valid = e.utf8_error().valid_up_to();
+                let mut bytes = e.into_bytes();
+                bytes.truncate(valid);
+                String::from_utf8(bytes).unwrap_or_default()
+            }
+        }))
+    }
+
     /// The touch log of a lead, oldest first.
     pub fn touches(&self, lead_id: i64) -> Result<Vec<Touch>> {
         let mut stmt = self.conn.prepare_cached(
@@ -1442,7 +1481,26 @@ fn refresh_first_touches(tx: &Connection, contact_id: i64) -> Result<()> {
 
 const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, offer_name, lead_source,
     first_name, last_name, full_name, email, phone, country, company, title, description, is_test, status,
-    owner, touch_count, last_touch_at, first_touch_at, sla_due_at, closed_at";
+    owner, touch_count, last_touch_at, first_touch_at, sla_due_at, closed_at,
+    octet_length(description)";
+
+/// Notes a read for the inbox carries whole; longer ones are left out of it (read their
+/// start with [`Store::notes_start`]), so that a lead whose notes run to megabytes costs a
+/// page of the inbox no more than any other.
+pub const NOTES_IN_PAGES: usize = 256 * 1024;
+
+/// [`LEAD_COLUMNS`] for the inbox: notes over [`NOTES_IN_PAGES`] bytes left out. SQLite
+/// reads a value's length without the value, and the value only where it is kept.
+static VIEW_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    LEAD_COLUMNS.replacen(
+        "description,",
+        &format!(
+            "CASE WHEN octet_length(description) > {NOTES_IN_PAGES} THEN NULL \
+             ELSE description END,"
+        ),
+        1,
+    )
+});
 
 fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
     let id: i64 = r.get(0)?;
@@ -1469,6 +1527,7 @@ fn lead_from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
         company: r.get(14)?,
         title: r.get(15)?,
         description: r.get(16)?,
+        notes_len: r.get::<_, Option<i64>>(25)?.unwrap_or(0) as usize,
         is_test: r.get(17)?,
         status,
         owner: r.get(19)?,
@@ -1610,6 +1669,47 @@ mod tests {
             .query_row("SELECT id FROM lead_rows", [], |r| r.get(0))
             .unwrap();
         (store, id)
+    }
+
+    /// A page of the inbox leaves out notes longer than it can show, and says how long they
+    /// are; their start is read apart, cut at a character.
+    #[test]
+    fn pages_leave_out_long_notes_and_their_start_is_read_apart() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        // "é" is two bytes: the cut falls inside one.
+        let notes = format!("a{}", "é".repeat(NOTES_IN_PAGES));
+        let record = br#"{"FirstName": "Ana", "Email": "ana@example.org"}"#;
+        let options = crate::import::ImportOptions::default();
+        crate::import::import_bytes(&mut store, "a.json", record, now, &options, now).unwrap();
+        // (Imports cap a record's size far lower under test.)
+        store
+            .conn
+            .execute("UPDATE lead_rows SET description = ?1", [&notes])
+            .unwrap();
+        let page = store
+            .page_forward(
+                &LeadFilter::default(),
+                SortKey::Urgency,
+                now,
+                &PageStart::Beginning,
+                0,
+                5,
+            )
+            .unwrap();
+        let lead = &page[0].1;
+        assert_eq!(lead.description, None);
+        assert_eq!(lead.notes_len, 1 + 2 * NOTES_IN_PAGES);
+        // Read whole everywhere else.
+        assert_eq!(
+            store.lead(lead.id).unwrap().description.as_deref(),
+            Some(&*notes)
+        );
+        let start = store.notes_start(lead.id, 4).unwrap().unwrap();
+        assert_eq!(start, "aé");
+        assert_eq!(store.notes_start(999, 4).unwrap(), None);
+        let brief = store.contact_leads_without_notes(lead.contact_id).unwrap();
+        assert_eq!((brief.len(), brief[0].description.as_deref()), (1, None));
     }
 
     /// A status leadbox does not know is an error naming the lead, wherever the lead is read

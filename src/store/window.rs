@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use super::postings;
 use super::query::{order_table, sort_column, where_clause, MATCH_CONDITION};
-use super::{lead_from_row, ActionCounts, Result, Store, LEAD_COLUMNS};
+use super::{lead_from_row, ActionCounts, Result, Store, VIEW_COLUMNS};
 use crate::domain::{lane, search, Action, Lead, LeadFilter, SortKey};
 
 /// Where a search switches strategy (see `Store::search_plan`).
@@ -721,7 +721,8 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {LEAD_COLUMNS} FROM leads WHERE id IN ({list})"
+            "SELECT {} FROM leads WHERE id IN ({list})",
+            *VIEW_COLUMNS
         ))?;
         let mut by_id: BTreeMap<i64, Lead> = stmt
             .query_map([], lead_from_row)?

@@ -143,7 +143,7 @@ pub struct Detail {
 
 /// The start of a lead's notes the detail pane keeps: more than any terminal shows, and
 /// little enough that opening a lead whose notes run to megabytes copies no more than this.
-pub const NOTES_KEPT: usize = 256 * 1024;
+pub const NOTES_KEPT: usize = crate::store::NOTES_IN_PAGES;
 
 /// Customers whose leads the detail pane keeps at most.
 const CONTACTS_KEPT: usize = 256;
@@ -176,6 +176,7 @@ fn lead_with_notes_cut(lead: &Lead, keep: usize) -> Lead {
         company: lead.company.clone(),
         title: lead.title.clone(),
         description: notes,
+        notes_len: lead.notes_len,
         is_test: lead.is_test,
         status: lead.status,
         owner: lead.owner.clone(),
@@ -588,8 +589,12 @@ impl App {
             self.detail = None;
             return Ok(());
         };
-        let lead = lead_with_notes_cut(row, NOTES_KEPT);
-        let notes_len = row.description.as_ref().map_or(0, String::len);
+        let mut lead = lead_with_notes_cut(row, NOTES_KEPT);
+        let notes_len = row.notes_len;
+        if lead.description.is_none() && notes_len > 0 {
+            // Notes too long for the list's pages: only their start is read.
+            lead.description = self.store.notes_start(lead.id, NOTES_KEPT)?;
+        }
         let touches = self.store.touches(lead.id)?;
         let version = self.store.data_version()?;
         if self.contact_cache.0 != version || self.contact_cache.1.len() >= CONTACTS_KEPT {
@@ -598,12 +603,7 @@ impl App {
         let contact = match self.contact_cache.1.get(&lead.contact_id) {
             Some(leads) => leads.clone(),
             None => {
-                let leads: Vec<Lead> = self
-                    .store
-                    .contact_leads(lead.contact_id)?
-                    .iter()
-                    .map(|l| lead_with_notes_cut(l, 0))
-                    .collect();
+                let leads = self.store.contact_leads_without_notes(lead.contact_id)?;
                 self.contact_cache.1.insert(lead.contact_id, leads.clone());
                 leads
             }
