@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use super::keys::{command_for, Command, Context};
 use super::layout::Areas;
+pub use super::prompt::Input;
+use super::prompt::{pick_status, Picked, Typed};
 use super::writer::{Change, Job, Report, Saved, Writer};
 use crate::domain::{Action, Lead, LeadFilter, SortKey, Status, Touch, TouchKind};
 use crate::import::FileReport;
@@ -43,46 +45,6 @@ impl Zone {
         match self {
             Zone::Local => t.with_timezone(&Local).format(pattern).to_string(),
             Zone::Fixed(offset) => t.with_timezone(&offset).format(pattern).to_string(),
-        }
-    }
-}
-
-/// A one-line text input (search, note, owner, path).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Input {
-    pub text: String,
-}
-
-impl Input {
-    fn with(text: &str) -> Input {
-        Input {
-            text: text.to_string(),
-        }
-    }
-
-    /// Returns true when the text changed.
-    fn edit(&mut self, key: &KeyEvent) -> bool {
-        match key.code {
-            KeyCode::Backspace => self.text.pop().is_some(),
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                let changed = !self.text.is_empty();
-                self.text.clear();
-                changed
-            }
-            KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                let trimmed = self.text.trim_end();
-                let cut = trimmed.rfind(' ').map_or(0, |i| i + 1);
-                let changed = cut != self.text.len();
-                self.text.truncate(cut);
-                changed
-            }
-            KeyCode::Char(c)
-                if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
-            {
-                self.text.push(c);
-                true
-            }
-            _ => false,
         }
     }
 }
@@ -200,6 +162,31 @@ pub struct Flash {
 pub enum Effect {
     None,
     Quit,
+}
+
+/// What a key asks of the inbox, whatever mode it was typed in: the key table, the prompts
+/// and the pickers turn keys into these, and [`App::step`] applies them.
+#[derive(Debug, Clone, PartialEq)]
+enum Control {
+    Quit,
+    Nothing,
+    /// A command of the key table (the list and the lead's pane).
+    Command(Command),
+    /// The search text changed: the list follows each keystroke.
+    Search(String),
+    /// Enter in the search: keep it.
+    KeepSearch,
+    /// Esc in a prompt or an overlay.
+    Cancel,
+    /// A key for the list under the prompt or dialog.
+    Pass(KeyEvent),
+    /// Enter in a prompt, with its text.
+    Submit(String),
+    /// Tab in the path prompt.
+    CompletePath,
+    PickStatus(Status),
+    /// The answer to the delete question.
+    ConfirmDelete(bool),
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -672,164 +659,149 @@ impl App {
         })
     }
 
+    /// A key, in whatever mode: what it means ([`App::control_for`]), then that applied
+    /// ([`App::step`]).
     pub fn handle_key(&mut self, key: &KeyEvent) -> Result<Effect, StoreError> {
+        let control = self.control_for(key);
+        self.step(control)
+    }
+
+    /// What `key` means in the current mode. Only the prompt or picker it was typed into
+    /// changes here (its text, its selection); everything else is [`App::step`]'s.
+    fn control_for(&mut self, key: &KeyEvent) -> Control {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            return Ok(Effect::Quit);
+            return Control::Quit;
         }
-        match self.mode.clone() {
+        let context = self.context();
+        match &mut self.mode {
             Mode::List | Mode::Detail => {
+                command_for(key, context).map_or(Control::Nothing, Control::Command)
+            }
+            Mode::Search(input) => match input.key(key) {
+                Typed::Edited => Control::Search(input.text.clone()),
+                Typed::Submit => Control::KeepSearch,
+                Typed::Cancel => Control::Cancel,
+                Typed::Move => Control::Pass(*key),
+                Typed::Complete | Typed::Ignored => Control::Nothing,
+            },
+            Mode::Note(input) | Mode::Owner(input) | Mode::ImportPath(input) => {
+                match input.key(key) {
+                    Typed::Submit => Control::Submit(input.text.clone()),
+                    Typed::Cancel => Control::Cancel,
+                    Typed::Complete => Control::CompletePath,
+                    Typed::Edited | Typed::Move | Typed::Ignored => Control::Nothing,
+                }
+            }
+            Mode::Status { selected } => match pick_status(selected, key) {
+                Picked::Status(status) => Control::PickStatus(status),
+                Picked::Cancel => Control::Cancel,
+                Picked::Moved | Picked::Ignored => Control::Nothing,
+            },
+            Mode::ConfirmDelete { .. } => {
+                Control::ConfirmDelete(matches!(key.code, KeyCode::Char('y' | 'Y')))
+            }
+            // The import goes on in the background: Esc hides its dialog, and every other
+            // key works as in the list.
+            Mode::Importing { .. } if key.code == KeyCode::Esc => Control::Cancel,
+            Mode::Importing { .. } => Control::Pass(*key),
+            Mode::ImportSummary(_) | Mode::Help => match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | '?') => Control::Cancel,
+                _ => Control::Nothing,
+            },
+        }
+    }
+
+    /// Applies what a key meant.
+    fn step(&mut self, control: Control) -> Result<Effect, StoreError> {
+        match control {
+            Control::Quit => return Ok(Effect::Quit),
+            // Any key in the list or the pane clears the last message.
+            Control::Nothing if matches!(self.mode, Mode::List | Mode::Detail) => self.flash = None,
+            Control::Nothing => {}
+            Control::Command(command) => {
                 self.flash = None;
-                match command_for(key, self.context()) {
-                    Some(command) => self.run(command),
-                    None => Ok(Effect::None),
-                }
+                return self.run(command);
             }
-            Mode::Search(mut input) => {
-                match key.code {
-                    KeyCode::Enter => self.mode = Mode::List,
-                    KeyCode::Esc => {
-                        self.mode = Mode::List;
-                        self.set_search("")?;
-                    }
-                    KeyCode::Down | KeyCode::Up => {
-                        self.mode = Mode::List;
-                        return self.handle_key(key);
-                    }
-                    _ => {
-                        if input.edit(key) {
-                            let text = input.text.clone();
-                            self.mode = Mode::Search(input);
-                            self.set_search(&text)?;
-                        }
-                    }
-                }
-                Ok(Effect::None)
-            }
-            Mode::Note(mut input) => {
-                match key.code {
-                    KeyCode::Enter => {
-                        self.mode = self.base.clone();
-                        let text = input.text.trim().to_string();
-                        if text.is_empty() {
-                            self.flash_info("empty note: nothing logged");
-                        } else {
-                            self.log_touch(TouchKind::Note, Some(&text))?;
-                        }
-                    }
-                    KeyCode::Esc => self.mode = self.base.clone(),
-                    _ => {
-                        input.edit(key);
-                        self.mode = Mode::Note(input);
-                    }
-                }
-                Ok(Effect::None)
-            }
-            Mode::Owner(mut input) => {
-                match key.code {
-                    KeyCode::Enter => {
-                        self.mode = self.base.clone();
-                        self.set_owner(&input.text.clone())?;
-                    }
-                    KeyCode::Esc => self.mode = self.base.clone(),
-                    _ => {
-                        input.edit(key);
-                        self.mode = Mode::Owner(input);
-                    }
-                }
-                Ok(Effect::None)
-            }
-            Mode::Status { selected } => {
-                let pick = match key.code {
-                    KeyCode::Char('j') | KeyCode::Down => {
-                        self.mode = Mode::Status {
-                            selected: (selected + 1) % Status::ALL.len(),
-                        };
-                        None
-                    }
-                    KeyCode::Char('k') | KeyCode::Up => {
-                        self.mode = Mode::Status {
-                            selected: (selected + Status::ALL.len() - 1) % Status::ALL.len(),
-                        };
-                        None
-                    }
-                    KeyCode::Enter => Some(Status::ALL[selected]),
-                    KeyCode::Char(c) => Status::ALL
-                        .iter()
-                        .copied()
-                        .find(|s| s.as_str().starts_with(c)),
-                    KeyCode::Esc => {
-                        self.mode = self.base.clone();
-                        None
-                    }
-                    _ => None,
-                };
-                if let Some(status) = pick {
-                    self.mode = self.base.clone();
-                    self.set_status(status)?;
-                }
-                Ok(Effect::None)
-            }
-            Mode::ConfirmDelete { lead_id, name } => {
-                self.mode = self.base.clone();
-                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                    // The lead's pane has nothing to show once the lead is gone.
-                    self.mode = Mode::List;
-                    self.base = Mode::List;
-                    self.submit(
-                        Change::Delete { lead_id },
-                        format!("delete of lead {lead_id} ({name})"),
-                        false,
-                    )?;
+            Control::Search(text) => self.set_search(&text)?,
+            Control::KeepSearch => self.mode = Mode::List,
+            Control::Cancel => {
+                let searching = matches!(self.mode, Mode::Search(_));
+                self.mode = if searching {
+                    Mode::List
                 } else {
-                    self.flash_info(format!("not deleted: lead {lead_id} ({name})"));
+                    self.base.clone()
+                };
+                if searching {
+                    self.set_search("")?;
                 }
-                Ok(Effect::None)
             }
-            Mode::ImportPath(mut input) => match key.code {
-                KeyCode::Enter => {
-                    let path = input.text.trim().to_string();
-                    self.mode = self.base.clone();
-                    if !path.is_empty() {
-                        self.import(expand_home(&path));
-                    }
-                    Ok(Effect::None)
-                }
-                KeyCode::Esc => {
-                    self.mode = self.base.clone();
-                    Ok(Effect::None)
-                }
-                KeyCode::Tab => {
+            Control::Pass(key) => {
+                self.mode = match self.mode {
+                    Mode::Search(_) => Mode::List,
+                    _ => self.base.clone(),
+                };
+                return self.handle_key(&key);
+            }
+            Control::Submit(text) => self.submit_prompt(text)?,
+            Control::CompletePath => {
+                if let Mode::ImportPath(input) = &mut self.mode {
                     if let Some(completed) = crate::import::complete_path(&input.text) {
                         input.text = completed;
                     }
-                    self.mode = Mode::ImportPath(input);
-                    Ok(Effect::None)
                 }
-                _ => {
-                    input.edit(key);
-                    self.mode = Mode::ImportPath(input);
-                    Ok(Effect::None)
-                }
-            },
-            // The import goes on in the background: keys work as in the list, and the
-            // status bar keeps its progress.
-            Mode::Importing { .. } => {
+            }
+            Control::PickStatus(status) => {
                 self.mode = self.base.clone();
-                if key.code == KeyCode::Esc {
-                    return Ok(Effect::None);
-                }
-                self.handle_key(key)
+                self.set_status(status)?;
             }
-            Mode::ImportSummary(_) | Mode::Help => {
-                if matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?')
-                ) {
-                    self.mode = self.base.clone();
-                }
-                Ok(Effect::None)
-            }
+            Control::ConfirmDelete(yes) => self.confirm_delete(yes)?,
         }
+        Ok(Effect::None)
+    }
+
+    /// Enter in a prompt: the note, the owner or the path it asked for.
+    fn submit_prompt(&mut self, text: String) -> Result<(), StoreError> {
+        let prompt = std::mem::replace(&mut self.mode, self.base.clone());
+        match prompt {
+            Mode::Note(_) => {
+                let text = text.trim();
+                if text.is_empty() {
+                    self.flash_info("empty note: nothing logged");
+                } else {
+                    self.log_touch(TouchKind::Note, Some(text))?;
+                }
+            }
+            Mode::Owner(_) => self.set_owner(&text)?,
+            Mode::ImportPath(_) => {
+                let path = text.trim();
+                if !path.is_empty() {
+                    self.import(expand_home(path));
+                }
+            }
+            other => self.mode = other,
+        }
+        Ok(())
+    }
+
+    /// The answer to "Delete lead N?".
+    fn confirm_delete(&mut self, yes: bool) -> Result<(), StoreError> {
+        let Mode::ConfirmDelete { lead_id, name } =
+            std::mem::replace(&mut self.mode, self.base.clone())
+        else {
+            return Ok(());
+        };
+        if !yes {
+            self.flash_info(format!("not deleted: lead {lead_id} ({name})"));
+            return Ok(());
+        }
+        // The lead's pane has nothing to show once the lead is gone.
+        self.mode = Mode::List;
+        self.base = Mode::List;
+        self.submit(
+            Change::Delete { lead_id },
+            format!("delete of lead {lead_id} ({name})"),
+            false,
+        )
     }
 
     fn run(&mut self, command: Command) -> Result<Effect, StoreError> {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod keys;
 pub mod layout;
+pub mod prompt;
 pub mod theme;
 pub mod view;
 pub mod writer;
