@@ -14,7 +14,7 @@ use super::theme::Theme;
 use crate::cli::output::pretty_notes;
 use crate::domain::sla::countdown;
 use crate::domain::text::{printable, printable_multiline, truncate};
-use crate::domain::{Action, Lead, SlaState, Status};
+use crate::domain::{Action, Lead, SlaState, Status, Touch};
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let size = frame.area();
@@ -204,26 +204,44 @@ fn field<'a>(label: &'a str, value: String, theme: Theme) -> Line<'a> {
 }
 
 fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
-    let Some(Detail {
-        lead,
-        notes_len,
-        touches,
-        contact,
-    }) = &app.detail
-    else {
+    let Some(detail) = &app.detail else {
         frame.render_widget(Paragraph::new("No lead selected."), area);
         return;
     };
+    let mut lines = detail_fields(app, &detail.lead, theme);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Customer notes", theme.label()));
+    // The rows under what is above, less the border and the line that says more.
+    let rows = usize::from(area.height).saturating_sub(lines.len() + 2);
+    lines.extend(notes_lines(detail, rows, usize::from(area.width), theme));
+    lines.push(Line::raw(""));
+    lines.extend(touch_lines(app, &detail.touches, theme));
+    if detail.contact.len() > 1 {
+        lines.push(Line::raw(""));
+        lines.extend(path_lines(app, detail, theme));
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(format!(" Lead {} ", detail.lead.id));
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// The lead's name and action, SLA, and every field.
+fn detail_fields(app: &App, lead: &Lead, theme: Theme) -> Vec<Line<'static>> {
     let state = lead.sla_state(app.now);
     let text_of = |v: &Option<String>| printable(v.as_deref().unwrap_or("—")).into_owned();
-    let mut lines: Vec<Line<'_>> = Vec::new();
     let action = lead
         .action
         .as_ref()
         .map_or("no action code".to_string(), |a| {
             format!("{a} · {}", a.describe())
         });
-    lines.push(Line::from(vec![
+    let mut lines = vec![Line::from(vec![
         Span::styled(
             printable(&lead.name().unwrap_or_else(|| "(withheld)".into())).into_owned(),
             theme.header(),
@@ -234,7 +252,7 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             theme.badge(lead.action.as_ref()),
         ),
         Span::raw(if lead.is_test { "  TEST LEAD" } else { "" }),
-    ]));
+    ])];
     let sla = match state {
         SlaState::Exempt if lead.action == Some(Action::Dnc) => "DNC: do not contact".to_string(),
         SlaState::Exempt => "exempt (test lead)".to_string(),
@@ -254,72 +272,79 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         Span::styled(format!("{:<11}", "SLA"), theme.label()),
         Span::styled(sla, sla_style),
     ]));
-    lines.push(field(
-        "Status",
-        format!("{}   Owner: {}", lead.status, text_of(&lead.owner)),
-        theme,
-    ));
-    lines.push(field("Email", text_of(&lead.email), theme));
-    lines.push(field("Phone", text_of(&lead.phone), theme));
-    lines.push(field(
-        "Company",
-        format!("{}  ·  {}", text_of(&lead.company), text_of(&lead.title)),
-        theme,
-    ));
-    lines.push(field("Country", text_of(&lead.country), theme));
-    lines.push(field(
-        "Offer",
-        format!("{}  ({})", text_of(&lead.offer), text_of(&lead.offer_name)),
-        theme,
-    ));
-    lines.push(field(
-        "Source",
-        format!(
-            "{}   raw: {}",
-            text_of(&lead.source),
-            text_of(&lead.lead_source)
+    let fields = [
+        (
+            "Status",
+            format!("{}   Owner: {}", lead.status, text_of(&lead.owner)),
         ),
-        theme,
-    ));
-    lines.push(field(
-        "Received",
-        app.zone.format(lead.received_at, "%a %b %d %Y %H:%M %Z"),
-        theme,
-    ));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Customer notes", theme.label()));
-    match lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(notes) => {
-            // Only what the pane can show is escaped and wrapped, however long the notes.
-            // The rows under what is above, less the border and the line that says more.
-            let rows = usize::from(area.height).saturating_sub(lines.len() + 2);
-            let (shown, whole) = visible_notes(notes, *notes_len, rows, usize::from(area.width));
-            let text = match whole {
-                true => pretty_notes(shown),
-                false => shown.to_string(),
-            };
-            for line in printable_multiline(&text).lines() {
-                lines.push(Line::raw(format!("  {line}")));
-            }
-            if !whole {
-                let more = notes_len.saturating_sub(shown.len());
-                lines.push(Line::styled(
-                    format!(
-                        "  … ({} more; full text: leadbox show {})",
-                        human_bytes(more),
-                        lead.id
-                    ),
-                    theme.quiet(),
-                ));
-            }
-        }
-        None => lines.push(Line::styled("  none", theme.quiet())),
+        ("Email", text_of(&lead.email)),
+        ("Phone", text_of(&lead.phone)),
+        (
+            "Company",
+            format!("{}  ·  {}", text_of(&lead.company), text_of(&lead.title)),
+        ),
+        ("Country", text_of(&lead.country)),
+        (
+            "Offer",
+            format!("{}  ({})", text_of(&lead.offer), text_of(&lead.offer_name)),
+        ),
+        (
+            "Source",
+            format!(
+                "{}   raw: {}",
+                text_of(&lead.source),
+                text_of(&lead.lead_source)
+            ),
+        ),
+        (
+            "Received",
+            app.zone.format(lead.received_at, "%a %b %d %Y %H:%M %Z"),
+        ),
+    ];
+    lines.extend(
+        fields
+            .into_iter()
+            .map(|(label, value)| field(label, value, theme)),
+    );
+    lines
+}
+
+/// The customer's notes: only what `rows` rows of `width` show is escaped and wrapped,
+/// however long the notes, with a last line saying how much more there is.
+fn notes_lines(detail: &Detail, rows: usize, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    let (lead, notes_len) = (&detail.lead, detail.notes_len);
+    let Some(notes) = lead.description.as_deref().filter(|d| !d.trim().is_empty()) else {
+        return vec![Line::styled("  none", theme.quiet())];
+    };
+    let (shown, whole) = visible_notes(notes, notes_len, rows, width);
+    let text = match whole {
+        true => pretty_notes(shown),
+        false => shown.to_string(),
+    };
+    let mut lines: Vec<Line<'static>> = printable_multiline(&text)
+        .lines()
+        .map(|line| Line::raw(format!("  {line}")))
+        .collect();
+    if !whole {
+        let more = notes_len.saturating_sub(shown.len());
+        lines.push(Line::styled(
+            format!(
+                "  … ({} more; full text: leadbox show {})",
+                human_bytes(more),
+                lead.id
+            ),
+            theme.quiet(),
+        ));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    lines
+}
+
+/// The lead's touch log.
+fn touch_lines(app: &App, touches: &[Touch], theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
         format!("Touches ({})", touches.len()),
         theme.label(),
-    ));
+    )];
     if touches.is_empty() {
         lines.push(Line::styled(
             "  none yet: e email, c call, m meeting, n note",
@@ -338,42 +363,36 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             touch.kind.as_str()
         )));
     }
-    if contact.len() > 1 {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!("This customer's path ({} leads)", contact.len()),
-            theme.label(),
-        ));
-        for other in contact {
-            let this = other.id == lead.id;
-            let step = other
-                .action
-                .as_ref()
-                .map_or("no action", |a| a.describe())
-                .to_string();
-            let text = format!(
-                "  {} {}  {:<22} {}",
-                if this { "▶" } else { "·" },
-                app.zone.format(other.received_at, "%b %d %H:%M"),
-                step,
-                printable(other.offer.as_deref().unwrap_or(""))
-            );
-            lines.push(if this {
-                Line::styled(text, Style::default().add_modifier(Modifier::BOLD))
-            } else {
-                Line::raw(text)
-            });
-        }
+    lines
+}
+
+/// The customer's leads in arrival order, this one marked.
+fn path_lines(app: &App, detail: &Detail, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        format!("This customer's path ({} leads)", detail.contact.len()),
+        theme.label(),
+    )];
+    for other in &detail.contact {
+        let this = other.id == detail.lead.id;
+        let step = other
+            .action
+            .as_ref()
+            .map_or("no action", |a| a.describe())
+            .to_string();
+        let text = format!(
+            "  {} {}  {:<22} {}",
+            if this { "▶" } else { "·" },
+            app.zone.format(other.received_at, "%b %d %H:%M"),
+            step,
+            printable(other.offer.as_deref().unwrap_or(""))
+        );
+        lines.push(if this {
+            Line::styled(text, Style::default().add_modifier(Modifier::BOLD))
+        } else {
+            Line::raw(text)
+        });
     }
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .title(format!(" Lead {} ", lead.id));
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    lines
 }
 
 /// The start of `notes` that fits in `rows` rows of `width` columns (counting a character
