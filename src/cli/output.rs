@@ -333,7 +333,10 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
     }
     if let Some(notes) = lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
         out.push_str("\nNotes\n");
-        for line in crate::domain::text::printable_multiline(&pretty_notes(notes)).lines() {
+        for line in
+            crate::domain::text::printable_multiline(&crate::domain::text::pretty_notes(notes))
+                .lines()
+        {
             out.push_str(&format!("  {line}\n"));
         }
     }
@@ -371,19 +374,6 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
         }
     }
     out
-}
-
-/// Notes that are JSON (AppSource URL parameters) read better pretty-printed.
-pub fn pretty_notes(notes: &str) -> String {
-    let trimmed = notes.trim();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
-            if let Ok(pretty) = serde_json::to_string_pretty(&value) {
-                return pretty;
-            }
-        }
-    }
-    notes.to_string()
 }
 
 #[derive(Serialize)]

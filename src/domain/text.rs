@@ -68,6 +68,19 @@ pub fn printable_multiline(s: &str) -> String {
         .join("\n")
 }
 
+/// Notes that are JSON (AppSource URL parameters) read better pretty-printed.
+pub fn pretty_notes(notes: &str) -> String {
+    let trimmed = notes.trim();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
+            if let Ok(pretty) = serde_json::to_string_pretty(&value) {
+                return pretty;
+            }
+        }
+    }
+    notes.to_string()
+}
+
 /// Cuts `s` to at most `width` terminal columns, ending with `…` when cut.
 pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
     if s.width() <= width {

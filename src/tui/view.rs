@@ -11,9 +11,8 @@ use super::app::{App, Detail, Mode, Tab};
 use super::keys::{hints, Context, KEYMAP};
 use super::layout::Areas;
 use super::theme::Theme;
-use crate::cli::output::pretty_notes;
 use crate::domain::sla::countdown;
-use crate::domain::text::{printable, printable_multiline, truncate};
+use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate};
 use crate::domain::{Action, Lead, SlaState, Status, Touch};
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
