@@ -144,106 +144,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let now = crate::clock::now()?;
     match command {
         Command::Import(args) => import(open_store(db)?, args, now),
-        Command::List(args) => {
-            let store = open_store(db)?;
-            let filter = lead_filter(&args.filter)?;
-            let stdout = BufWriter::new(std::io::stdout().lock());
-            match args.format {
-                ListFormat::Table => write_table(&store, &filter, now, stdout)?,
-                ListFormat::Json => write_json(&store, &filter, now, stdout).map(drop)?,
-                ListFormat::Csv => write_csv(&store, &filter, now, stdout).map(drop)?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Show { id, format } => {
-            let store = open_store(db)?;
-            let lead = store.lead(id)?;
-            let touches = store.touches(id)?;
-            let contact = store.contact_leads(lead.contact_id)?;
-            let mut out = std::io::stdout().lock();
-            match format {
-                ShowFormat::Text => {
-                    out.write_all(output::lead_text(&lead, &touches, &contact, now).as_bytes())?
-                }
-                ShowFormat::Json => {
-                    let value = output::ShowJson::new(&lead, &touches, &contact, now);
-                    serde_json::to_writer_pretty(&mut out, &value)?;
-                    out.write_all(b"\n")?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::List(args) => list(&open_store(db)?, &args.filter, args.format, now),
+        Command::Show { id, format } => show(&open_store(db)?, id, format, now),
         Command::Touch { id, kind, note, at } => {
-            let mut store = open_store(db)?;
-            let at = at.unwrap_or(now);
-            store.add_touch(id, kind, note.as_deref(), at, now)?;
-            let lead = store.lead(id)?;
-            println!(
-                "Lead {id}: {kind} logged at {}; status {}, SLA {}",
-                crate::domain::time::format_time(at),
-                lead.status,
-                lead.sla_state(now)
-            );
-            Ok(ExitCode::SUCCESS)
+            touch(&mut open_store(db)?, id, kind, note.as_deref(), at, now)
         }
         Command::Status { id, status } => {
             let (previous, _) = open_store(db)?.set_status_at(id, status, now)?;
             println!("Lead {id}: status {previous} → {status}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assign { id, owner } => {
-            let mut store = open_store(db)?;
-            store.set_owner(id, Some(&owner))?;
-            match store.lead(id)?.owner {
-                Some(owner) => println!("Lead {id}: owner {}", printable(&owner)),
-                None => println!("Lead {id}: no owner"),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Assign { id, owner } => assign(&mut open_store(db)?, id, &owner),
         Command::Export {
             filter,
             format,
             output,
-        } => {
-            let store = open_store(db)?;
-            let filter = lead_filter(&filter)?;
-            if let Some(path) = output.as_deref().filter(|p| store.is_own_file(p)) {
-                bail!(
-                    "{}: this is the store itself (or one of its files): choose another file",
-                    path.display()
-                );
-            }
-            let out: Box<dyn Write> = match &output {
-                Some(path) => Box::new(BufWriter::new(
-                    create_private(path)
-                        .with_context(|| format!("cannot create {}", path.display()))?,
-                )),
-                None => Box::new(BufWriter::new(std::io::stdout().lock())),
-            };
-            let count = match format {
-                ExportFormat::Csv => write_csv(&store, &filter, now, out)?,
-                ExportFormat::Json => write_json(&store, &filter, now, out)?,
-            };
-            if let Some(path) = output {
-                eprintln!(
-                    "Exported {count} leads to {}",
-                    printable(&path.display().to_string())
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Stats { format } => {
-            let stats = open_store(db)?.stats(now)?;
-            let mut out = std::io::stdout().lock();
-            match format {
-                ShowFormat::Text => out.write_all(output::stats_text(&stats).as_bytes())?,
-                ShowFormat::Json => {
-                    serde_json::to_writer_pretty(&mut out, &output::StatsJson::new(&stats))?;
-                    out.write_all(b"\n")?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => export(&open_store(db)?, &filter, format, output.as_deref(), now),
+        Command::Stats { format } => stats(&open_store(db)?, format, now),
         Command::Delete { ids, yes } => delete(db, &ids, yes),
         Command::Forget { email, yes } => forget(db, &email, yes),
         Command::Purge { before, yes } => purge(db, before, yes),
@@ -259,20 +176,132 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 GenFormatArg::Ndjson => GenFormat::Ndjson,
                 GenFormatArg::Csv => GenFormat::Csv,
             };
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            write_leads(
-                &mut out,
-                &GenOptions {
-                    count,
-                    seed,
-                    format,
-                    start,
-                    days,
-                },
-            )?;
+            let options = GenOptions {
+                count,
+                seed,
+                format,
+                start,
+                days,
+            };
+            write_leads(&mut BufWriter::new(std::io::stdout().lock()), &options)?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `leadbox list`: the leads in urgency order, as a table, JSON or CSV.
+fn list(
+    store: &Store,
+    filter: &FilterArgs,
+    format: ListFormat,
+    now: DateTime<Utc>,
+) -> Result<ExitCode> {
+    let filter = lead_filter(filter)?;
+    let stdout = BufWriter::new(std::io::stdout().lock());
+    match format {
+        ListFormat::Table => write_table(store, &filter, now, stdout)?,
+        ListFormat::Json => write_json(store, &filter, now, stdout).map(drop)?,
+        ListFormat::Csv => write_csv(store, &filter, now, stdout).map(drop)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox show ID`: every field, the touches, the customer's leads.
+fn show(store: &Store, id: i64, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCode> {
+    let lead = store.lead(id)?;
+    let touches = store.touches(id)?;
+    let contact = store.contact_leads(lead.contact_id)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ShowFormat::Text => {
+            out.write_all(output::lead_text(&lead, &touches, &contact, now).as_bytes())?
+        }
+        ShowFormat::Json => {
+            let value = output::ShowJson::new(&lead, &touches, &contact, now);
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox touch ID --kind K`: logs a touch (at `at`, else now).
+fn touch(
+    store: &mut Store,
+    id: i64,
+    kind: crate::domain::TouchKind,
+    note: Option<&str>,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<ExitCode> {
+    let at = at.unwrap_or(now);
+    store.add_touch(id, kind, note, at, now)?;
+    let lead = store.lead(id)?;
+    println!(
+        "Lead {id}: {kind} logged at {}; status {}, SLA {}",
+        crate::domain::time::format_time(at),
+        lead.status,
+        lead.sla_state(now)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox assign ID OWNER`.
+fn assign(store: &mut Store, id: i64, owner: &str) -> Result<ExitCode> {
+    store.set_owner(id, Some(owner))?;
+    match store.lead(id)?.owner {
+        Some(owner) => println!("Lead {id}: owner {}", printable(&owner)),
+        None => println!("Lead {id}: no owner"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox export`: the leads as CSV or JSON, to stdout or a private file.
+fn export(
+    store: &Store,
+    filter: &FilterArgs,
+    format: ExportFormat,
+    output: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Result<ExitCode> {
+    let filter = lead_filter(filter)?;
+    if let Some(path) = output.filter(|p| store.is_own_file(p)) {
+        bail!(
+            "{}: this is the store itself (or one of its files): choose another file",
+            path.display()
+        );
+    }
+    let out: Box<dyn Write> = match output {
+        Some(path) => Box::new(BufWriter::new(
+            create_private(path).with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let count = match format {
+        ExportFormat::Csv => write_csv(store, &filter, now, out)?,
+        ExportFormat::Json => write_json(store, &filter, now, out)?,
+    };
+    if let Some(path) = output {
+        eprintln!(
+            "Exported {count} leads to {}",
+            printable(&path.display().to_string())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox stats`.
+fn stats(store: &Store, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCode> {
+    let stats = store.stats(now)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ShowFormat::Text => out.write_all(output::stats_text(&stats).as_bytes())?,
+        ShowFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &output::StatsJson::new(&stats))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
