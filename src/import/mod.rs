@@ -314,19 +314,16 @@ fn import_source(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
     let name = source.name;
+    let job = FileJob {
+        name,
+        size: source.size,
+        rewindable: source.rewindable,
+        fallback_received_at,
+        options,
+        now,
+    };
     let pass = |store: &mut Store, raw, encoding, progress: &mut dyn FnMut(u64, u64)| {
-        import_pass(
-            store,
-            name,
-            raw,
-            source.size,
-            source.rewindable,
-            fallback_received_at,
-            options,
-            encoding,
-            now,
-            progress,
-        )
+        import_pass(store, job, raw, encoding, progress)
     };
     let (encoding, chosen, line) = match pass(store, raw, options.encoding, progress)? {
         Pass::Done(report) => return Ok(report),
@@ -437,20 +434,34 @@ fn import_source(
     }
 }
 
-/// Streams one file into one transaction, in `encoding` when given.
-#[allow(clippy::too_many_arguments)]
-fn import_pass(
-    store: &mut Store,
-    name: &str,
-    raw: Reader<'_>,
+/// What every reading of one file shares.
+#[derive(Clone, Copy)]
+struct FileJob<'a> {
+    name: &'a str,
     size: u64,
+    /// The file can be read again from the start (not a pipe).
     rewindable: bool,
     fallback_received_at: DateTime<Utc>,
-    options: &ImportOptions,
-    encoding: Option<&'static encoding_rs::Encoding>,
+    options: &'a ImportOptions,
     now: DateTime<Utc>,
+}
+
+/// Streams one file into one transaction, in `encoding` when given.
+fn import_pass(
+    store: &mut Store,
+    job: FileJob<'_>,
+    raw: Reader<'_>,
+    encoding: Option<&'static encoding_rs::Encoding>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Pass, StoreError> {
+    let FileJob {
+        name,
+        size,
+        rewindable,
+        fallback_received_at,
+        options,
+        now,
+    } = job;
     let mut report = FileReport::new(name);
     let meter = Meter::new(raw);
     let read_so_far = meter.shared();

@@ -124,6 +124,20 @@ pub enum PageEnd {
     Before(Cursor),
 }
 
+/// One reading of the lanes in an order table: from a bound, up to `n` keys, forwards or
+/// (`descending`) backwards, each row checked by `check`.
+struct Scan<'a> {
+    filter: &'a LeadFilter,
+    now: DateTime<Utc>,
+    table: &'static str,
+    /// A condition on `o.sort_key` and `o.lead_id`, and its values.
+    bound: String,
+    bound_params: Vec<Value>,
+    check: RowCheck<'a>,
+    n: usize,
+    descending: bool,
+}
+
 /// One lane to scan, with what narrows it further (the test lane holds every action).
 struct Lane {
     lane: lane::Lane,
@@ -561,7 +575,6 @@ impl Store {
     }
 
     /// The first `n` keys from `from`, merged across the lanes.
-    #[allow(clippy::too_many_arguments)]
     fn merged_keys(
         &self,
         filter: &LeadFilter,
@@ -582,8 +595,16 @@ impl Store {
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
         };
-        let table = order_table(sort);
-        self.merge_lanes(filter, now, table, &bound, &bound_params, check, n, false)
+        self.merge_lanes(&Scan {
+            filter,
+            now,
+            table: order_table(sort),
+            bound,
+            bound_params,
+            check,
+            n,
+            descending: false,
+        })
     }
 
     fn merged_keys_backward(
@@ -602,62 +623,47 @@ impl Store {
                 vec![c.sql_value(), c.sql_value(), c.id.into()],
             ),
         };
-        let table = order_table(sort);
-        self.merge_lanes(filter, now, table, &bound, &bound_params, check, n, true)
+        self.merge_lanes(&Scan {
+            filter,
+            now,
+            table: order_table(sort),
+            bound,
+            bound_params,
+            check,
+            n,
+            descending: true,
+        })
     }
 
     /// The first `n` keys past the bound, in list order or (`descending`) against it, taken
     /// from every lane shown and merged.
-    #[allow(clippy::too_many_arguments)]
-    fn merge_lanes(
-        &self,
-        filter: &LeadFilter,
-        now: DateTime<Utc>,
-        table: &str,
-        bound: &str,
-        bound_params: &[Value],
-        check: RowCheck<'_>,
-        n: usize,
-        descending: bool,
-    ) -> Result<Vec<Cursor>> {
-        let direction = if descending { "DESC" } else { "ASC" };
+    fn merge_lanes(&self, scan: &Scan<'_>) -> Result<Vec<Cursor>> {
         let mut all = Vec::new();
-        for lane in lanes(filter) {
-            all.extend(self.lane_keys(
-                &lane,
-                filter,
-                now,
-                table,
-                bound,
-                bound_params,
-                check,
-                n,
-                direction,
-            )?);
+        for lane in lanes(scan.filter) {
+            all.extend(self.lane_keys(&lane, scan)?);
         }
-        if descending {
+        if scan.descending {
             all.sort_by(|a, b| b.cmp(a));
         } else {
             all.sort_by(Cursor::cmp);
         }
-        all.truncate(n);
+        all.truncate(scan.n);
         Ok(all)
     }
 
     /// Up to `n` keys of one lane, in the order table's order from the bound.
-    #[allow(clippy::too_many_arguments)]
-    fn lane_keys(
-        &self,
-        lane: &Lane,
-        filter: &LeadFilter,
-        now: DateTime<Utc>,
-        table: &str,
-        bound: &str,
-        bound_params: &[Value],
-        check: RowCheck<'_>,
-        n: usize,
-        direction: &str,
-    ) -> Result<Vec<Cursor>> {
+    fn lane_keys(&self, lane: &Lane, scan: &Scan<'_>) -> Result<Vec<Cursor>> {
+        let Scan {
+            filter,
+            now,
+            table,
+            ref bound,
+            ref bound_params,
+            check,
+            n,
+            descending,
+        } = *scan;
+        let direction = if descending { "DESC" } else { "ASC" };
         let (rest, mut params) = residual(filter, now);
         // The lead's row is read only when a condition needs it.
         let needs_lead =
