@@ -117,12 +117,20 @@ fn readable_by_others(store: &Path) -> Vec<String> {
         let Ok(metadata) = std::fs::metadata(path) else {
             continue;
         };
-        let mode = metadata.permissions().mode() & 0o777;
+        let mode = metadata.permissions().mode() & 0o7777;
         if mode & 0o077 != 0 {
             let shown = path.display();
+            // A folder everyone shares (/tmp: sticky, writable by all) is no place to
+            // make private: the store should move.
+            let advice = if metadata.is_dir() && mode & 0o1002 == 0o1002 {
+                "keep the store in a folder of your own (--db or LEADBOX_DB)".to_string()
+            } else {
+                format!("chmod {private} {shown}")
+            };
             warnings.push(format!(
-                "{shown} is readable by other users (mode {mode:04o}); it holds customers' \
-                 personal data: chmod {private} {shown}"
+                "{shown} is readable by other users (mode {:04o}); it holds customers' \
+                 personal data: {advice}",
+                mode & 0o777
             ));
         }
     }

@@ -619,30 +619,6 @@ impl Store {
         Ok(leads)
     }
 
-    /// The first `max` bytes of a lead's notes at most (cut at a character), for notes too
-    /// long for the inbox's pages. (SQLite still reads the whole value once: its blob API,
-    /// which reads a part, refuses tables with generated columns.)
-    pub fn notes_start(&self, lead_id: i64, max: usize) -> Result<Option<String>> {
-        let bytes: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached(
-                "SELECT substr(CAST(description AS BLOB), 1, ?2) FROM lead_rows WHERE id = ?1",
-            )?
-            .query_row(params![lead_id, max as i64], |r| r.get(0))
-            .optional()?
-            .flatten();
-        Ok(bytes.map(|bytes| match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                // Cut inside a character: keep the characters before it.
-                let valid = e.utf8_error().valid_up_to();
-                let mut bytes = e.into_bytes();
-                bytes.truncate(valid);
-                String::from_utf8(bytes).unwrap_or_default()
-            }
-        }))
-    }
-
     /// The touch log of a lead, oldest first.
     pub fn touches(&self, lead_id: i64) -> Result<Vec<Touch>> {
         let mut stmt = self.conn.prepare_cached(
@@ -1014,7 +990,7 @@ struct LeadRow {
 
 const LEAD_ROWS: &str = "lead_rows (id, record_hash, contact_id, received_at, origin_id,
     first_name, last_name, full_name, email, phone, country, company, title, description,
-    is_test, sla_due_at, first_touch_at, import_id, lane)";
+    notes_head, is_test, sla_due_at, first_touch_at, import_id, lane)";
 
 impl LeadRow {
     /// The keys of the tables derived from the lead once it has its id (a bulk import
@@ -1033,7 +1009,7 @@ impl LeadRow {
         }
     }
 
-    fn values(&self) -> [ValueRef<'_>; 19] {
+    fn values(&self) -> [ValueRef<'_>; 20] {
         fn text(v: Option<&str>) -> ValueRef<'_> {
             v.map_or(ValueRef::Null, |t| ValueRef::Text(t.as_bytes()))
         }
@@ -1054,6 +1030,7 @@ impl LeadRow {
             text(lead.company.as_deref()),
             text(lead.title.as_deref()),
             text(lead.description.as_deref()),
+            text(lead.description.as_deref().and_then(notes_head)),
             ValueRef::Integer(self.is_test.into()),
             int(self.sla_due_at),
             int(self.first_touch_at),
@@ -1484,18 +1461,33 @@ const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, 
     owner, touch_count, last_touch_at, first_touch_at, sla_due_at, closed_at,
     octet_length(description)";
 
-/// Notes a read for the inbox carries whole; longer ones are left out of it (read their
-/// start with [`Store::notes_start`]), so that a lead whose notes run to megabytes costs a
-/// page of the inbox no more than any other.
+/// Notes a read for the inbox carries whole; of longer ones it carries their start, which
+/// the store keeps apart ([`notes_head`]), so that a lead whose notes run to megabytes costs
+/// a page of the inbox, or the opening of its pane, no more than any other.
 pub const NOTES_IN_PAGES: usize = 256 * 1024;
 
-/// [`LEAD_COLUMNS`] for the inbox: notes over [`NOTES_IN_PAGES`] bytes left out. SQLite
-/// reads a value's length without the value, and the value only where it is kept.
+/// How much of long notes is kept apart, in characters: at most [`NOTES_IN_PAGES`] bytes.
+const NOTES_HEAD_CHARS: usize = NOTES_IN_PAGES / 4;
+
+/// The start kept apart of notes longer than [`NOTES_IN_PAGES`] bytes; none for shorter ones.
+fn notes_head(notes: &str) -> Option<&str> {
+    if notes.len() <= NOTES_IN_PAGES {
+        return None;
+    }
+    let end = notes
+        .char_indices()
+        .nth(NOTES_HEAD_CHARS)
+        .map_or(notes.len(), |(at, _)| at);
+    Some(&notes[..end])
+}
+
+/// [`LEAD_COLUMNS`] for the inbox: of notes over [`NOTES_IN_PAGES`] bytes, their start.
+/// SQLite reads a value's length without reading the value, and the notes only where kept.
 static VIEW_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     LEAD_COLUMNS.replacen(
         "description,",
         &format!(
-            "CASE WHEN octet_length(description) > {NOTES_IN_PAGES} THEN NULL \
+            "CASE WHEN octet_length(description) > {NOTES_IN_PAGES} THEN notes_head \
              ELSE description END,"
         ),
         1,
@@ -1671,21 +1663,37 @@ mod tests {
         (store, id)
     }
 
-    /// A page of the inbox leaves out notes longer than it can show, and says how long they
-    /// are; their start is read apart, cut at a character.
+    /// A page of the inbox carries only the start of notes longer than it can show, kept
+    /// apart at import, and says how long they are; every other read has them whole.
     #[test]
-    fn pages_leave_out_long_notes_and_their_start_is_read_apart() {
+    fn pages_carry_only_the_start_of_long_notes() {
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
-        let mut store = Store::open_in_memory().unwrap();
-        // "é" is two bytes: the cut falls inside one.
+        assert_eq!(notes_head("short"), None);
+        // "é" is two bytes: the start is counted in characters, 65,536 of them.
         let notes = format!("a{}", "é".repeat(NOTES_IN_PAGES));
-        let record = br#"{"FirstName": "Ana", "Email": "ana@example.org"}"#;
-        let options = crate::import::ImportOptions::default();
-        crate::import::import_bytes(&mut store, "a.json", record, now, &options, now).unwrap();
-        // (Imports cap a record's size far lower under test.)
-        store
-            .conn
-            .execute("UPDATE lead_rows SET description = ?1", [&notes])
+        let head = notes_head(&notes).unwrap();
+        assert_eq!(head.chars().count(), 65_536);
+        assert!(notes.starts_with(head) && head.len() == 1 + 2 * 65_535);
+        let mut store = Store::open_in_memory().unwrap();
+        let lead = crate::domain::NewLead {
+            first_name: Some("Ana".into()),
+            email: Some("ana@example.org".into()),
+            description: Some(notes.clone()),
+            ..Default::default()
+        };
+        let keys = LeadKeys::of(&lead);
+        let mut session = store.begin_import().unwrap();
+        session.add(lead, keys, now).unwrap();
+        session
+            .commit(&ImportRecord {
+                path: "a".into(),
+                sha256: String::new(),
+                format: "json".into(),
+                imported_at: now,
+                new: 1,
+                duplicates: 0,
+                rejected: 0,
+            })
             .unwrap();
         let page = store
             .page_forward(
@@ -1698,16 +1706,13 @@ mod tests {
             )
             .unwrap();
         let lead = &page[0].1;
-        assert_eq!(lead.description, None);
+        assert_eq!(lead.description.as_deref(), Some(head));
         assert_eq!(lead.notes_len, 1 + 2 * NOTES_IN_PAGES);
         // Read whole everywhere else.
         assert_eq!(
             store.lead(lead.id).unwrap().description.as_deref(),
             Some(&*notes)
         );
-        let start = store.notes_start(lead.id, 4).unwrap().unwrap();
-        assert_eq!(start, "aé");
-        assert_eq!(store.notes_start(999, 4).unwrap(), None);
         let brief = store.contact_leads_without_notes(lead.contact_id).unwrap();
         assert_eq!((brief.len(), brief[0].description.as_deref()), (1, None));
     }

@@ -576,12 +576,9 @@ impl App {
             self.detail = None;
             return Ok(());
         };
-        let mut lead = lead_with_notes_cut(row, NOTES_KEPT);
+        // Of notes too long for the list's pages, the row holds their start.
+        let lead = lead_with_notes_cut(row, NOTES_KEPT);
         let notes_len = row.notes_len;
-        if lead.description.is_none() && notes_len > 0 {
-            // Notes too long for the list's pages: only their start is read.
-            lead.description = self.store.notes_start(lead.id, NOTES_KEPT)?;
-        }
         let touches = self.store.touches(lead.id)?;
         let version = self.store.data_version()?;
         if self.contact_cache.0 != version || self.contact_cache.1.len() >= CONTACTS_KEPT {

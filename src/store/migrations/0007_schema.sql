@@ -62,7 +62,6 @@ CREATE TABLE lead_rows (
     country        TEXT,
     company        TEXT,
     title          TEXT,
-    description    TEXT,
     is_test        INTEGER NOT NULL DEFAULT 0,
     status         TEXT NOT NULL DEFAULT 'new',
     owner          TEXT,
@@ -76,6 +75,12 @@ CREATE TABLE lead_rows (
     closed_at      INTEGER,
     -- The inbox's action filter (`domain::lane`), fixed when the lead arrives.
     lane           INTEGER NOT NULL,
+    -- The customer's notes come last: they can run to megabytes, and SQLite reads a column
+    -- that follows a long value only by walking through it. The start of notes longer than
+    -- a page of the inbox carries (`store::NOTES_IN_PAGES`) is kept apart, before them; NULL
+    -- for shorter ones.
+    notes_head     TEXT,
+    description    TEXT,
     -- Sort keys (`domain::order`).
     urgency        INTEGER GENERATED ALWAYS AS ({urgency}) VIRTUAL,
     received_sort  INTEGER GENERATED ALWAYS AS ({received_key}) VIRTUAL,
@@ -90,7 +95,7 @@ CREATE VIEW leads AS
         r.title, r.description, r.is_test, r.status, r.owner, r.sla_due_at,
         r.first_touch_at, r.touch_count, r.last_touch_at, r.lane, r.urgency,
         r.received_sort, r.company_sort, {origin_offer_key} AS offer_sort, r.origin_id,
-        r.closed_at
+        r.closed_at, r.notes_head
     FROM lead_rows r JOIN lead_origins o ON o.id = r.origin_id;
 
 CREATE TABLE touches (
