@@ -77,41 +77,70 @@ fn paged_backward(store: &Store, filter: &LeadFilter, sort: SortKey) -> Vec<i64>
     ids
 }
 
-/// The plain answer: every row checked, sorted by the same keys.
+/// The plain answer, worked out here from every lead read by id, with the rules written out
+/// again (never the store's filter or search code): the action filters, the test toggle,
+/// the search rule (each typed word begins a word of the name, email, company, offer or
+/// notes, any case), and each sort's key.
 fn scanned(store: &Store, filter: &LeadFilter, sort: SortKey) -> Vec<i64> {
     let mut leads = Vec::new();
-    store
-        .for_each(filter, SortKey::Urgency, now(), |lead| {
-            leads.push(lead);
-            Ok::<_, leadbox::store::StoreError>(())
-        })
-        .unwrap();
+    let mut id = 1;
+    while let Ok(lead) = store.lead(id) {
+        leads.push(lead);
+        id += 1;
+    }
+    let known = |a: &Option<Action>| a.as_ref().is_some_and(Action::is_known);
+    leads.retain(|l| {
+        (filter.include_test || !l.is_test)
+            && ((filter.actions.is_empty() && !filter.other_actions)
+                || filter.actions.iter().any(|a| l.action.as_ref() == Some(a))
+                || (filter.other_actions && !known(&l.action)))
+            && filter.search.as_deref().is_none_or(|text| found(l, text))
+    });
     let key = |l: &leadbox::domain::Lead| -> (i64, String, i64) {
-        let urgency = match (l.sla_due_at, l.first_touch_at) {
-            (Some(due), None) => due.timestamp(),
+        let urgency = match (l.sla_due_at, l.first_touch_at, l.closed_at) {
+            (Some(due), None, None) => due.timestamp(),
             _ => 100_000_000_000 - l.received_at.timestamp(),
+        };
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("\u{10FFFF}".into(), str::to_ascii_lowercase)
         };
         match sort {
             SortKey::Urgency => (urgency, String::new(), l.id),
             SortKey::Received => (-l.received_at.timestamp(), String::new(), l.id),
-            SortKey::Company => (
-                0,
-                l.company
-                    .as_deref()
-                    .map_or("\u{10FFFF}".into(), |c| c.to_ascii_lowercase()),
-                l.id,
-            ),
-            SortKey::Offer => (
-                0,
-                l.offer
-                    .as_deref()
-                    .map_or("\u{10FFFF}".into(), |c| c.to_ascii_lowercase()),
-                l.id,
-            ),
+            SortKey::Company => (0, text(&l.company), l.id),
+            SortKey::Offer => (0, text(&l.offer), l.id),
         }
     };
     leads.sort_by_key(|l| key(l));
     leads.iter().map(|l| l.id).collect()
+}
+
+/// Every word typed begins a word (a run of letters and digits) of a searched field.
+fn found(lead: &leadbox::domain::Lead, text: &str) -> bool {
+    let split = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let fields = [
+        &lead.first_name,
+        &lead.last_name,
+        &lead.full_name,
+        &lead.email,
+        &lead.company,
+        &lead.offer,
+        &lead.offer_name,
+        &lead.description,
+    ];
+    let words: Vec<String> = fields
+        .iter()
+        .filter_map(|f| f.as_deref())
+        .flat_map(split)
+        .collect();
+    let typed = split(text);
+    !typed.is_empty() && typed.iter().all(|t| words.iter().any(|w| w.starts_with(t)))
 }
 
 fn check(store: &Store, filter: &LeadFilter) {
