@@ -270,17 +270,43 @@ pub fn table_row(lead: &Lead, now: DateTime<Utc>) -> String {
 
 /// A person-readable page about one lead.
 pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime<Utc>) -> String {
-    let mut out = String::new();
-    let state = lead.sla_state(now);
     let action = lead.action.as_ref().map_or("no action".to_string(), |a| {
         format!("{a} ({})", a.describe())
     });
-    out.push_str(&format!(
+    let mut out = format!(
         "Lead {} · {}{}\n",
         lead.id,
         printable(&action),
         if lead.is_test { " · TEST LEAD" } else { "" }
-    ));
+    );
+    for (label, value) in lead_fields(lead, contact.len(), now) {
+        if let Some(value) = value {
+            out.push_str(&format!("{label:<11} {}\n", printable(&value)));
+        }
+    }
+    if let Some(notes) = lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        out.push_str("\nNotes\n");
+        for line in
+            crate::domain::text::printable_multiline(&crate::domain::text::pretty_notes(notes))
+                .lines()
+        {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push_str(&touches_text(touches));
+    if contact.len() > 1 {
+        out.push_str(&contact_text(lead, contact));
+    }
+    out
+}
+
+/// `show`'s labelled fields, `None` where the lead has no value.
+fn lead_fields(
+    lead: &Lead,
+    contact_leads: usize,
+    now: DateTime<Utc>,
+) -> [(&str, Option<String>); 17] {
+    let state = lead.sla_state(now);
     let sla = match state {
         SlaState::Exempt => "exempt (no follow-up owed)".to_string(),
         _ => format!(
@@ -289,7 +315,7 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
             countdown(state, lead.sla_due_at, false, now)
         ),
     };
-    let fields: [(&str, Option<String>); 17] = [
+    [
         (
             "Name",
             Some(lead.name().unwrap_or_else(|| "(withheld)".into())),
@@ -321,26 +347,16 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
             Some(format!(
                 "#{} ({} lead{})",
                 lead.contact_id,
-                contact.len(),
-                if contact.len() == 1 { "" } else { "s" }
+                contact_leads,
+                if contact_leads == 1 { "" } else { "s" }
             )),
         ),
-    ];
-    for (label, value) in fields {
-        if let Some(value) = value {
-            out.push_str(&format!("{label:<11} {}\n", printable(&value)));
-        }
-    }
-    if let Some(notes) = lead.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        out.push_str("\nNotes\n");
-        for line in
-            crate::domain::text::printable_multiline(&crate::domain::text::pretty_notes(notes))
-                .lines()
-        {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    out.push_str("\nTouches\n");
+    ]
+}
+
+/// `show`'s touch log.
+fn touches_text(touches: &[Touch]) -> String {
+    let mut out = String::from("\nTouches\n");
     if touches.is_empty() {
         out.push_str("  none yet\n");
     }
@@ -356,22 +372,25 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
             touch.kind.as_str()
         ));
     }
-    if contact.len() > 1 {
-        out.push_str("\nThis customer's leads\n");
-        for other in contact {
-            let marker = if other.id == lead.id {
-                "  ← this lead"
-            } else {
-                ""
-            };
-            out.push_str(&format!(
-                "  {}  #{:<5} {:<15} {}{marker}\n",
-                local_time(other.received_at),
-                other.id,
-                printable(other.action.as_ref().map_or("-", Action::as_str)),
-                printable(other.offer.as_deref().unwrap_or(""))
-            ));
-        }
+    out
+}
+
+/// `show`'s list of the customer's leads, this one marked.
+fn contact_text(lead: &Lead, contact: &[Lead]) -> String {
+    let mut out = String::from("\nThis customer's leads\n");
+    for other in contact {
+        let marker = if other.id == lead.id {
+            "  ← this lead"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {}  #{:<5} {:<15} {}{marker}\n",
+            local_time(other.received_at),
+            other.id,
+            printable(other.action.as_ref().map_or("-", Action::as_str)),
+            printable(other.offer.as_deref().unwrap_or(""))
+        ));
     }
     out
 }
