@@ -702,3 +702,27 @@ fn a_lead_with_50_mb_of_notes_opens_and_keys_work() {
     let list = screen(&app);
     assert!(list.contains("Bigg Notes"), "{list}");
 }
+
+/// Tab in the import prompt completes the path with what the inbox was given to complete
+/// paths with (it reads no folder itself); without it, Tab leaves the text as typed.
+#[test]
+fn tab_completes_the_import_path_with_what_the_inbox_was_given() {
+    fn complete(typed: &str) -> Option<String> {
+        (typed == "exp").then(|| "exports/".to_string())
+    }
+    let mut app = app(120, 30);
+    keys(&mut app, "iexp");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        app.mode,
+        Mode::ImportPath(leadbox::tui::app::Input::with("exp"))
+    );
+    app.complete_paths_with(complete);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        app.mode,
+        Mode::ImportPath(leadbox::tui::app::Input::with("exports/"))
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::List);
+}

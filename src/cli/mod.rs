@@ -146,7 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.as_deref();
     let Some(command) = cli.command else {
         let store = open_store(db)?;
-        crate::tui::run(store, None)?;
+        crate::tui::run(store, None, crate::import::complete_path)?;
         return Ok(ExitCode::SUCCESS);
     };
     let now = crate::clock::now()?;
@@ -703,7 +703,11 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
             BufWriter::new(std::io::stdout().lock()),
         )?;
     } else {
-        crate::tui::run(store, Some(dir.path().to_path_buf()))?;
+        crate::tui::run(
+            store,
+            Some(dir.path().to_path_buf()),
+            crate::import::complete_path,
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -164,6 +164,10 @@ pub enum Effect {
     Quit,
 }
 
+/// Completes a typed path (given to the inbox by whoever starts it: the inbox itself reads
+/// no folder).
+pub type PathCompletion = fn(&str) -> Option<String>;
+
 /// What a key asks of the inbox, whatever mode it was typed in: the key table, the prompts
 /// and the pickers turn keys into these, and [`App::step`] applies them.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,6 +270,8 @@ pub struct App {
     /// Changes not yet saved, oldest first.
     pub unsaved: Vec<Unsaved>,
     writer: Writer,
+    /// What Tab in the import prompt completes a path with (the inbox reads no folder).
+    complete_path: Option<PathCompletion>,
     next_job: u64,
     /// Bytes of the running import read so far, and in all.
     pub import_done: (u64, u64),
@@ -339,6 +345,7 @@ impl App {
             undo: Vec::new(),
             unsaved: Vec::new(),
             writer,
+            complete_path: None,
             next_job: 0,
             import_done: (0, 0),
             quit_notes: Vec::new(),
@@ -397,6 +404,11 @@ impl App {
             self.apply_counts(reply);
             Ok(())
         }
+    }
+
+    /// Tab in the import prompt completes paths with `complete`.
+    pub fn complete_paths_with(&mut self, complete: PathCompletion) {
+        self.complete_path = Some(complete);
     }
 
     /// The counts the worker should compute next, if any.
@@ -741,8 +753,10 @@ impl App {
             }
             Control::Submit(text) => self.submit_prompt(text)?,
             Control::CompletePath => {
-                if let Mode::ImportPath(input) = &mut self.mode {
-                    if let Some(completed) = crate::import::complete_path(&input.text) {
+                if let (Mode::ImportPath(input), Some(complete)) =
+                    (&mut self.mode, self.complete_path)
+                {
+                    if let Some(completed) = complete(&input.text) {
                         input.text = completed;
                     }
                 }

@@ -33,8 +33,9 @@ use theme::Theme;
 pub const INBOX_CACHE_MIB: i64 = 16;
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
-/// program ends (the demo's throwaway store).
-pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
+/// program ends (the demo's throwaway store); Tab in the import prompt completes paths with
+/// `complete`.
+pub fn run(store: Store, cleanup: Option<PathBuf>, complete: app::PathCompletion) -> Result<()> {
     let now = crate::clock::now()?;
     let counts = spawn_counts_worker(&store)?;
     let mut store = store;
@@ -44,6 +45,7 @@ pub fn run(store: Store, cleanup: Option<PathBuf>) -> Result<()> {
     } else {
         App::new(store, now, Zone::Local)?
     };
+    app.complete_paths_with(complete);
     let theme = Theme::from_env();
 
     let quit_signal = watch_signals(cleanup, app.writer_queue())?;
