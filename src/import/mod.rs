@@ -495,54 +495,27 @@ fn import_pass(
     // search words) while this one writes to the store: on two cores the two run side by side.
     let (to_writer, from_parser) = sync_channel::<FromParser>(BATCHES_IN_FLIGHT);
     let backlog = AtomicUsize::new(0);
-    let mut stored = StoredIds::default();
-    let mut session = store.begin_import()?;
+    let mut writing = Writing {
+        session: store.begin_import()?,
+        report,
+        stored: StoredIds::default(),
+        records: 0,
+        fallback_received_at,
+        progress: &mut *progress,
+        read_so_far: &read_so_far,
+        size,
+    };
     let mut store_error = None;
-    let mut records = 0u64;
     let parsed = std::thread::scope(|scope| {
         let sample = opened.sample;
         let reader = opened.reader;
         let backlog = &backlog;
         let parser = scope.spawn(move || parse(format, reader, &sample, to_writer, backlog));
-        let mut write = |message| -> Result<(), StoreError> {
-            match message {
-                // Every record these lists name has been stored: the channel keeps order.
-                FromParser::Search(lists) => {
-                    session.add_search(lists.into_sorted(|r| stored.id_of(r)))
-                }
-                FromParser::Records(batch) => {
-                    backlog.fetch_sub(1, Ordering::Relaxed);
-                    for parsed in batch {
-                        records += 1;
-                        if records.is_multiple_of(1000) {
-                            progress(read_so_far.lock().map_or(0, |m| m.bytes), size);
-                        }
-                        let (lead, keys) = match parsed.result {
-                            Ok(keyed) => keyed,
-                            Err(message) => {
-                                report.reject(parsed.line, message);
-                                continue;
-                            }
-                        };
-                        let keys = keys.unwrap_or_else(|| LeadKeys::of(&lead));
-                        let received = lead.received_at.unwrap_or(fallback_received_at);
-                        match session.add(lead, keys, received)? {
-                            Added::New(id) => {
-                                report.new += 1;
-                                stored.push(Some(id));
-                            }
-                            Added::Duplicate => {
-                                report.duplicates += 1;
-                                stored.push(None);
-                            }
-                        }
-                    }
-                    Ok(())
-                }
-            }
-        };
         for message in from_parser.iter() {
-            if let Err(e) = write(message) {
+            if matches!(message, FromParser::Records(_)) {
+                backlog.fetch_sub(1, Ordering::Relaxed);
+            }
+            if let Err(e) = writing.write(message) {
                 store_error = Some(e);
                 break;
             }
@@ -561,23 +534,13 @@ fn import_pass(
         // The text ended early, where it stopped being valid: nothing of it is kept.
         return Ok(undecided(Some(invalid.line)));
     }
-    if let Err(e) = parsed {
-        report.failed = Some(match e.line {
-            Some(line) => format!("line {line}: {}", e.message),
-            None => e.message,
-        });
-        return Ok(Pass::Done(discard(report)));
-    }
-    if report.new + report.duplicates + report.rejected == 0 {
-        report.failed = Some("no lead records in the file".into());
-        return Ok(Pass::Done(discard(report)));
-    }
-    if options.strict && report.rejected > 0 {
-        report.failed = Some(format!(
-            "{} bad record{}: nothing imported (--strict)",
-            report.rejected,
-            if report.rejected == 1 { "" } else { "s" }
-        ));
+    let Writing {
+        session,
+        mut report,
+        ..
+    } = writing;
+    if let Some(failure) = failure(&report, parsed, options) {
+        report.failed = Some(failure);
         return Ok(Pass::Done(discard(report)));
     }
     let sha256 = read_so_far
@@ -595,6 +558,86 @@ fn import_pass(
     };
     session.commit(&history)?;
     Ok(Pass::Done(report))
+}
+
+/// Why a file that was read to its end imports nothing, if it does not: it did not parse,
+/// held no record, or (strict) held a bad one.
+fn failure(
+    report: &FileReport,
+    parsed: Result<(), DocumentError>,
+    options: &ImportOptions,
+) -> Option<String> {
+    if let Err(e) = parsed {
+        return Some(match e.line {
+            Some(line) => format!("line {line}: {}", e.message),
+            None => e.message,
+        });
+    }
+    if report.new + report.duplicates + report.rejected == 0 {
+        return Some("no lead records in the file".into());
+    }
+    (options.strict && report.rejected > 0).then(|| {
+        format!(
+            "{} bad record{}: nothing imported (--strict)",
+            report.rejected,
+            if report.rejected == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// The store's side of one reading of a file: what the parser sends, written in order.
+struct Writing<'s, 'p> {
+    session: crate::store::ImportSession<'s>,
+    report: FileReport,
+    /// The id each lead record got, for the search lists that name records.
+    stored: StoredIds,
+    records: u64,
+    fallback_received_at: DateTime<Utc>,
+    progress: &'p mut dyn FnMut(u64, u64),
+    read_so_far: &'p Mutex<Metered>,
+    size: u64,
+}
+
+impl Writing<'_, '_> {
+    fn write(&mut self, message: FromParser) -> Result<(), StoreError> {
+        match message {
+            // Every record these lists name has been stored: the channel keeps order.
+            FromParser::Search(lists) => {
+                let stored = &self.stored;
+                self.session
+                    .add_search(lists.into_sorted(|r| stored.id_of(r)))
+            }
+            FromParser::Records(batch) => {
+                for parsed in batch {
+                    self.records += 1;
+                    if self.records.is_multiple_of(1000) {
+                        let read = self.read_so_far.lock().map_or(0, |m| m.bytes);
+                        (self.progress)(read, self.size);
+                    }
+                    let (lead, keys) = match parsed.result {
+                        Ok(keyed) => keyed,
+                        Err(message) => {
+                            self.report.reject(parsed.line, message);
+                            continue;
+                        }
+                    };
+                    let keys = keys.unwrap_or_else(|| LeadKeys::of(&lead));
+                    let received = lead.received_at.unwrap_or(self.fallback_received_at);
+                    match self.session.add(lead, keys, received)? {
+                        Added::New(id) => {
+                            self.report.new += 1;
+                            self.stored.push(Some(id));
+                        }
+                        Added::Duplicate => {
+                            self.report.duplicates += 1;
+                            self.stored.push(None);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Records parsed ahead of the store, in batches: enough to keep both threads busy, little
