@@ -69,8 +69,6 @@ pub enum StoreError {
     /// No lead has this email (as given, trimmed).
     #[error("no lead has the email {0}: nothing was changed")]
     NoSuchCustomer(String),
-    #[error("no touch with id {0}")]
-    NoSuchTouch(i64),
     /// A rule of the lead forbids the write (nothing was written).
     #[error(transparent)]
     Refused(#[from] TouchRefused),
@@ -140,6 +138,8 @@ pub struct Store {
     files: open::OpenedFiles,
     /// For a file store: its generation (see [`Store::files_replaced`]).
     generation: Option<u64>,
+    /// Set on the placeholder of a store whose [`Store::reopen`] failed: its file.
+    closed_from: Option<PathBuf>,
 }
 
 impl Drop for Store {
@@ -297,6 +297,7 @@ impl Store {
             search_tuning: SearchTuning::default(),
             files: open::OpenedFiles::default(),
             generation: None,
+            closed_from: None,
         })
     }
 
@@ -355,6 +356,9 @@ impl Store {
     /// of this process that saw the old files is closed, so that none of SQLite's shared
     /// state of the old files survives.
     pub fn files_replaced(&mut self) -> bool {
+        if self.closed_from.is_some() {
+            return true;
+        }
         let Some(generation) = self.generation else {
             return false;
         };
@@ -370,29 +374,27 @@ impl Store {
         false
     }
 
-    /// Closes this store and opens it again (after [`Store::files_replaced`]).
-    pub fn reopen(self) -> Result<Store> {
-        let path = self.path.clone();
-        drop(self);
-        Store::open(&path)
+    /// Closes this store and opens its file again (after [`Store::files_replaced`]). Every
+    /// store of this process that saw the old files must let go of them first, so this one
+    /// is closed before it opens again. If opening fails, the store stays closed (in memory,
+    /// holding nothing): [`Store::files_replaced`] keeps saying so, and the next call tries
+    /// again; nothing is ever written into the placeholder by a caller that checks.
+    pub fn reopen(&mut self) -> Result<()> {
+        let path = self
+            .closed_from
+            .clone()
+            .unwrap_or_else(|| self.path.clone());
+        let mut closed = Store::open_in_memory()?;
+        closed.closed_from = Some(path.clone());
+        drop(std::mem::replace(self, closed));
+        *self = Store::open(&path)?;
+        Ok(())
     }
 
     /// Whether `candidate` names this store or one of its side files, which no command may
     /// read or write as a file.
     pub fn is_own_file(&self, candidate: &Path) -> bool {
         !self.is_in_memory() && open::is_own_file(&self.path, candidate)
-    }
-
-    /// Moves what an import wrote from the WAL into the store and truncates the WAL, so the
-    /// next writer does not inherit a checkpoint of hundreds of MB. Best effort: with
-    /// readers in the middle of older snapshots it does what it can and returns.
-    pub fn checkpoint(&self) -> Result<()> {
-        if self.is_in_memory() {
-            return Ok(());
-        }
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -583,11 +585,7 @@ impl Store {
     }
 
     pub fn lead(&self, id: i64) -> Result<Lead> {
-        let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1");
-        self.conn
-            .query_row(&sql, [id], lead_from_row)
-            .optional()?
-            .ok_or(StoreError::NoSuchLead(id))
+        lead_in(&self.conn, id)
     }
 
     /// Every lead of a contact, oldest first: the customer's path through the funnel.
@@ -1403,8 +1401,8 @@ fn index_stored_leads(tx: &Connection) -> Result<()> {
     store_postings(tx, postings.into_sorted(Some), 0)
 }
 
-/// A lead as the transaction `tx` sees it.
-fn lead_in(tx: &Transaction<'_>, lead_id: i64) -> Result<Lead> {
+/// A lead as the connection (or the transaction) `tx` sees it.
+fn lead_in(tx: &Connection, lead_id: i64) -> Result<Lead> {
     let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = ?1");
     tx.prepare_cached(&sql)?
         .query_row([lead_id], lead_from_row)
@@ -1557,6 +1555,46 @@ mod tests {
     use super::*;
     use crate::domain::{LeadFilter, SortKey};
     use chrono::TimeZone;
+
+    /// A store whose files were replaced by something it cannot open stays closed, keeps
+    /// saying it must be opened again, and opens once the file is a store again.
+    #[test]
+    fn a_failed_reopen_leaves_the_store_closed_until_a_later_one_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = Store::open(&path).unwrap();
+        let ana = br#"{"FirstName":"Ana","Email":"ana@example.org"}"#;
+        let options = crate::import::ImportOptions::default();
+        crate::import::import_bytes(&mut store, "ana.json", ana, now, &options, now).unwrap();
+        assert!(!store.files_replaced());
+        // Another program moves the store (and its side files) away and leaves a text file
+        // in its place.
+        let files = open::own_files(&path);
+        let aside = |f: &Path| {
+            let name = f.file_name().unwrap().to_string_lossy();
+            dir.path().join(format!("aside-{name}"))
+        };
+        for file in files.iter().filter(|f| f.exists()) {
+            std::fs::rename(file, aside(file)).unwrap();
+        }
+        std::fs::write(&path, "not a store").unwrap();
+        assert!(store.files_replaced());
+        let error = store.reopen().unwrap_err();
+        assert!(matches!(error, StoreError::NotAStore { .. }), "{error}");
+        assert!(store.files_replaced(), "still closed");
+        assert!(store.lead(1).is_err(), "the placeholder holds no lead");
+        // The store comes back: the next reopen finds it.
+        std::fs::remove_file(&path).unwrap();
+        for file in &files {
+            if aside(file).exists() {
+                std::fs::rename(aside(file), file).unwrap();
+            }
+        }
+        store.reopen().unwrap();
+        assert!(!store.files_replaced());
+        assert_eq!(store.lead(1).unwrap().first_name.as_deref(), Some("Ana"));
+    }
 
     /// A store of a development version before the base schema is refused in one line and
     /// left as it was: no backup, no side file.

@@ -119,36 +119,35 @@ pub fn backup(conn: &Connection, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The store's name with `suffix` added: its side files and its backups.
+fn beside(store: &Path, suffix: &str) -> PathBuf {
+    let mut name = store.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// Where the copy made before an upgrade from `version` goes: beside the store.
 pub fn backup_path(store: &Path, version: i64) -> PathBuf {
-    let mut name = store.as_os_str().to_owned();
-    name.push(format!(".schema-{version}.bak"));
-    PathBuf::from(name)
+    beside(store, &format!(".schema-{version}.bak"))
 }
 
 /// The store file and its side files: no other command may read or write them as files.
 pub fn own_files(store: &Path) -> [PathBuf; 4] {
-    let with = |suffix: &str| {
-        let mut name = store.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
     [
         store.to_path_buf(),
-        with("-wal"),
-        with("-shm"),
-        with("-journal"),
+        beside(store, "-wal"),
+        beside(store, "-shm"),
+        beside(store, "-journal"),
     ]
 }
 
 /// Whether `candidate` is the store at `store` or one of its side files: the same file
 /// (device and inode) when it exists, else the same name in the same folder.
 pub fn is_own_file(store: &Path, candidate: &Path) -> bool {
-    let identity = |p: &Path| file_id(p);
-    let wanted = identity(candidate);
+    let wanted = file_id(candidate);
     let resolved = resolve(candidate);
     own_files(store).iter().any(|own| {
-        (wanted.is_some() && identity(own) == wanted)
+        (wanted.is_some() && file_id(own) == wanted)
             || (resolved.is_some() && resolve(own) == resolved)
     })
 }

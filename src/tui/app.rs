@@ -618,8 +618,7 @@ impl App {
         if self.store.files_replaced() {
             // Another program replaced or deleted the store's files under this connection:
             // read the ones everybody else uses.
-            let old = std::mem::replace(&mut self.store, Store::open_in_memory()?);
-            self.store = old.reopen()?;
+            self.store.reopen()?;
             self.store.set_cache_mib(super::INBOX_CACHE_MIB)?;
             self.data_version = -1;
         }
@@ -1055,7 +1054,7 @@ impl App {
 
     /// Changes not saved yet (queued, or waiting for the store).
     pub fn unsaved_count(&self) -> usize {
-        self.writer.unsaved().max(self.unsaved.len())
+        self.unsaved.len()
     }
 
     /// Whether a change to lead `id` is on its way.
@@ -1114,25 +1113,29 @@ impl App {
         }
         self.data_version = self.store.data_version()?;
         self.reload()?;
+        // The lead the rep acted on stays selected where it now sorts; a lead an undo
+        // restored is shown.
+        match saved {
+            Saved::Touch { .. } | Saved::Status { .. } | Saved::Owner { .. } => {
+                self.focus(follow)?
+            }
+            Saved::Undone {
+                lead_id,
+                done: true,
+            } => self.focus(Some(lead_id))?,
+            _ => {}
+        }
         let text = match saved {
             Saved::Touch { lead_id, kind } => {
-                self.focus(follow)?;
-                let name = self.name_of(lead_id);
-                format!("{kind} logged for {name} (u to undo)")
+                format!("{kind} logged for {} (u to undo)", self.name_of(lead_id))
             }
             Saved::Status {
                 previous, status, ..
-            } => {
-                self.focus(follow)?;
-                format!("status {previous} → {status}")
-            }
-            Saved::Owner { owner, .. } => {
-                self.focus(follow)?;
-                match owner {
-                    Some(owner) => format!("owner {owner}"),
-                    None => "owner cleared".to_string(),
-                }
-            }
+            } => format!("status {previous} → {status}"),
+            Saved::Owner { owner, .. } => match owner {
+                Some(owner) => format!("owner {owner}"),
+                None => "owner cleared".to_string(),
+            },
             Saved::Deleted { lead_id, touches } => {
                 self.undo.retain(|u| u.lead_id != Some(lead_id));
                 let what = label.strip_prefix("delete of ").unwrap_or(&label);
@@ -1141,16 +1144,14 @@ impl App {
                     if touches == 1 { "touch" } else { "touches" }
                 )
             }
-            Saved::Undone { lead_id, done } => {
-                let what = label.strip_prefix("undo ").unwrap_or(&label).to_string();
+            Saved::Undone { done, .. } => {
+                let what = label.strip_prefix("undo ").unwrap_or(&label);
                 if !done {
                     self.flash_error(format!(
                         "not undone: {what} was changed by someone else since"
                     ));
                     return Ok(());
                 }
-                // The restored lead is shown, wherever it now sorts.
-                self.focus(Some(lead_id))?;
                 format!("undone: {what}")
             }
             Saved::Imported(_) => unreachable!("handled above"),

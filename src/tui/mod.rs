@@ -222,7 +222,7 @@ fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
             request = Some(newer);
         }
         if store.files_replaced() {
-            if let Err(e) = writer::reopen(&mut store) {
+            if let Err(e) = store.reopen() {
                 let _ = reply_tx.send(Err(e.to_string()));
                 continue;
             }

@@ -271,12 +271,6 @@ impl Shared {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Jobs queued or running.
-    pub fn unsaved(&self) -> usize {
-        let queue = self.lock();
-        queue.jobs.len() + usize::from(queue.running.is_some())
-    }
-
     /// Waits until every job is saved (or failed), at most `limit`; returns how many are
     /// still unsaved.
     pub fn wait_until_saved(&self, limit: Duration) -> usize {
@@ -329,37 +323,28 @@ impl Writer {
                         Next::Closed => return,
                     };
                     // Another program may have replaced the store's files: write into the
-                    // ones everybody else uses.
+                    // ones everybody else uses (and nothing while they cannot be opened).
                     let reopened = if store.files_replaced() {
-                        reopen(&mut store)
+                        store.reopen().map_err(|e| e.to_string())
                     } else {
                         Ok(())
                     };
                     let Some(job) = job else { continue };
-                    if let Err(e) = reopened {
-                        let _ = tx.send(Report::Done {
-                            job: job.id,
-                            result: Err(e.to_string()),
-                        });
-                        let mut queue = thread_shared.lock();
-                        queue.running = None;
-                        thread_shared.changed.notify_all();
-                        continue;
-                    }
-                    let progress_tx = tx.clone();
                     let id = job.id;
-                    let result = ledger
-                        .apply(&mut store, &job, &mut |done, total| {
-                            let _ = progress_tx.send(Report::Progress {
-                                job: id,
-                                done,
-                                total,
-                            });
-                        })
-                        .map_err(|e| e.to_string());
+                    let result = reopened.and_then(|()| {
+                        let progress_tx = tx.clone();
+                        ledger
+                            .apply(&mut store, &job, &mut |done, total| {
+                                let _ = progress_tx.send(Report::Progress {
+                                    job: id,
+                                    done,
+                                    total,
+                                });
+                            })
+                            .map_err(|e| e.to_string())
+                    });
                     let _ = tx.send(Report::Done { job: id, result });
-                    let mut queue = thread_shared.lock();
-                    queue.running = None;
+                    thread_shared.lock().running = None;
                     thread_shared.changed.notify_all();
                 }
             })
@@ -426,14 +411,6 @@ impl Writer {
             Writer::Inline { .. } => None,
         }
     }
-
-    /// Jobs not saved yet.
-    pub fn unsaved(&self) -> usize {
-        match self {
-            Writer::Thread { shared, .. } => shared.unsaved(),
-            Writer::Inline { .. } => 0,
-        }
-    }
 }
 
 impl Drop for Writer {
@@ -444,16 +421,6 @@ impl Drop for Writer {
             shared.changed.notify_all();
         }
     }
-}
-
-/// Closes `store` and opens it again; on failure `store` is left in memory (and every job
-/// then fails, saying why, until a reopen succeeds).
-pub fn reopen(store: &mut Store) -> Result<(), StoreError> {
-    let path = store.path().to_path_buf();
-    let old = std::mem::replace(store, Store::open_in_memory()?);
-    drop(old);
-    *store = Store::open(&path)?;
-    Ok(())
 }
 
 enum Next {
