@@ -726,3 +726,23 @@ fn tab_completes_the_import_path_with_what_the_inbox_was_given() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::List);
 }
+
+/// `i`, a path and Enter import the file and show its summary, also where the writer runs
+/// the import at once (a store in memory): the summary is not hidden behind the dialog.
+#[test]
+fn importing_from_the_inbox_ends_on_its_summary() {
+    let mut app = app_with(Store::open_in_memory().unwrap(), 100, 30);
+    assert_eq!(app.rows.len(), 0);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(GOOD[0]);
+    keys(&mut app, "i");
+    keys(&mut app, path.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    match &app.mode {
+        Mode::ImportSummary(reports) => assert!(reports[0].new > 0, "{reports:?}"),
+        other => panic!("not the summary: {other:?}"),
+    }
+    assert!(!app.rows.is_empty());
+    assert_eq!(app.unsaved_count(), 0);
+}

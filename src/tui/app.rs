@@ -785,7 +785,7 @@ impl App {
             Mode::ImportPath(_) => {
                 let path = text.trim();
                 if !path.is_empty() {
-                    self.import(expand_home(path));
+                    self.import(expand_home(path))?;
                 }
             }
             other => self.mode = other,
@@ -1012,22 +1012,25 @@ impl App {
     }
 
     /// Starts importing a file: the writer imports it, in the background.
-    fn import(&mut self, path: PathBuf) {
+    fn import(&mut self, path: PathBuf) -> Result<(), StoreError> {
         let file = path.display().to_string();
-        let change = Change::Import {
-            path,
-            now: self.now,
-        };
-        let _ = self.submit(change, format!("import of {file}"), false);
         self.base = match self.base {
             Mode::Detail => Mode::Detail,
             _ => Mode::List,
         };
+        // The dialog first: a writer that imports at once (a store in memory) replaces it
+        // with the summary before `submit` returns.
         self.mode = Mode::Importing {
-            file,
+            file: file.clone(),
             done: 0,
             total: 0,
         };
+        self.import_done = (0, 0);
+        let change = Change::Import {
+            path,
+            now: self.now,
+        };
+        self.submit(change, format!("import of {file}"), false)
     }
 
     /// Hands a change to the writer; `undoable` changes go on the undo stack.
