@@ -1102,6 +1102,7 @@ impl App {
         let saved = match result {
             Err(e) => {
                 self.undo.retain(|u| u.job != job);
+                self.import_done = (0, 0);
                 if matches!(self.mode, Mode::Importing { .. }) {
                     self.mode = self.base.clone();
                 }
@@ -1257,6 +1258,7 @@ impl App {
     }
 
     pub fn finish_import(&mut self, reports: Vec<FileReport>) -> Result<(), StoreError> {
+        self.import_done = (0, 0);
         // The summary opens over the list; in a prompt, the rep is not interrupted.
         match self.mode {
             Mode::List | Mode::Detail | Mode::Importing { .. } => {
