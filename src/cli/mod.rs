@@ -256,8 +256,7 @@ fn touch(
 
 /// `leadbox assign ID OWNER`.
 fn assign(store: &mut Store, id: i64, owner: &str) -> Result<ExitCode> {
-    store.set_owner(id, Some(owner))?;
-    match store.lead(id)?.owner {
+    match store.set_owner(id, Some(owner))?.1 {
         Some(owner) => println!("Lead {id}: owner {}", printable(&owner)),
         None => println!("Lead {id}: no owner"),
     }

@@ -782,8 +782,13 @@ impl Store {
         Ok((lead.status, lead.closed_at))
     }
 
-    /// Sets or clears the owner; returns the one it replaced.
-    pub fn set_owner(&mut self, lead_id: i64, owner: Option<&str>) -> Result<Option<String>> {
+    /// Sets or clears the owner (trimmed; blank clears it); returns the one it replaced and
+    /// the one it wrote.
+    pub fn set_owner(
+        &mut self,
+        lead_id: i64,
+        owner: Option<&str>,
+    ) -> Result<(Option<String>, Option<String>)> {
         let tx = self.conn.transaction()?;
         let previous: Option<String> = tx
             .query_row(
@@ -799,7 +804,7 @@ impl Store {
             params![lead_id, owner],
         )?;
         tx.commit()?;
-        Ok(previous)
+        Ok((previous, owner.map(str::to_string)))
     }
 
     pub fn last_import(&self) -> Result<Option<ImportRecord>> {

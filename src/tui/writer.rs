@@ -184,8 +184,7 @@ impl Ledger {
                 (saved, Some(written))
             }
             Change::Owner { lead_id, owner } => {
-                let previous = store.set_owner(*lead_id, owner.as_deref())?;
-                let owner = store.lead(*lead_id)?.owner;
+                let (previous, owner) = store.set_owner(*lead_id, owner.as_deref())?;
                 let lead_id = *lead_id;
                 let written = Written::Owner {
                     lead_id,
