@@ -1,9 +1,10 @@
 //! Removing leads: a few by id, every trace of one customer (the right to erasure), and every
 //! lead received before a date (a retention policy).
 //!
-//! Each removal is one `IMMEDIATE` transaction. Deleting a lead's row fires the triggers that
-//! keep the sort orders, the record keys and the contact's lead list; its touches go with it;
-//! a contact left without a lead goes too (its key with it, by trigger); the remaining leads
+//! Each removal is one `IMMEDIATE` transaction. A lead's row is deleted inside
+//! `orders::follow`, which takes it out of the sort orders, the record keys and the
+//! contact's lead list; its touches go with it; a contact left without a lead goes too, with
+//! its key; the remaining leads
 //! of the contact get their first touch again; and the lead leaves the search lists of the
 //! words it was filed under, re-derived from its fields with the index's own word rule.
 //!
@@ -12,12 +13,12 @@
 //! the removed rows is left in free pages, in old B-tree keys or in old WAL frames.
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 use std::time::Duration;
 
+use super::orders::{self, id_list};
 use super::query::SEARCH_COLUMNS;
 use super::{
     index_stored_leads, lead_from_row, open, postings, refresh_first_touches, Result, Store,
@@ -213,11 +214,6 @@ impl Store {
     }
 }
 
-/// Ids as one `rarray(?)` parameter.
-fn id_list(ids: &[i64]) -> Rc<Vec<Value>> {
-    Rc::new(ids.iter().map(|id| Value::Integer(*id)).collect())
-}
-
 /// The ids a one-column query gives.
 fn ids_of(tx: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<i64>> {
     let mut stmt = tx.prepare(sql)?;
@@ -347,15 +343,13 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
         [&list],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    // Explicitly, whether or not this connection checks references (the cascade would).
-    tx.execute("DELETE FROM touches WHERE lead_id IN rarray(?1)", [&list])?;
-    let leads = tx.execute("DELETE FROM lead_rows WHERE id IN rarray(?1)", [&list])? as u64;
-    let contact_list = id_list(&contacts.iter().copied().collect::<Vec<_>>());
-    let contacts_removed = tx.execute(
-        "DELETE FROM contacts WHERE id IN rarray(?1)
-             AND NOT EXISTS (SELECT 1 FROM contact_leads l WHERE l.contact_id = contacts.id)",
-        [&contact_list],
-    )? as u64;
+    let leads = orders::follow(tx, ids, || {
+        // Explicitly, whether or not this connection checks references (the cascade would).
+        tx.execute("DELETE FROM touches WHERE lead_id IN rarray(?1)", [&list])?;
+        Ok(tx.execute("DELETE FROM lead_rows WHERE id IN rarray(?1)", [&list])? as u64)
+    })?;
+    let contacts_removed =
+        orders::remove_contacts_without_leads(tx, &contacts.iter().copied().collect::<Vec<_>>())?;
     if customer_touches > 0 {
         // A touch on a removed lead no longer answers the customer's other leads.
         for &contact in &contacts {

@@ -3,6 +3,7 @@
 mod bulk;
 mod erase;
 pub mod open;
+mod orders;
 mod postings;
 mod query;
 mod schema;
@@ -431,8 +432,7 @@ impl Store {
         )?)
     }
 
-    /// Where the tables that the triggers and bulk imports keep (sort orders, record and
-    /// contact keys) differ from the leads and contacts they derive from, and any reference
+    /// Where the tables that `orders` keeps (sort orders, record and contact keys) differ from the leads and contacts they derive from, and any reference
     /// to a row that does not exist: one line per problem, none when the store is consistent.
     #[cfg(any(test, feature = "testing"))]
     pub fn derived_table_differences(&self) -> Result<Vec<String>> {
@@ -729,14 +729,17 @@ impl Store {
         if status != written {
             return Ok(Undone::ChangedSince);
         }
-        tx.execute(
-            "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
-            params![
-                lead_id,
-                previous.as_str(),
-                previous_closed_at.map(|t| t.timestamp())
-            ],
-        )?;
+        orders::follow(&tx, &[lead_id], || {
+            tx.execute(
+                "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
+                params![
+                    lead_id,
+                    previous.as_str(),
+                    previous_closed_at.map(|t| t.timestamp())
+                ],
+            )?;
+            Ok(())
+        })?;
         tx.commit()?;
         Ok(Undone::Yes)
     }
@@ -774,10 +777,13 @@ impl Store {
         let tx = self.conn.transaction()?;
         let lead = lead_in(&tx, lead_id)?;
         let closed_at = sla::closed_at(status, lead.closed_at, now);
-        tx.execute(
-            "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
-            params![lead_id, status.as_str(), closed_at.map(|t| t.timestamp())],
-        )?;
+        orders::follow(&tx, &[lead_id], || {
+            tx.execute(
+                "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
+                params![lead_id, status.as_str(), closed_at.map(|t| t.timestamp())],
+            )?;
+            Ok(())
+        })?;
         tx.commit()?;
         Ok((lead.status, lead.closed_at))
     }
@@ -832,12 +838,19 @@ impl Store {
     /// Moves every time in the store by `seconds` (the demo makes its sample arrive just now).
     pub fn shift_times(&mut self, seconds: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE lead_rows SET received_at = received_at + ?1, sla_due_at = sla_due_at + ?1,
-                first_touch_at = first_touch_at + ?1, last_touch_at = last_touch_at + ?1,
-                closed_at = closed_at + ?1",
-            [seconds],
-        )?;
+        let ids: Vec<i64> = tx
+            .prepare("SELECT id FROM lead_rows")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        orders::follow(&tx, &ids, || {
+            tx.execute(
+                "UPDATE lead_rows SET received_at = received_at + ?1,
+                    sla_due_at = sla_due_at + ?1, first_touch_at = first_touch_at + ?1,
+                    last_touch_at = last_touch_at + ?1, closed_at = closed_at + ?1",
+                [seconds],
+            )?;
+            Ok(())
+        })?;
         tx.execute(
             "UPDATE touches SET at = at + ?1, logged_at = logged_at + ?1",
             [seconds],
@@ -996,16 +1009,14 @@ const LEAD_ROWS: &str = "lead_rows (id, record_hash, contact_id, received_at, or
     notes_head, is_test, sla_due_at, first_touch_at, import_id, lane)";
 
 impl LeadRow {
-    /// The keys of the tables derived from the lead once it has its id (a bulk import
-    /// writes before any touch, so it passes no first touch).
-    fn derived(&self, id: i64, first_touch_at: Option<i64>) -> bulk::LeadKeys<'_> {
-        bulk::LeadKeys {
+    /// The keys of the tables derived from the lead once it has its id (a bulk import).
+    fn derived(&self, id: i64) -> orders::LeadKeys<'_> {
+        orders::LeadKeys {
             id,
             contact_id: self.contact_id,
             record_hash: self.record_hash,
             received_at: self.received_at,
             sla_due_at: self.sla_due_at,
-            first_touch_at,
             lane: self.lane,
             company: self.lead.company.as_deref(),
             offer: self.lead.offer.as_deref(),
@@ -1082,15 +1093,14 @@ impl ImportSession<'_> {
         let cache_mib = if empty { 16 } else { 32 };
         tx.pragma_update(None, "cache_size", -1024 * cache_mib)?;
         // (`leads` and `contacts` have no index to drop: every lookup and order is a table
-        // that a bulk import writes in key order, and their triggers fire on updates and
-        // deletes only.)
+        // that a bulk import writes in key order, `store/orders.rs`.)
         let bulk = if empty {
             let next_id = |table: &str| -> Result<i64> {
                 let sql = format!("SELECT ifnull(max(id), 0) + 1 FROM {table}");
                 Ok(tx.query_row(&sql, [], |r| r.get(0))?)
             };
             Some(bulk::Bulk {
-                keys: bulk::BulkKeys::default(),
+                keys: orders::Runs::default(),
                 leads: Vec::new(),
                 contacts: Vec::new(),
                 next_lead_id: next_id("lead_rows")?,
@@ -1182,14 +1192,13 @@ impl ImportSession<'_> {
                 LeadRow::values,
             )?;
             let id = self.conn.last_insert_rowid();
-            bulk::insert_derived(self.conn, &row.derived(id, row.first_touch_at))?;
+            orders::added(self.conn, &[id])?;
             return Ok(Added::New(id));
         };
         let id = bulk.next_lead_id;
         bulk.next_lead_id += 1;
         row.id = Some(id);
-        bulk.keys
-            .add_lead(&mut bulk.inserts, row.derived(id, None))?;
+        bulk.keys.add_lead(&mut bulk.inserts, row.derived(id))?;
         bulk.leads.push(row);
         if bulk.leads.len() >= bulk::ROWS_PER_INSERT {
             bulk.insert_pending()?;
@@ -1235,11 +1244,7 @@ impl ImportSession<'_> {
                 .execute(params![identity, hash])?;
             let id = self.conn.last_insert_rowid();
             if let Some(hash) = hash {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO contact_keys (identity_hash, contact_id) VALUES (?1, ?2)",
-                    )?
-                    .execute([hash, id])?;
+                orders::add_contact(self.conn, hash, id)?;
                 self.contacts.insert(hash, (id, false));
             }
             return Ok((id, false));
@@ -1447,16 +1452,22 @@ fn refresh_touch_figures(tx: &Transaction<'_>, lead_id: i64, contact_id: i64) ->
 /// Recomputes the first touch of every lead of a contact: the first customer touch on any
 /// lead of the contact at or after the lead arrived.
 fn refresh_first_touches(tx: &Connection, contact_id: i64) -> Result<()> {
-    tx.prepare_cached(&format!(
-        "UPDATE lead_rows SET first_touch_at = (
-            SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
-            WHERE c.contact_id = lead_rows.contact_id AND {}
-                AND t.at >= lead_rows.received_at)
-         WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)",
-        TouchKind::reaches_customer_sql("t.kind")
-    ))?
-    .execute([contact_id])?;
-    Ok(())
+    let ids: Vec<i64> = tx
+        .prepare_cached("SELECT lead_id FROM contact_leads WHERE contact_id = ?1")?
+        .query_map([contact_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    orders::follow(tx, &ids, || {
+        tx.prepare_cached(&format!(
+            "UPDATE lead_rows SET first_touch_at = (
+                SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
+                WHERE c.contact_id = lead_rows.contact_id AND {}
+                    AND t.at >= lead_rows.received_at)
+             WHERE id IN rarray(?1)",
+            TouchKind::reaches_customer_sql("t.kind")
+        ))?
+        .execute([orders::id_list(&ids)])?;
+        Ok(())
+    })
 }
 
 const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, offer_name, lead_source,
@@ -1833,7 +1844,7 @@ mod tests {
     }
 
     /// Closing an untouched lead takes it out of the urgent leads and the overdue count
-    /// (through the triggers that keep the urgency order); reopening puts it back.
+    /// (`orders::follow` moves it in the urgency order); reopening puts it back.
     #[test]
     fn closing_and_reopening_move_a_lead_in_the_urgency_order() {
         let (mut store, ana) = store_with_ana(); // due 2026-11-22T08:00:00Z
@@ -1876,10 +1887,10 @@ mod tests {
         );
     }
 
-    /// Whatever edits a lead's row, the triggers keep its sort orders and lookups: a change
-    /// of lane and origin, of company, of arrival time, and a delete.
+    /// Whatever edits a lead's row inside `orders::follow` moves its sort orders and
+    /// lookups: a change of lane and origin, of company, of arrival time, and a delete.
     #[test]
-    fn triggers_keep_the_derived_tables_through_edits_and_deletes() {
+    fn follow_keeps_the_derived_tables_through_edits_and_deletes() {
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
         let leads = [
             ("Ana", "AzureMarketplace-INS|contoso.crm", "Contoso"),
@@ -1921,9 +1932,10 @@ mod tests {
                 .query_row("SELECT count(*) FROM lead_origins", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(origins, if bulk { 5 } else { 6 });
-            store
-                .conn
-                .execute_batch(
+            let conn = &store.conn;
+            let ids: Vec<i64> = (1..=6).collect();
+            orders::follow(conn, &ids, || {
+                conn.execute_batch(
                     "UPDATE lead_rows SET lane = 3, origin_id = (
                          SELECT o.id FROM lead_origins o WHERE o.action = 'DNC')
                      WHERE first_name = 'Ana';
@@ -1931,8 +1943,10 @@ mod tests {
                      UPDATE lead_rows SET received_at = received_at - 3600
                      WHERE first_name = 'Cai';
                      DELETE FROM lead_rows WHERE first_name = 'Dee';",
-                )
-                .unwrap();
+                )?;
+                Ok(())
+            })
+            .unwrap();
             assert_eq!(
                 store.derived_table_differences().unwrap(),
                 Vec::<String>::new(),

@@ -42,7 +42,6 @@ pub fn base() -> String {
         .replace("{received_key}", order::received_sql())
         .replace("{company_key}", &order::text_sql("company"))
         .replace("{origin_offer_key}", &order::text_sql("o.offer"))
-        .replace("{offer_key}", &order::text_sql("offer"))
         .replace("{touch_kinds}", &touch_kinds.join(", "))
 }
 

@@ -13,14 +13,11 @@ CREATE TABLE contacts (
     identity_hash INTEGER
 );
 -- A contact's identity hash, unique: the same customer from several funnel steps is one
--- contact. Written by the import with the contact; removed with it.
+-- contact. Written with the contact and removed with it (`store/orders.rs`).
 CREATE TABLE contact_keys (
     identity_hash INTEGER PRIMARY KEY,
     contact_id    INTEGER NOT NULL
 );
-CREATE TRIGGER contact_removed AFTER DELETE ON contacts BEGIN
-    DELETE FROM contact_keys WHERE identity_hash = OLD.identity_hash;
-END;
 
 -- The import history.
 CREATE TABLE imports (
@@ -119,9 +116,10 @@ CREATE TABLE search_postings (
     PRIMARY KEY (word, chunk)
 ) WITHOUT ROWID;
 
--- One table per sort order: each lane in that order, ties by id. An import writes a new
--- lead's entries (a bulk import, in key order); the triggers below follow updates and
--- deletes.
+-- The tables derived from each lead, written only by `store/orders.rs`, from the keys the
+-- `leads` view gives (no trigger: the Rust that changes a lead moves its entries).
+--
+-- One table per sort order: each lane in that order, ties by id.
 CREATE TABLE lead_order_urgency (
     lane INTEGER NOT NULL, sort_key INTEGER NOT NULL, lead_id INTEGER NOT NULL,
     PRIMARY KEY (lane, sort_key, lead_id)
@@ -150,62 +148,3 @@ CREATE TABLE contact_leads (
     contact_id INTEGER NOT NULL, received_at INTEGER NOT NULL, lead_id INTEGER NOT NULL,
     PRIMARY KEY (contact_id, received_at, lead_id)
 ) WITHOUT ROWID;
-
-CREATE TRIGGER lead_removed AFTER DELETE ON lead_rows BEGIN
-    DELETE FROM lead_records WHERE record_hash = OLD.record_hash;
-    DELETE FROM lead_order_urgency
-        WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
-    DELETE FROM lead_order_received
-        WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
-    DELETE FROM lead_order_company
-        WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
-    DELETE FROM lead_order_offer
-        WHERE lane = OLD.lane AND lead_id = OLD.id AND sort_key = (
-            SELECT {offer_key} FROM lead_origins WHERE id = OLD.origin_id);
-    DELETE FROM contact_leads
-        WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
-          AND lead_id = OLD.id;
-END;
--- A lead's sort keys change with its SLA, its first touch, its close, its times and its
--- company.
-CREATE TRIGGER lead_urgency_moved
-AFTER UPDATE OF sla_due_at, first_touch_at, received_at, closed_at ON lead_rows
-WHEN OLD.urgency IS NOT NEW.urgency AND OLD.lane IS NEW.lane BEGIN
-    UPDATE lead_order_urgency SET sort_key = NEW.urgency
-        WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
-END;
-CREATE TRIGGER lead_received_moved AFTER UPDATE OF received_at ON lead_rows
-WHEN OLD.received_sort IS NOT NEW.received_sort AND OLD.lane IS NEW.lane BEGIN
-    UPDATE lead_order_received SET sort_key = NEW.received_sort
-        WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
-END;
-CREATE TRIGGER lead_company_moved AFTER UPDATE OF company ON lead_rows
-WHEN OLD.company_sort IS NOT NEW.company_sort AND OLD.lane IS NEW.lane BEGIN
-    UPDATE lead_order_company SET sort_key = NEW.company_sort
-        WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
-END;
--- A new lane or origin (nothing changes them today) moves the lead in every order; the
--- triggers above leave a lead whose lane changes to this one.
-CREATE TRIGGER lead_origin_moved AFTER UPDATE OF lane, origin_id ON lead_rows
-WHEN OLD.lane IS NOT NEW.lane OR OLD.origin_id IS NOT NEW.origin_id BEGIN
-    DELETE FROM lead_order_urgency
-        WHERE lane = OLD.lane AND sort_key = OLD.urgency AND lead_id = OLD.id;
-    DELETE FROM lead_order_received
-        WHERE lane = OLD.lane AND sort_key = OLD.received_sort AND lead_id = OLD.id;
-    DELETE FROM lead_order_company
-        WHERE lane = OLD.lane AND sort_key = OLD.company_sort AND lead_id = OLD.id;
-    DELETE FROM lead_order_offer
-        WHERE lane = OLD.lane AND lead_id = OLD.id AND sort_key = (
-            SELECT {offer_key} FROM lead_origins WHERE id = OLD.origin_id);
-    INSERT INTO lead_order_urgency VALUES (NEW.lane, NEW.urgency, NEW.id);
-    INSERT INTO lead_order_received VALUES (NEW.lane, NEW.received_sort, NEW.id);
-    INSERT INTO lead_order_company VALUES (NEW.lane, NEW.company_sort, NEW.id);
-    INSERT INTO lead_order_offer VALUES (NEW.lane, (
-        SELECT {offer_key} FROM lead_origins WHERE id = NEW.origin_id), NEW.id);
-END;
-CREATE TRIGGER lead_contact_moved AFTER UPDATE OF contact_id, received_at ON lead_rows
-WHEN OLD.contact_id IS NOT NEW.contact_id OR OLD.received_at IS NOT NEW.received_at BEGIN
-    UPDATE contact_leads SET contact_id = NEW.contact_id, received_at = NEW.received_at
-        WHERE contact_id = OLD.contact_id AND received_at = OLD.received_at
-          AND lead_id = OLD.id;
-END;
