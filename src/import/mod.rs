@@ -22,7 +22,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use crate::domain::{LeadKeys, NewLead};
-use crate::store::{Added, ImportRecord, PostingsBuilder, Store, StoreError};
+use crate::store::{Added, ImportRecord, SearchLists, Store, StoreError};
 pub use decode::encoding_for_label;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -604,8 +604,7 @@ impl Writing<'_, '_> {
             // Every record these lists name has been stored: the channel keeps order.
             FromParser::Search(lists) => {
                 let stored = &self.stored;
-                self.session
-                    .add_search(lists.into_sorted(|r| stored.id_of(r)))
+                self.session.add_search(lists, |r| stored.id_of(r))
             }
             FromParser::Records(batch) => {
                 for parsed in batch {
@@ -652,7 +651,7 @@ const SEARCH_LISTS_BYTES: usize = if cfg!(test) { 16 << 10 } else { 8 << 20 };
 enum FromParser {
     Records(Vec<Keyed>),
     /// The search lists of the records sent before, by lead record number (1-based).
-    Search(PostingsBuilder),
+    Search(SearchLists),
 }
 
 /// The ids that lead records (numbered from 1 in file order) were stored under, kept as
@@ -700,7 +699,7 @@ fn parse(
         batch: Vec::with_capacity(BATCH),
         out: Some(out),
         backlog,
-        search: PostingsBuilder::default(),
+        search: SearchLists::default(),
         leads: 0,
     };
     let mut sink = |parsed: Parsed| batcher.push(parsed);
@@ -737,7 +736,7 @@ struct Batcher<'b> {
     /// Batches sent and not yet taken by the store's thread.
     backlog: &'b AtomicUsize,
     /// The search lists, by lead record number (1-based).
-    search: PostingsBuilder,
+    search: SearchLists,
     leads: i64,
 }
 
@@ -1085,7 +1084,7 @@ mod tests {
             batch: Vec::new(),
             out: Some(out),
             backlog: &backlog,
-            search: PostingsBuilder::default(),
+            search: SearchLists::default(),
             leads: 0,
         };
         let lead = || NewLead {

@@ -15,16 +15,15 @@
 use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use super::orders::{self, id_list};
 use super::query::SEARCH_COLUMNS;
 use super::{
-    index_stored_leads, lead_from_row, open, postings, refresh_first_touches, Result, Store,
-    StoreError, LEAD_COLUMNS,
+    lead_from_row, open, refresh_first_touches, search, Result, Store, StoreError, LEAD_COLUMNS,
 };
-use crate::domain::{email_identity, fold_email, identity_hash, search, Lead, TouchKind};
+use crate::domain::{email_identity, fold_email, identity_hash, Lead, TouchKind};
 
 /// What a removal took out of the store.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,10 +67,6 @@ pub struct Purged {
     pub deleted: Deleted,
     pub reclaimed: Option<Reclaimed>,
 }
-
-/// Leads whose words are rewritten one by one in the search lists, however large the store
-/// (see `unlist`).
-const REWRITE_AT_MOST: usize = 1_000;
 
 /// What the import history shows in place of a path that held an erased email.
 pub const ERASED_PATH: &str = "(erased)";
@@ -299,13 +294,6 @@ fn scrub_import_paths(tx: &Connection, email: &str) -> Result<u64> {
     Ok(holding.len() as u64)
 }
 
-/// A lead on its way out: what the search index filed it under.
-struct Leaving {
-    id: i64,
-    import_id: Option<i64>,
-    fields: Vec<String>,
-}
-
 /// Removes the leads `ids` (ascending, every one stored) with everything that refers to them.
 fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
     if ids.is_empty() {
@@ -327,7 +315,7 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
             let fields = (3..3 + columns)
                 .map(|i| Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default()))
                 .collect::<rusqlite::Result<_>>()?;
-            leaving.push(Leaving {
+            leaving.push(search::Leaving {
                 id: row.get(0)?,
                 import_id: row.get(2)?,
                 fields,
@@ -356,7 +344,7 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
             refresh_first_touches(tx, contact)?;
         }
     }
-    let words_removed = unlist(tx, &leaving)?;
+    let words_removed = search::remove(tx, &leaving)?;
     Ok(Deleted {
         leads,
         customers: contacts.len() as u64,
@@ -367,128 +355,12 @@ fn remove_leads(tx: &Connection, ids: &[i64]) -> Result<Deleted> {
     })
 }
 
-/// Takes removed leads out of the search lists; returns how many words are left with no
-/// lead (and so are gone). Each word a removed lead was filed under is rewritten: only the
-/// parts of its list that can hold the lead (those of the lead's import, and those built at
-/// an upgrade), unless the lead is not found there. When more leads leave than stay, or
-/// more than [`REWRITE_AT_MOST`] leave and over a fifth of the store, the index is built
-/// again from the remaining leads instead: one pass, where rewriting would visit every word.
-fn unlist(tx: &Connection, leaving: &[Leaving]) -> Result<u64> {
-    // (`lead_records` has a row per lead and is much smaller than `lead_rows` to count.)
-    let remaining: u64 = tx.query_row("SELECT count(*) FROM lead_records", [], |r| r.get(0))?;
-    let leaving_count = leaving.len() as u64;
-    if leaving_count > remaining
-        || (leaving.len() > REWRITE_AT_MOST && leaving_count * 4 > remaining)
-    {
-        let words = |tx: &Connection| -> Result<u64> {
-            Ok(tx.query_row(
-                "SELECT count(DISTINCT word) FROM search_postings",
-                [],
-                |r| r.get(0),
-            )?)
-        };
-        let before = words(tx)?;
-        tx.execute("DELETE FROM search_postings", [])?;
-        index_stored_leads(tx)?;
-        return Ok(before.saturating_sub(words(tx)?));
-    }
-    // Each word, with the leads to take out of its list and the imports they came with.
-    let mut by_word: BTreeMap<String, (Vec<i64>, BTreeSet<Option<i64>>)> = BTreeMap::new();
-    let mut scratch = String::new();
-    for lead in leaving {
-        for field in &lead.fields {
-            search::each_word(field, &mut scratch, |word| {
-                let (ids, imports) = match by_word.get_mut(word) {
-                    Some(entry) => entry,
-                    None => by_word.entry(word.to_string()).or_default(),
-                };
-                if ids.last() != Some(&lead.id) {
-                    ids.push(lead.id);
-                }
-                imports.insert(lead.import_id);
-            });
-        }
-    }
-    let mut gone = 0;
-    for (word, (ids, imports)) in by_word {
-        // Leads are read in id order: each list is ascending and without repeats.
-        let mut found = 0;
-        let narrow = !imports.contains(&None);
-        if narrow {
-            // Chunk 0 is built at an upgrade; an import's chunks are its id << 20 | part.
-            let mut ranges = vec![(0, 0)];
-            ranges.extend(
-                imports
-                    .iter()
-                    .flatten()
-                    .map(|i| (i << 20, (i << 20) | 0xF_FFFF)),
-            );
-            for (low, high) in ranges {
-                found += rewrite_chunks(tx, &word, low, high, &ids)?;
-            }
-        }
-        if found < ids.len() {
-            rewrite_chunks(tx, &word, i64::MIN, i64::MAX, &ids)?;
-        }
-        let left = tx
-            .prepare_cached("SELECT 1 FROM search_postings WHERE word = ?1 LIMIT 1")?
-            .exists([&word])?;
-        if !left {
-            gone += 1;
-        }
-    }
-    Ok(gone)
-}
-
-/// Rewrites the chunks of `word`'s list numbered `low..=high` without the ids `remove`
-/// (ascending); a chunk left empty is deleted. Returns how many ids it took out.
-fn rewrite_chunks(
-    tx: &Connection,
-    word: &str,
-    low: i64,
-    high: i64,
-    remove: &[i64],
-) -> Result<usize> {
-    let chunks: Vec<(i64, Vec<u8>)> = tx
-        .prepare_cached(
-            "SELECT chunk, ids FROM search_postings WHERE word = ?1 AND chunk BETWEEN ?2 AND ?3",
-        )?
-        .query_map(params![word, low, high], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut removed = 0;
-    let mut ids = Vec::new();
-    for (chunk, bytes) in chunks {
-        ids.clear();
-        postings::decode_into(&bytes, &mut ids);
-        let before = ids.len();
-        ids.retain(|id| remove.binary_search(id).is_err());
-        if ids.len() == before {
-            continue;
-        }
-        removed += before - ids.len();
-        if ids.is_empty() {
-            tx.prepare_cached("DELETE FROM search_postings WHERE word = ?1 AND chunk = ?2")?
-                .execute(params![word, chunk])?;
-        } else {
-            tx.prepare_cached(
-                "UPDATE search_postings SET leads = ?3, ids = ?4 WHERE word = ?1 AND chunk = ?2",
-            )?
-            .execute(params![
-                word,
-                chunk,
-                ids.len() as i64,
-                postings::encode(&ids)
-            ])?;
-        }
-    }
-    Ok(removed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{SlaState, TouchKind};
     use chrono::TimeZone;
+    use std::collections::BTreeMap;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap()
@@ -658,7 +530,7 @@ mod tests {
             .unwrap();
         for row in rows {
             let (id, fields) = row.unwrap();
-            for word in search::index_words(fields.iter().map(String::as_str)) {
+            for word in crate::domain::search::index_words(fields.iter().map(String::as_str)) {
                 lists.entry(word).or_default().push(id);
             }
         }
@@ -671,6 +543,42 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(stored_lists(store), expected_lists(store));
+    }
+
+    /// Each import adds a chunk to each of its words' lists; past `search::MAX_CHUNKS`, the
+    /// import that adds one merges them, and the lists still name every lead and no other,
+    /// through an erasure too.
+    #[test]
+    fn a_word_in_many_imports_is_compacted_and_still_right() {
+        let mut store = Store::open_in_memory().unwrap();
+        let imports = search::MAX_CHUNKS + 4;
+        for n in 0..imports {
+            let (first, email) = (format!("Rep{n}"), format!("rep{n}@contoso.example"));
+            let source = "AppSource-INS|contoso.crm";
+            let lead = (
+                first.as_str(),
+                "Lopez",
+                email.as_str(),
+                "Contoso",
+                source,
+                8,
+                "x",
+            );
+            import(&mut store, &format!("{n}.ndjson"), &[lead]);
+        }
+        let chunks = count(
+            &store,
+            "SELECT count(*) FROM search_postings WHERE word = 'contoso'",
+        );
+        assert!(
+            (1..=search::MAX_CHUNKS as i64).contains(&chunks),
+            "{chunks} chunks"
+        );
+        assert_eq!(stored_lists(&store)["contoso"].len(), imports);
+        assert_consistent(&store);
+        store.delete_leads(&[id_of(&store, "Rep3", 8)]).unwrap();
+        assert_eq!(stored_lists(&store)["contoso"].len(), imports - 1);
+        assert_consistent(&store);
     }
 
     #[test]
@@ -804,7 +712,7 @@ mod tests {
             .conn
             .execute_batch("DELETE FROM search_postings")
             .unwrap();
-        index_stored_leads(&store.conn).unwrap();
+        search::rebuild(&store.conn).unwrap();
         assert_eq!(store.search_parts().unwrap(), 1);
         let ben = id_of(&store, "Ben", 9);
         store.delete_leads(&[ben]).unwrap();

@@ -4,16 +4,16 @@ mod bulk;
 mod erase;
 pub mod open;
 mod orders;
-mod postings;
 mod query;
 mod schema;
+mod search;
 #[cfg(feature = "static-bind")]
 mod static_insert;
 mod window;
 
 pub use erase::{Deleted, Forgotten, Purged, Reclaimed, ERASED_PATH};
-pub use postings::PostingsBuilder;
-pub use window::{Cursor, PageEnd, PageStart, SearchTuning};
+pub use search::{SearchLists, SearchTuning};
+pub use window::{Cursor, PageEnd, PageStart};
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
@@ -27,7 +27,7 @@ use crate::domain::{
     Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status, Touch, TouchKind,
     TouchRefused,
 };
-use query::{sort_column, where_clause, SEARCH_COLUMNS};
+use query::{sort_column, where_clause};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -133,7 +133,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     sla_hours: i64,
-    search_cache: window::SearchCache,
+    search_cache: search::SearchCache,
     search_tuning: SearchTuning,
     /// The files this connection was opened on (see [`Store::files_replaced`]).
     files: open::OpenedFiles,
@@ -1287,13 +1287,22 @@ impl ImportSession<'_> {
         }
     }
 
-    /// Stores search lists of leads added so far ([`PostingsBuilder::into_sorted`]); a large
-    /// import stores them in several parts, each a chunk of its own.
-    pub fn add_search(&mut self, lists: Vec<(String, u64, Vec<u8>)>) -> Result<()> {
+    /// Stores the search lists of leads added so far, each lead named by `id_of` its key
+    /// in `lists` (none for a duplicate); a large import stores them in several parts, each
+    /// a chunk of its own.
+    pub fn add_search(
+        &mut self,
+        lists: SearchLists,
+        id_of: impl Fn(i64) -> Option<i64>,
+    ) -> Result<()> {
         // Chunks sort by import, then by part: in the order of their ids.
         let chunk = (self.import_id << 20) | self.search_parts;
         self.search_parts += 1;
-        store_postings(self.conn, lists, chunk)
+        let chunks = match self.bulk {
+            Some(_) => search::Chunks::Append,
+            None => search::Chunks::Compact,
+        };
+        search::store_lists(self.conn, lists, id_of, chunk, chunks)
     }
 
     /// Records the import in the history and makes it durable.
@@ -1380,36 +1389,6 @@ fn origin_key(key: &mut Vec<u8>, origin: [Option<&str>; 5]) {
 /// True for a store with no lead and no contact: an import into it runs in bulk.
 const EMPTY_STORE: &str =
     "SELECT NOT EXISTS (SELECT 1 FROM lead_rows) AND NOT EXISTS (SELECT 1 FROM contacts)";
-
-/// Writes search lists, in word order, as the chunk `chunk` of each word.
-fn store_postings(tx: &Connection, lists: Vec<(String, u64, Vec<u8>)>, chunk: i64) -> Result<()> {
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO search_postings (word, chunk, leads, ids) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (word, leads, ids) in lists {
-        insert.execute(params![word, chunk, leads as i64, ids])?;
-    }
-    Ok(())
-}
-
-/// Builds the search lists of every stored lead (upgrading a store made before them).
-fn index_stored_leads(tx: &Connection) -> Result<()> {
-    let mut postings = PostingsBuilder::default();
-    {
-        let mut stmt = tx.prepare(&format!(
-            "SELECT id, {} FROM leads ORDER BY id",
-            *SEARCH_COLUMNS
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let fields: Vec<String> = (1..=crate::domain::SEARCH_FIELDS.len())
-                .map(|i| Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default()))
-                .collect::<rusqlite::Result<_>>()?;
-            postings.add(row.get(0)?, fields.iter().map(String::as_str));
-        }
-    }
-    store_postings(tx, postings.into_sorted(Some), 0)
-}
 
 /// A lead as the connection (or the transaction) `tx` sees it.
 fn lead_in(tx: &Connection, lead_id: i64) -> Result<Lead> {

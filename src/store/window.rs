@@ -16,40 +16,11 @@ use rusqlite::types::Value;
 use rusqlite::OptionalExtension;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use super::postings;
 use super::query::{order_table, sort_column, where_clause, MATCH_CONDITION};
+use super::search::{IdSet, Search};
 use super::{lead_from_row, ActionCounts, Result, Store, VIEW_COLUMNS};
-use crate::domain::{lane, search, Action, Lead, LeadFilter, SortKey};
-
-/// Where a search switches strategy (see `Store::search_plan`).
-#[derive(Debug, Clone, Copy)]
-pub struct SearchTuning {
-    /// Searches with at most this many candidates are sorted in memory (one read by id
-    /// each); past it, reading lanes in order finds a page sooner.
-    pub few_matches: usize,
-    /// A word in more leads than this, and than `common_share` of all leads, is too common
-    /// to ask the index about: checking rows in list order finds a page of it sooner than
-    /// reading and sorting its list.
-    pub common_word: usize,
-    pub common_share: f64,
-}
-
-impl Default for SearchTuning {
-    fn default() -> Self {
-        SearchTuning {
-            few_matches: 5_000,
-            common_word: 50_000,
-            // In one lead of six or more, a page of matches is found within a few hundred
-            // rows per lane; rarer than that, the list is the faster way.
-            common_share: 0.15,
-        }
-    }
-}
-
-/// Search plans kept, so that typing back (Backspace) finds its answer.
-const PLANS_KEPT: usize = 8;
+use crate::domain::{lane, Action, Lead, LeadFilter, SortKey};
 
 static MATCHES_WORDS: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| format!(" AND {}", *MATCH_CONDITION));
@@ -210,30 +181,6 @@ fn residual(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
     where_clause(&rest, now)
 }
 
-/// How the current search is served.
-#[derive(Clone)]
-enum Search {
-    None,
-    /// No word to look for: nothing matches.
-    Nothing,
-    /// Few candidates, from the search index: their ids, still to be checked against
-    /// every word (words too common to ask the index about were left out of its query).
-    Few {
-        ids: Arc<Vec<i64>>,
-        words: String,
-    },
-    /// Many candidates, from the index: lanes are read in order through their covering
-    /// indexes and each lead kept if its id is in the set (and, when words were left out of
-    /// the index query, if it matches them all).
-    Set {
-        ids: Arc<IdSet>,
-        words: String,
-        verify: bool,
-    },
-    /// Only words that match most leads: check row by row while reading lanes in order.
-    Many(String),
-}
-
 /// What a lane scan keeps.
 #[derive(Clone, Copy)]
 enum RowCheck<'a> {
@@ -242,130 +189,7 @@ enum RowCheck<'a> {
     InSet(&'a IdSet, Option<&'a str>),
 }
 
-/// Recent search plans: the query's words, the store's data version then, the plan.
-pub type SearchCache = std::cell::RefCell<Vec<(String, i64, SearchPlan)>>;
-
-/// A search plan, opaque outside the store.
-#[derive(Clone)]
-pub struct SearchPlan(Search);
-
 impl Store {
-    /// Decides how to serve a search. Each word is first judged by the index's counts: a
-    /// word that begins words in a large share of the leads (every lead names the
-    /// publisher's offers) filters little, so its lists are not read (that is the slow part)
-    /// and the row-by-row check covers it. The lists of the other words are read and
-    /// intersected.
-    fn search_plan(&self, filter: &LeadFilter) -> Result<Search> {
-        let Some(text) = filter.search.as_deref() else {
-            return Ok(Search::None);
-        };
-        let words = search::words(text);
-        if words.is_empty() {
-            return Ok(Search::Nothing);
-        }
-        let key = words.join(" ");
-        let version = self.data_version()?;
-        {
-            let mut plans = self.search_cache.borrow_mut();
-            plans.retain(|(_, v, _)| *v == version);
-            if let Some((_, _, plan)) = plans.iter().find(|(k, _, _)| *k == key) {
-                return Ok(plan.0.clone());
-            }
-        }
-        let leads: i64 =
-            self.conn
-                .query_row("SELECT ifnull(max(id), 0) FROM lead_rows", [], |r| r.get(0))?;
-        let common = self
-            .search_tuning
-            .common_word
-            .max((leads as f64 * self.search_tuning.common_share) as usize);
-        let mut strong = Vec::new();
-        for word in &words {
-            if !self.is_common(word, common)? {
-                strong.push(word.clone());
-            }
-        }
-        let plan = if strong.is_empty() {
-            Search::Many(key.clone())
-        } else {
-            let ids = self.ids_with_all(&strong)?;
-            let verify = strong.len() < words.len();
-            if ids.len() <= self.search_tuning.few_matches {
-                Search::Few {
-                    ids: Arc::new(ids),
-                    words: key.clone(),
-                }
-            } else {
-                Search::Set {
-                    ids: Arc::new(IdSet::new(ids)),
-                    words: key.clone(),
-                    verify,
-                }
-            }
-        };
-        let mut plans = self.search_cache.borrow_mut();
-        if plans.len() >= PLANS_KEPT {
-            plans.remove(0);
-        }
-        plans.push((key, version, SearchPlan(plan.clone())));
-        Ok(plan)
-    }
-
-    /// The ids of the leads that have, for every word, an index word it begins; ascending.
-    fn ids_with_all(&self, words: &[String]) -> Result<Vec<i64>> {
-        let mut found: Option<Vec<i64>> = None;
-        for word in words {
-            let ids = self.ids_with(word)?;
-            found = Some(match found {
-                None => ids,
-                Some(previous) => intersect(&previous, &ids),
-            });
-            if found.as_ref().is_some_and(Vec::is_empty) {
-                break;
-            }
-        }
-        Ok(found.unwrap_or_default())
-    }
-
-    /// The ids of the leads with an index word that begins with `word`; ascending.
-    fn ids_with(&self, word: &str) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT ids FROM search_postings WHERE word >= ?1 AND word < ?2")?;
-        let mut rows = stmt.query(rusqlite::params![word, after_prefix(word)])?;
-        let mut ids = Vec::new();
-        let mut words = 0;
-        while let Some(row) = rows.next()? {
-            if let rusqlite::types::ValueRef::Blob(bytes) = row.get_ref(0)? {
-                postings::decode_into(bytes, &mut ids);
-            }
-            words += 1;
-        }
-        if words > 1 {
-            // Several words' lists (or one word's chunks, already in order: cheap to sort).
-            ids.sort_unstable();
-            ids.dedup();
-        }
-        Ok(ids)
-    }
-
-    /// True when the index words that begin with `word` are in more than `cap` leads in all
-    /// (a lead with two such words counts twice: a bound, enough to judge by).
-    fn is_common(&self, word: &str, cap: usize) -> Result<bool> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT leads FROM search_postings WHERE word >= ?1 AND word < ?2")?;
-        let mut rows = stmt.query(rusqlite::params![word, after_prefix(word)])?;
-        let mut leads = 0u64;
-        while let Some(row) = rows.next()? {
-            leads += row.get::<_, u64>(0)?;
-            if leads > cap as u64 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
     /// Up to `limit` leads from `from`, after skipping `skip`, in list order.
     pub fn page_forward(
         &self,
@@ -761,83 +585,4 @@ fn cursor_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Cursor> {
         value,
         id: row.get(1)?,
     })
-}
-
-/// A bound above every text that starts with `prefix` (and below the next prefix).
-fn after_prefix(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
-}
-
-/// The ids in both ascending lists.
-fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
-    let mut out = Vec::with_capacity(a.len().min(b.len()));
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
-}
-
-/// A set of lead ids: the sorted list, and a bit per id between the smallest and the
-/// largest for membership at the cost of a shift (a lane scan asks it of every row).
-pub(super) struct IdSet {
-    sorted: Vec<i64>,
-    first: i64,
-    bits: Vec<u64>,
-}
-
-impl IdSet {
-    /// `sorted`: ascending, without repeats.
-    fn new(sorted: Vec<i64>) -> IdSet {
-        let first = sorted.first().copied().unwrap_or(0);
-        let span = sorted.last().map_or(0, |last| (last - first) as usize + 1);
-        let mut bits = vec![0u64; span.div_ceil(64)];
-        for id in &sorted {
-            let at = (id - first) as usize;
-            bits[at / 64] |= 1 << (at % 64);
-        }
-        IdSet {
-            sorted,
-            first,
-            bits,
-        }
-    }
-
-    fn contains(&self, id: i64) -> bool {
-        let Some(at) = id.checked_sub(self.first).filter(|at| *at >= 0) else {
-            return false;
-        };
-        let at = at as usize;
-        self.bits
-            .get(at / 64)
-            .is_some_and(|word| word & (1 << (at % 64)) != 0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_id_set_holds_exactly_its_ids() {
-        let set = IdSet::new(vec![5, 6, 70, 200]);
-        let held: Vec<i64> = (0..300).filter(|id| set.contains(*id)).collect();
-        assert_eq!(held, [5, 6, 70, 200]);
-        assert!(!set.contains(-1) && !set.contains(i64::MIN));
-        assert!(!IdSet::new(Vec::new()).contains(0));
-    }
-
-    #[test]
-    fn intersecting_sorted_lists() {
-        assert_eq!(intersect(&[1, 3, 5, 9], &[2, 3, 9, 10]), [3, 9]);
-        assert!(intersect(&[1, 2], &[]).is_empty());
-    }
 }

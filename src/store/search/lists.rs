@@ -1,4 +1,4 @@
-//! The search index: for each word, the ids of the leads that contain it.
+//! The search index's lists: for each word, the ids of the leads that contain it.
 //!
 //! A list is stored as varint deltas of ascending ids, in chunks: each import adds one chunk
 //! per word it brings, and ids only grow, so a word's chunks read in order are its list in
@@ -11,9 +11,9 @@ use crate::domain::search;
 
 /// The lists of one import, while it runs. Leads are filed under a key that only has to
 /// ascend (the importer's record number: the parser does not know the ids the store will
-/// give); [`PostingsBuilder::into_sorted`] turns keys into ids.
+/// give); [`SearchLists::into_sorted`] turns keys into ids.
 #[derive(Default)]
-pub struct PostingsBuilder {
+pub struct SearchLists {
     /// Each word's list, by the word's number.
     lists: Vec<List>,
     // foldhash: faster than the standard SipHash on short words, and like it seeded at
@@ -50,7 +50,7 @@ impl FieldWords {
     const TRIAL: u32 = 4096;
 }
 
-impl PostingsBuilder {
+impl SearchLists {
     /// Files the lead with `key` under each distinct word of its `fields` (the words of
     /// `search::index_words`), given in the same order for every lead. Keys must come in
     /// ascending order.
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn lists_round_trip_through_their_encoding() {
-        let mut builder = PostingsBuilder::default();
+        let mut builder = SearchLists::default();
         builder.add(3, ["Chen", "contoso CONTOSO"]);
         builder.add(200, ["contoso"]);
         builder.add(1 << 40, ["contoso", "wei"]);
@@ -236,7 +236,7 @@ mod tests {
             "ΟΔΟΣ Straße",
             "Contoso",
         ];
-        let mut builder = PostingsBuilder::default();
+        let mut builder = SearchLists::default();
         builder.add(1, fields);
         let lists = builder.into_sorted(Some);
         let filed: Vec<&str> = lists.iter().map(|(w, _, _)| w.as_str()).collect();
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn keys_become_ids_and_leads_not_stored_leave_their_lists() {
-        let mut builder = PostingsBuilder::default();
+        let mut builder = SearchLists::default();
         builder.add(1, ["dup"]);
         builder.add(2, ["kept", "dup"]);
         builder.add(3, ["kept"]);
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn encode_writes_what_the_builder_writes() {
         let ids = [1, 2, 130, 131, 1 << 33];
-        let mut builder = PostingsBuilder::default();
+        let mut builder = SearchLists::default();
         for id in ids {
             builder.add(id, ["word"]);
         }
@@ -278,7 +278,7 @@ mod tests {
 
     #[test]
     fn a_cut_chunk_yields_the_ids_before_the_cut() {
-        let mut builder = PostingsBuilder::default();
+        let mut builder = SearchLists::default();
         builder.add(5, ["a"]);
         builder.add(1000, ["a"]);
         let (_, _, bytes) = builder.into_sorted(Some).remove(0);
@@ -304,7 +304,7 @@ mod tests {
                 ]
             })
             .collect();
-        let mut builder = PostingsBuilder::default();
+        let mut builder = SearchLists::default();
         let mut expected: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
         for (i, fields) in leads.iter().enumerate() {
             let key = i as i64 + 1;
