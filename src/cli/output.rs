@@ -465,3 +465,93 @@ pub fn stats_text(stats: &Stats) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Status;
+    use chrono::TimeZone;
+
+    /// The CSV an export of `leads` writes.
+    fn csv_text(leads: &[Lead], now: DateTime<Utc>) -> String {
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record(CSV_HEADER).unwrap();
+        for lead in leads {
+            csv.write_record(csv_row(lead, now)).unwrap();
+        }
+        String::from_utf8(csv.into_inner().unwrap()).unwrap()
+    }
+
+    fn lead(id: i64) -> Lead {
+        Lead {
+            id,
+            contact_id: id,
+            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(),
+            source: None,
+            action: None,
+            offer: None,
+            offer_name: None,
+            lead_source: None,
+            first_name: None,
+            last_name: None,
+            full_name: None,
+            email: None,
+            phone: None,
+            country: None,
+            company: None,
+            title: None,
+            description: None,
+            notes_len: 0,
+            is_test: false,
+            status: Status::New,
+            owner: None,
+            touches: 0,
+            last_touch_at: None,
+            first_touch_at: None,
+            sla_due_at: None,
+            closed_at: None,
+        }
+    }
+
+    /// Every cell a spreadsheet would run gets a `'`, whatever column it is in; empty values
+    /// are empty cells; quotes, commas and line breaks are quoted as CSV quotes them.
+    #[test]
+    fn csv_rows_are_exactly_these_bytes() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let bare = lead(1);
+        let full = Lead {
+            source: Some("AzureMarketplace".into()),
+            action: Action::parse("INS"),
+            offer: Some("-offer".into()),
+            offer_name: Some("+Offer, \"the\" one".into()),
+            lead_source: Some("@source".into()),
+            first_name: Some("\tAna".into()),
+            last_name: Some("\rSilva".into()),
+            email: Some("ana@example.com".into()),
+            phone: Some("+1 425 555 0100".into()),
+            country: Some("=1+1".into()),
+            company: Some("Multi\nline".into()),
+            title: Some("CTO".into()),
+            description: Some("a\r\nb".into()),
+            is_test: true,
+            status: Status::Contacted,
+            owner: Some("@ops".into()),
+            touches: 2,
+            last_touch_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap()),
+            first_touch_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap()),
+            sla_due_at: Some(Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap()),
+            ..lead(2)
+        };
+        assert_eq!(
+            csv_text(&[bare, full], now),
+            "id,contact_id,received_at,source,action,offer,offer_name,lead_source,first_name,\
+             last_name,name,email,phone,country,company,title,description,is_test,status,owner,\
+             touches,last_touch_at,sla_due_at,sla_state\n\
+             1,1,2026-11-20T09:00:00Z,,,,,,,,,,,,,,,false,new,,0,,,exempt\n\
+             2,2,2026-11-20T09:00:00Z,AzureMarketplace,INS,'-offer,\"'+Offer, \"\"the\"\" one\",\
+             '@source,'\tAna,\"'\rSilva\",\"'\tAna \rSilva\",ana@example.com,'+1 425 555 0100,\
+             '=1+1,\"Multi\nline\",CTO,\"a\r\nb\",true,contacted,'@ops,2,2026-11-20T10:00:00Z,\
+             2026-11-21T09:00:00Z,met\n"
+        );
+    }
+}
