@@ -309,108 +309,172 @@ fn test_customer(rng: &mut Rng) -> Customer {
 /// funnel step; one in sixty is a Microsoft test lead and 3% have their personal data withheld.
 pub fn write_leads(out: &mut dyn Write, options: &GenOptions) -> io::Result<()> {
     let mut rng = Rng(options.seed);
-    let mut recent: Vec<Customer> = Vec::new();
+    let mut recent = Recent::default();
     let span = Duration::days(options.days.max(1)).num_seconds();
     let step_s = span / options.count.max(1) as i64;
-    let mut sink = match options.format {
-        GenFormat::Ndjson => Sink::Json(out),
-        GenFormat::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
-    };
-    if let Sink::Csv(csv) = &mut sink {
-        csv.write_record([
-            "First Name",
-            "Last Name",
-            "Email",
-            "Phone",
-            "Country",
-            "Company",
-            "Title",
-            "Lead Source",
-            "Offer Name",
-            "Description",
-            "Created Date",
-        ])?;
-    }
+    let mut sink = Sink::new(out, options.format)?;
     for n in 0..options.count {
         let jitter = rng.below(step_s.max(1) as u64) as i64;
         let at = options.start + Duration::seconds(n as i64 * step_s + jitter);
-        let roll = rng.below(100);
+        let lead = next_lead(&mut rng, &mut recent, n, at);
+        sink.write(&lead)?;
+    }
+    sink.finish()
+}
+
+/// One generated lead.
+struct GenLead {
+    who: Customer,
+    /// The customer's personal data is left out (the country stays).
+    withheld: bool,
+    step: Step,
+    note: &'static str,
+    at: DateTime<Utc>,
+}
+
+impl GenLead {
+    /// `value`, or nothing when the personal data is withheld.
+    fn shown(&self, value: &str) -> String {
+        if self.withheld {
+            String::new()
+        } else {
+            value.to_string()
+        }
+    }
+}
+
+/// Lead number `n`, received `at`.
+fn next_lead(rng: &mut Rng, recent: &mut Recent, n: u64, at: DateTime<Utc>) -> GenLead {
+    let roll = rng.below(100);
+    let mut who = recent.customer(rng, n, roll);
+    let withheld = (21..24).contains(&roll);
+    let action = if who.last_action.is_empty() {
+        pick_action(rng)
+    } else {
+        follow_up_action(who.last_action)
+    };
+    who.last_action = action;
+    if !withheld && !who.first.starts_with("MSFT_TEST_") {
+        recent.remember(who.clone());
+    }
+    let step = step(rng, action);
+    let note = if action == "PLT" || rng.chance(15) {
+        *rng.pick(NOTES)
+    } else {
+        ""
+    };
+    GenLead {
+        who,
+        withheld,
+        step,
+        note,
+        at,
+    }
+}
+
+/// The last customers whose data was shown: they may come back at their next funnel step.
+#[derive(Default)]
+struct Recent(Vec<Customer>);
+
+impl Recent {
+    /// The customer of lead `n`, `roll` (0 to 99) deciding whether an earlier one comes back.
+    fn customer(&self, rng: &mut Rng, n: u64, roll: u64) -> Customer {
         // Every sixtieth lead is a connection test, so even a small sample has some.
-        let mut who = if n % 60 == 7 {
-            test_customer(&mut rng)
-        } else if roll < 21 && !recent.is_empty() {
-            let i = rng.below(recent.len() as u64) as usize;
-            let mut c = recent[i].clone();
+        if n % 60 == 7 {
+            test_customer(rng)
+        } else if roll < 21 && !self.0.is_empty() {
+            let i = rng.below(self.0.len() as u64) as usize;
+            let mut c = self.0[i].clone();
             if rng.chance(30) {
                 c.email = c.email.to_uppercase();
             }
             c
         } else {
-            customer(&mut rng, n)
-        };
-        let withheld = (21..24).contains(&roll);
-        let action = if who.last_action.is_empty() {
-            pick_action(&mut rng)
-        } else {
-            follow_up_action(who.last_action)
-        };
-        who.last_action = action;
-        if !withheld && !who.first.starts_with("MSFT_TEST_") {
-            recent.push(who.clone());
-            if recent.len() > 200 {
-                recent.remove(0);
-            }
+            customer(rng, n)
         }
-        let step = step(&mut rng, action);
-        let note = if action == "PLT" || rng.chance(15) {
-            *rng.pick(NOTES)
-        } else {
-            ""
-        };
-        let blank = String::new();
-        let field = |v: &String| if withheld { blank.clone() } else { v.clone() };
-        let received = crate::domain::time::format_time(at);
-        match &mut sink {
+    }
+
+    fn remember(&mut self, who: Customer) {
+        self.0.push(who);
+        if self.0.len() > 200 {
+            self.0.remove(0);
+        }
+    }
+}
+
+/// Where the leads go, in the format asked for.
+enum Sink<'a> {
+    Json(&'a mut dyn Write),
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
+}
+
+impl<'a> Sink<'a> {
+    /// The sink for `format`, with its header written (CSV).
+    fn new(out: &'a mut dyn Write, format: GenFormat) -> io::Result<Sink<'a>> {
+        Ok(match format {
+            GenFormat::Ndjson => Sink::Json(out),
+            GenFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(out);
+                csv.write_record([
+                    "First Name",
+                    "Last Name",
+                    "Email",
+                    "Phone",
+                    "Country",
+                    "Company",
+                    "Title",
+                    "Lead Source",
+                    "Offer Name",
+                    "Description",
+                    "Created Date",
+                ])?;
+                Sink::Csv(Box::new(csv))
+            }
+        })
+    }
+
+    fn write(&mut self, lead: &GenLead) -> io::Result<()> {
+        let who = &lead.who;
+        match self {
             Sink::Json(out) => {
                 let record = json!({
                     "userDetails": {
-                        "firstName": field(&who.first), "lastName": field(&who.last), "email": field(&who.email),
-                        "phone": field(&who.phone), "country": who.country, "company": field(&who.company),
-                        "title": field(&who.title),
+                        "firstName": lead.shown(&who.first), "lastName": lead.shown(&who.last), "email": lead.shown(&who.email),
+                        "phone": lead.shown(&who.phone), "country": who.country, "company": lead.shown(&who.company),
+                        "title": lead.shown(&who.title),
                     },
-                    "leadSource": step.lead_source,
-                    "actionCode": step.action,
-                    "offerTitle": step.offer_title,
-                    "description": if withheld { "Academic licence enquiry." } else { note },
-                    "receivedAt": received,
+                    "leadSource": lead.step.lead_source,
+                    "actionCode": lead.step.action,
+                    "offerTitle": lead.step.offer_title,
+                    "description": if lead.withheld { "Academic licence enquiry." } else { lead.note },
+                    "receivedAt": crate::domain::time::format_time(lead.at),
                 });
                 serde_json::to_writer(&mut **out, &record)?;
                 out.write_all(b"\n")?;
             }
             Sink::Csv(csv) => csv.write_record([
-                field(&who.first),
-                field(&who.last),
-                field(&who.email),
-                field(&who.phone),
+                lead.shown(&who.first),
+                lead.shown(&who.last),
+                lead.shown(&who.email),
+                lead.shown(&who.phone),
                 who.country.clone(),
-                field(&who.company),
-                field(&who.title),
-                step.lead_source,
-                step.offer_title.to_string(),
-                note.to_string(),
-                at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                lead.shown(&who.company),
+                lead.shown(&who.title),
+                lead.step.lead_source.clone(),
+                lead.step.offer_title.to_string(),
+                lead.note.to_string(),
+                lead.at.format("%Y-%m-%d %H:%M:%S").to_string(),
             ])?,
         }
+        Ok(())
     }
-    match sink {
-        Sink::Json(out) => out.flush(),
-        Sink::Csv(mut csv) => csv.flush(),
-    }
-}
 
-enum Sink<'a> {
-    Json(&'a mut dyn Write),
-    Csv(Box<csv::Writer<&'a mut dyn Write>>),
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Json(out) => out.flush(),
+            Sink::Csv(mut csv) => csv.flush(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -464,6 +464,46 @@ fn list_csv_header_is_the_json_keys() {
         .all(|r| r[22].is_empty() && r[23] == "exempt"));
 }
 
+/// The whole CSV export, byte for byte: the good fixtures, cells a spreadsheet would run and
+/// control characters, with a touch, an owner and a status set. `tests/expected/export.csv`
+/// was written from the export as it was; a change to it is a change to what users get.
+#[test]
+fn csv_export_is_exactly_the_expected_text() {
+    let env = Env::new();
+    env.import_good();
+    let files = [
+        "formula-cells.csv",
+        "formula-cells.json",
+        "escape-fields.ndjson",
+    ];
+    let files: Vec<_> = files
+        .iter()
+        .map(|f| fixture(&format!("hostile/{f}")))
+        .collect();
+    let (run, _) = env.import(&files, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hannah = id(&env.lead_where("name", "Hannah Schmidt"));
+    env.touch(hannah, "call", "2026-11-19T12:00:00Z");
+    env.ok(["assign", &hannah.to_string(), "@ops-team"]);
+    env.ok(["status", &hannah.to_string(), "qualified"]);
+
+    let expected = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected/export.csv"),
+    )
+    .unwrap();
+    let exported = env.ok(["export", "--format", "csv", "--include-test"]);
+    assert_eq!(exported, expected);
+    // An export with no lead is the header alone.
+    let empty = env.ok([
+        "export",
+        "--format",
+        "csv",
+        "--search",
+        "nobody-by-this-name",
+    ]);
+    assert_eq!(empty, expected[..=expected.find('\n').unwrap()]);
+}
+
 // --- errors -------------------------------------------------------------------------------
 
 #[test]

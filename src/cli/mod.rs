@@ -18,7 +18,7 @@ use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
 use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
-use output::{JsonArrayWriter, LeadJson};
+use output::{CsvWriter, JsonArrayWriter, LeadRow};
 
 /// The bundled sample the demo opens: (name, contents).
 pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
@@ -572,7 +572,7 @@ fn write_json(
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         written += 1;
         array
-            .push(&LeadJson::new(&lead, now))
+            .push(&LeadRow::new(&lead, now))
             .map_err(anyhow::Error::from)
     })?;
     array.finish()?;
@@ -585,15 +585,13 @@ fn write_csv(
     now: DateTime<Utc>,
     out: impl Write,
 ) -> Result<u64> {
-    let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(output::CSV_HEADER)?;
+    let mut csv = CsvWriter::new(out)?;
     let mut written = 0;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         written += 1;
-        csv.write_record(output::csv_row(&lead, now))
-            .map_err(anyhow::Error::from)
+        csv.push(&lead, now).map_err(anyhow::Error::from)
     })?;
-    csv.flush()?;
+    csv.finish()?;
     Ok(written)
 }
 

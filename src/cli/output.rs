@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::domain::sla::countdown;
@@ -10,63 +11,83 @@ use crate::domain::time::format_time;
 use crate::domain::{Action, Lead, SlaState, Touch};
 use crate::store::Stats;
 
-/// The public JSON shape of a lead (`list --format json`, `export`, `show`). Scripts rely on
-/// these keys: add, never rename.
-#[derive(Debug, Serialize)]
-pub struct LeadJson<'a> {
+/// A lead as scripts read it: the object of `list --format json`, `export` and `show`, and
+/// the record of the CSV export, whose header is these keys in this order. Scripts rely on
+/// the keys: add, never rename.
+#[derive(Debug, Default, Serialize)]
+pub struct LeadRow<'a> {
     pub id: i64,
     pub contact_id: i64,
-    pub received_at: String,
-    pub source: Option<&'a str>,
-    pub action: Option<&'a str>,
-    pub offer: Option<&'a str>,
-    pub offer_name: Option<&'a str>,
-    pub lead_source: Option<&'a str>,
-    pub first_name: Option<&'a str>,
-    pub last_name: Option<&'a str>,
-    pub name: Option<String>,
-    pub email: Option<&'a str>,
-    pub phone: Option<&'a str>,
-    pub country: Option<&'a str>,
-    pub company: Option<&'a str>,
-    pub title: Option<&'a str>,
-    pub description: Option<&'a str>,
+    pub received_at: Cow<'a, str>,
+    pub source: Option<Cow<'a, str>>,
+    pub action: Option<Cow<'a, str>>,
+    pub offer: Option<Cow<'a, str>>,
+    pub offer_name: Option<Cow<'a, str>>,
+    pub lead_source: Option<Cow<'a, str>>,
+    pub first_name: Option<Cow<'a, str>>,
+    pub last_name: Option<Cow<'a, str>>,
+    pub name: Option<Cow<'a, str>>,
+    pub email: Option<Cow<'a, str>>,
+    pub phone: Option<Cow<'a, str>>,
+    pub country: Option<Cow<'a, str>>,
+    pub company: Option<Cow<'a, str>>,
+    pub title: Option<Cow<'a, str>>,
+    pub description: Option<Cow<'a, str>>,
     pub is_test: bool,
-    pub status: &'static str,
-    pub owner: Option<&'a str>,
+    pub status: Cow<'a, str>,
+    pub owner: Option<Cow<'a, str>>,
     pub touches: u32,
-    pub last_touch_at: Option<String>,
-    pub sla_due_at: Option<String>,
-    pub sla_state: &'static str,
+    pub last_touch_at: Option<Cow<'a, str>>,
+    pub sla_due_at: Option<Cow<'a, str>>,
+    pub sla_state: Cow<'a, str>,
 }
 
-impl<'a> LeadJson<'a> {
-    pub fn new(lead: &'a Lead, now: DateTime<Utc>) -> LeadJson<'a> {
-        LeadJson {
+impl<'a> LeadRow<'a> {
+    /// The lead for JSON: every text exactly as stored.
+    pub fn new(lead: &'a Lead, now: DateTime<Utc>) -> LeadRow<'a> {
+        LeadRow::with_text(lead, now, |text| text)
+    }
+
+    /// The lead for CSV: every text made safe to open in a spreadsheet
+    /// ([`neutralize_formula`]). The numbers (ids and counts, never negative) and `is_test`
+    /// cannot start like a formula.
+    pub fn for_csv(lead: &'a Lead, now: DateTime<Utc>) -> LeadRow<'a> {
+        LeadRow::with_text(lead, now, neutralize_formula)
+    }
+
+    /// The row of `lead`, each of its texts passed through `text`.
+    fn with_text(
+        lead: &'a Lead,
+        now: DateTime<Utc>,
+        text: impl Fn(Cow<'a, str>) -> Cow<'a, str>,
+    ) -> LeadRow<'a> {
+        let stored = |value: &'a Option<String>| value.as_deref().map(|v| text(Cow::Borrowed(v)));
+        let made = |value: Option<String>| value.map(|v| text(Cow::Owned(v)));
+        LeadRow {
             id: lead.id,
             contact_id: lead.contact_id,
-            received_at: format_time(lead.received_at),
-            source: lead.source.as_deref(),
-            action: lead.action.as_ref().map(Action::as_str),
-            offer: lead.offer.as_deref(),
-            offer_name: lead.offer_name.as_deref(),
-            lead_source: lead.lead_source.as_deref(),
-            first_name: lead.first_name.as_deref(),
-            last_name: lead.last_name.as_deref(),
-            name: lead.name(),
-            email: lead.email.as_deref(),
-            phone: lead.phone.as_deref(),
-            country: lead.country.as_deref(),
-            company: lead.company.as_deref(),
-            title: lead.title.as_deref(),
-            description: lead.description.as_deref(),
+            received_at: text(format_time(lead.received_at).into()),
+            source: stored(&lead.source),
+            action: lead.action.as_ref().map(|a| text(a.as_str().into())),
+            offer: stored(&lead.offer),
+            offer_name: stored(&lead.offer_name),
+            lead_source: stored(&lead.lead_source),
+            first_name: stored(&lead.first_name),
+            last_name: stored(&lead.last_name),
+            name: made(lead.name()),
+            email: stored(&lead.email),
+            phone: stored(&lead.phone),
+            country: stored(&lead.country),
+            company: stored(&lead.company),
+            title: stored(&lead.title),
+            description: stored(&lead.description),
             is_test: lead.is_test,
-            status: lead.status.as_str(),
-            owner: lead.owner.as_deref(),
+            status: text(lead.status.as_str().into()),
+            owner: stored(&lead.owner),
             touches: lead.touches,
-            last_touch_at: lead.last_touch_at.map(format_time),
-            sla_due_at: lead.sla_due_at.map(format_time),
-            sla_state: lead.sla_state(now).as_str(),
+            last_touch_at: made(lead.last_touch_at.map(format_time)),
+            sla_due_at: made(lead.sla_due_at.map(format_time)),
+            sla_state: text(lead.sla_state(now).as_str().into()),
         }
     }
 }
@@ -74,9 +95,9 @@ impl<'a> LeadJson<'a> {
 /// `show --format json`: the lead, its touch log, and every lead of its contact.
 #[derive(Serialize)]
 pub struct ShowJson<'a> {
-    pub lead: LeadJson<'a>,
+    pub lead: LeadRow<'a>,
     pub touches: Vec<TouchJson<'a>>,
-    pub contact_leads: Vec<LeadJson<'a>>,
+    pub contact_leads: Vec<LeadRow<'a>>,
 }
 
 #[derive(Serialize)]
@@ -95,7 +116,7 @@ impl<'a> ShowJson<'a> {
         now: DateTime<Utc>,
     ) -> ShowJson<'a> {
         ShowJson {
-            lead: LeadJson::new(lead, now),
+            lead: LeadRow::new(lead, now),
             touches: touches
                 .iter()
                 .map(|t| TouchJson {
@@ -105,85 +126,54 @@ impl<'a> ShowJson<'a> {
                     at: format_time(t.at),
                 })
                 .collect(),
-            contact_leads: contact.iter().map(|l| LeadJson::new(l, now)).collect(),
+            contact_leads: contact.iter().map(|l| LeadRow::new(l, now)).collect(),
         }
     }
-}
-
-/// The CSV header: the JSON keys, in the same order.
-pub const CSV_HEADER: [&str; 24] = [
-    "id",
-    "contact_id",
-    "received_at",
-    "source",
-    "action",
-    "offer",
-    "offer_name",
-    "lead_source",
-    "first_name",
-    "last_name",
-    "name",
-    "email",
-    "phone",
-    "country",
-    "company",
-    "title",
-    "description",
-    "is_test",
-    "status",
-    "owner",
-    "touches",
-    "last_touch_at",
-    "sla_due_at",
-    "sla_state",
-];
-
-/// A lead as a CSV record, every cell made safe to open in a spreadsheet
-/// ([`neutralize_formula`]).
-pub fn csv_row(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
-    csv_cells(lead, now).map(neutralize_formula)
 }
 
 /// A cell that a spreadsheet or CRM would read as a formula (it starts with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends for CSV
 /// injection: Excel, LibreOffice and Google Sheets then show the text instead of running it.
 /// Other cells are left as they are.
-pub fn neutralize_formula(cell: String) -> String {
+fn neutralize_formula(cell: Cow<'_, str>) -> Cow<'_, str> {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
         _ => cell,
     }
 }
 
-fn csv_cells(lead: &Lead, now: DateTime<Utc>) -> [String; 24] {
-    let j = LeadJson::new(lead, now);
-    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
-    [
-        j.id.to_string(),
-        j.contact_id.to_string(),
-        j.received_at,
-        s(j.source),
-        s(j.action),
-        s(j.offer),
-        s(j.offer_name),
-        s(j.lead_source),
-        s(j.first_name),
-        s(j.last_name),
-        j.name.unwrap_or_default(),
-        s(j.email),
-        s(j.phone),
-        s(j.country),
-        s(j.company),
-        s(j.title),
-        s(j.description),
-        j.is_test.to_string(),
-        j.status.to_string(),
-        s(j.owner),
-        j.touches.to_string(),
-        j.last_touch_at.unwrap_or_default(),
-        j.sla_due_at.unwrap_or_default(),
-        j.sla_state.to_string(),
-    ]
+/// Streams leads as CSV: the header (the keys of [`LeadRow`], the JSON's), then one record
+/// a lead.
+pub struct CsvWriter<W: Write> {
+    csv: csv::Writer<W>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    pub fn new(out: W) -> csv::Result<Self> {
+        let mut csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(out);
+        // `serialize` would write the header before the first record only: an export of no
+        // lead has its header too.
+        csv.write_record(&csv_header()?)?;
+        Ok(CsvWriter { csv })
+    }
+
+    pub fn push(&mut self, lead: &Lead, now: DateTime<Utc>) -> csv::Result<()> {
+        self.csv.serialize(LeadRow::for_csv(lead, now))
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.csv.flush()
+    }
+}
+
+/// The header `serialize` writes for a [`LeadRow`], read back from a blank row.
+fn csv_header() -> csv::Result<csv::StringRecord> {
+    let mut blank = csv::Writer::from_writer(Vec::new());
+    blank.serialize(LeadRow::default())?;
+    let text = blank.into_inner().map_err(|e| e.into_error())?;
+    csv::Reader::from_reader(text.as_slice()).headers().cloned()
 }
 
 /// Streams a JSON array one lead at a time.
@@ -464,4 +454,95 @@ pub fn stats_text(stats: &Stats) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Status;
+    use chrono::TimeZone;
+
+    /// The CSV an export of `leads` writes.
+    fn csv_text(leads: &[Lead], now: DateTime<Utc>) -> String {
+        let mut out = Vec::new();
+        let mut csv = CsvWriter::new(&mut out).unwrap();
+        for lead in leads {
+            csv.push(lead, now).unwrap();
+        }
+        csv.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn lead(id: i64) -> Lead {
+        Lead {
+            id,
+            contact_id: id,
+            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(),
+            source: None,
+            action: None,
+            offer: None,
+            offer_name: None,
+            lead_source: None,
+            first_name: None,
+            last_name: None,
+            full_name: None,
+            email: None,
+            phone: None,
+            country: None,
+            company: None,
+            title: None,
+            description: None,
+            notes_len: 0,
+            is_test: false,
+            status: Status::New,
+            owner: None,
+            touches: 0,
+            last_touch_at: None,
+            first_touch_at: None,
+            sla_due_at: None,
+            closed_at: None,
+        }
+    }
+
+    /// Every cell a spreadsheet would run gets a `'`, whatever column it is in; empty values
+    /// are empty cells; quotes, commas and line breaks are quoted as CSV quotes them.
+    #[test]
+    fn csv_rows_are_exactly_these_bytes() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let bare = lead(1);
+        let full = Lead {
+            source: Some("AzureMarketplace".into()),
+            action: Action::parse("INS"),
+            offer: Some("-offer".into()),
+            offer_name: Some("+Offer, \"the\" one".into()),
+            lead_source: Some("@source".into()),
+            first_name: Some("\tAna".into()),
+            last_name: Some("\rSilva".into()),
+            email: Some("ana@example.com".into()),
+            phone: Some("+1 425 555 0100".into()),
+            country: Some("=1+1".into()),
+            company: Some("Multi\nline".into()),
+            title: Some("CTO".into()),
+            description: Some("a\r\nb".into()),
+            is_test: true,
+            status: Status::Contacted,
+            owner: Some("@ops".into()),
+            touches: 2,
+            last_touch_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap()),
+            first_touch_at: Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap()),
+            sla_due_at: Some(Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap()),
+            ..lead(2)
+        };
+        assert_eq!(
+            csv_text(&[bare, full], now),
+            "id,contact_id,received_at,source,action,offer,offer_name,lead_source,first_name,\
+             last_name,name,email,phone,country,company,title,description,is_test,status,owner,\
+             touches,last_touch_at,sla_due_at,sla_state\n\
+             1,1,2026-11-20T09:00:00Z,,,,,,,,,,,,,,,false,new,,0,,,exempt\n\
+             2,2,2026-11-20T09:00:00Z,AzureMarketplace,INS,'-offer,\"'+Offer, \"\"the\"\" one\",\
+             '@source,'\tAna,\"'\rSilva\",\"'\tAna \rSilva\",ana@example.com,'+1 425 555 0100,\
+             '=1+1,\"Multi\nline\",CTO,\"a\r\nb\",true,contacted,'@ops,2,2026-11-20T10:00:00Z,\
+             2026-11-21T09:00:00Z,met\n"
+        );
+    }
 }

@@ -27,6 +27,9 @@ pub fn detect_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
+/// A column of the file: its name in the header, and the lead field it holds if any.
+type Column = (String, Option<Field>);
+
 pub fn parse(
     reader: impl Read,
     sample: &str,
@@ -38,40 +41,7 @@ pub fn parse(
         .has_headers(true)
         .buffer_capacity(64 * 1024)
         .from_reader(reader);
-    let headers = text_record(
-        reader
-            .byte_headers()
-            .map_err(|e| DocumentError {
-                line: Some(1),
-                message: format!("cannot read the header: {e}"),
-            })?
-            .clone(),
-    )
-    .map_err(|message| DocumentError {
-        line: Some(1),
-        message: format!("the header: {message}"),
-    })?;
-    let columns: Vec<(String, Option<Field>)> = headers
-        .iter()
-        .map(|h| (h.trim_start_matches('\u{feff}').to_string(), field_for(h)))
-        .collect();
-    if !columns.iter().any(|(_, f)| f.is_some_and(is_lead_field)) {
-        let names = columns
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(DocumentError {
-            line: Some(1),
-            message: format!("no lead columns in the header ({names}): not a lead export"),
-        });
-    }
-    if let Some(problem) = duplicate_column(&columns) {
-        return Err(DocumentError {
-            line: Some(1),
-            message: problem,
-        });
-    }
+    let columns = header_columns(&mut reader)?;
     // The csv crate counts a record's line before it consumes the LF of the CRLF that ended
     // the previous one: with CRLF line ends its count is one short.
     let crlf = sample.split('\n').next().is_some_and(|l| l.ends_with('\r'));
@@ -89,22 +59,62 @@ pub fn parse(
             .as_ref()
             .is_ok_and(|r| r.iter().all(|v| v.trim().is_empty()));
         if !blank {
-            let result = record.and_then(|record| {
-                if !have_next && record.iter().any(|v| v.ends_with('\n')) {
-                    // A quoted field ran to the end of the file, line ends and all.
-                    Err("a quoted field opened on this line never closes".to_string())
-                } else if record.len() != columns.len() {
-                    Err(field_count_problem(&record, columns.len()))
-                } else {
-                    lead_from_record(&record, &columns)
-                }
-            });
+            let result = record.and_then(|record| record_lead(&record, &columns, !have_next));
             sink(Parsed { line, result });
         }
         current = std::mem::take(&mut next);
         have_current = have_next;
     }
     Ok(())
+}
+
+/// The columns the header names. The file is refused when the header cannot be read, names
+/// no lead field, or names one twice.
+fn header_columns<R: Read>(reader: &mut csv::Reader<R>) -> Result<Vec<Column>, DocumentError> {
+    let refused = |message| DocumentError {
+        line: Some(1),
+        message,
+    };
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| refused(format!("cannot read the header: {e}")))?
+        .clone();
+    let headers =
+        text_record(headers).map_err(|message| refused(format!("the header: {message}")))?;
+    let columns: Vec<Column> = headers
+        .iter()
+        .map(|h| (h.trim_start_matches('\u{feff}').to_string(), field_for(h)))
+        .collect();
+    if !columns.iter().any(|(_, f)| f.is_some_and(is_lead_field)) {
+        let names = columns
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(refused(format!(
+            "no lead columns in the header ({names}): not a lead export"
+        )));
+    }
+    match duplicate_column(&columns) {
+        Some(problem) => Err(refused(problem)),
+        None => Ok(columns),
+    }
+}
+
+/// The lead a record holds, or why it holds none; `last` when no record follows it.
+fn record_lead(
+    record: &csv::StringRecord,
+    columns: &[Column],
+    last: bool,
+) -> Result<crate::domain::NewLead, String> {
+    if last && record.iter().any(|v| v.ends_with('\n')) {
+        // A quoted field ran to the end of the file, line ends and all.
+        Err("a quoted field opened on this line never closes".to_string())
+    } else if record.len() != columns.len() {
+        Err(field_count_problem(record, columns.len()))
+    } else {
+        lead_from_record(record, columns)
+    }
 }
 
 /// Reads the next record; unreadable ones are reported and skipped.
@@ -138,7 +148,7 @@ fn text_record(record: csv::ByteRecord) -> Result<csv::StringRecord, String> {
 /// Two columns that leadbox reads under one name (`Email,Email`, or `Email` and `E-mail`
 /// once case, spaces, `_` and `-` are set aside): which one holds the value is anyone's
 /// guess, so the file is refused rather than one picked silently.
-fn duplicate_column(columns: &[(String, Option<Field>)]) -> Option<String> {
+fn duplicate_column(columns: &[Column]) -> Option<String> {
     let mut seen: Vec<(String, usize)> = Vec::new();
     for (i, (name, field)) in columns.iter().enumerate() {
         if field.is_none() {
@@ -167,7 +177,7 @@ fn field_count_problem(record: &csv::StringRecord, expected: usize) -> String {
 
 fn lead_from_record(
     record: &csv::StringRecord,
-    columns: &[(String, Option<Field>)],
+    columns: &[Column],
 ) -> Result<crate::domain::NewLead, String> {
     let mut raw = RawLead::default();
     for ((name, field), value) in columns.iter().zip(record.iter()) {

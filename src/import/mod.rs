@@ -202,18 +202,15 @@ pub fn import_path_with_progress(
     if store.is_own_file(path) {
         // Opening the store as a file beside SQLite would drop the locks that tell other
         // processes it is in use (and importing it makes no sense).
-        let mut report = FileReport::new(&name);
-        report.failed = Some("this is the store itself (or one of its files): not imported".into());
-        return Ok(report);
+        return Ok(failed(
+            &name,
+            "this is the store itself (or one of its files): not imported".into(),
+        ));
     }
     let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?, file)));
     let (metadata, file) = match opened {
         Ok(opened) => opened,
-        Err(e) => {
-            let mut report = FileReport::new(&name);
-            report.failed = Some(format!("cannot read the file: {e}"));
-            return Ok(report);
-        }
+        Err(e) => return Ok(failed(&name, format!("cannot read the file: {e}"))),
     };
     let modified = metadata.modified().ok().map(DateTime::<Utc>::from);
     let fallback = options.received_at.or(modified).unwrap_or(now);
@@ -313,19 +310,15 @@ fn import_source(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, StoreError> {
-    let name = source.name;
     let job = FileJob {
-        name,
+        name: source.name,
         size: source.size,
         rewindable: source.rewindable,
         fallback_received_at,
         options,
         now,
     };
-    let pass = |store: &mut Store, raw, encoding, progress: &mut dyn FnMut(u64, u64)| {
-        import_pass(store, job, raw, encoding, progress)
-    };
-    let (encoding, chosen, line) = match pass(store, raw, options.encoding, progress)? {
+    let (encoding, chosen, line) = match import_pass(store, job, raw, options.encoding, progress)? {
         Pass::Done(report) => return Ok(report),
         Pass::Undecided {
             encoding,
@@ -333,64 +326,122 @@ fn import_source(
             line,
         } => (encoding, chosen, line),
     };
-    const ADVICE: &str = "nothing imported: name the file's encoding with --encoding";
+    if let Some(line) = line {
+        if let Some(report) = refused_unread(job, encoding, chosen, line) {
+            return Ok(report);
+        }
+    }
+    import_decided(store, job, source.reopen, progress)
+}
+
+/// What to do when the encoding of a file is not known.
+const ENCODING_ADVICE: &str = "nothing imported: name the file's encoding with --encoding";
+
+/// A report that refuses the whole file for `problem` at `line`.
+fn refused(name: &str, line: u64, problem: String, advice: &str) -> FileReport {
+    let mut report = FileReport::new(name);
+    report.errors.push(LineError {
+        line,
+        message: problem,
+    });
+    report.failed = Some(advice.to_string());
+    report
+}
+
+/// A report that imports nothing of the file, for `why`.
+fn failed(name: &str, why: String) -> FileReport {
+    let mut report = FileReport::new(name);
+    report.failed = Some(why);
+    report
+}
+
+/// The refusal of a file whose text stopped being valid at `line`, when reading it again
+/// cannot help: its encoding was given or shown by a byte order mark, or it is a pipe.
+fn refused_unread(
+    job: FileJob<'_>,
+    encoding: &'static encoding_rs::Encoding,
+    chosen: decode::Chosen,
+    line: u64,
+) -> Option<FileReport> {
     let enc = encoding.name();
-    let refused = |line: u64, problem: String, advice: &str| {
-        let mut report = FileReport::new(name);
-        report.errors.push(LineError {
+    Some(match chosen {
+        decode::Chosen::Given => refused(
+            job.name,
             line,
-            message: problem,
-        });
-        report.failed = Some(advice.to_string());
-        report
-    };
-    match (chosen, line) {
-        (decode::Chosen::Given, Some(line)) => {
-            return Ok(refused(
-                line,
-                format!("not valid {enc}, the encoding given"),
-                "nothing imported: is the file in the encoding given with --encoding?",
-            ))
-        }
-        (decode::Chosen::Bom, Some(line)) => {
-            return Ok(refused(
-                line,
-                format!("not valid {enc}, though the file starts with its byte order mark"),
-                "nothing imported: the file is damaged, or name its encoding with --encoding",
-            ))
-        }
-        (_, Some(line)) if !source.rewindable => {
+            format!("not valid {enc}, the encoding given"),
+            "nothing imported: is the file in the encoding given with --encoding?",
+        ),
+        decode::Chosen::Bom => refused(
+            job.name,
+            line,
+            format!("not valid {enc}, though the file starts with its byte order mark"),
+            "nothing imported: the file is damaged, or name its encoding with --encoding",
+        ),
+        _ if !job.rewindable => {
             let problem = match chosen {
                 decode::Chosen::Utf8Sample => {
                     "not valid UTF-8, though the start of the file is".to_string()
                 }
                 _ => format!("not valid {enc}, the encoding the start of the file suggests"),
             };
-            return Ok(refused(
+            refused(
+                job.name,
                 line,
                 problem,
                 "nothing imported: a pipe cannot be read twice to decide the encoding from \
                  the whole file: name it with --encoding (windows-1252, shift_jis...)",
-            ));
+            )
         }
-        _ => {}
-    }
-    let detected = match (source.reopen)().and_then(decode::detect) {
+        _ => return None,
+    })
+}
+
+/// Reads the file again from the start to decide its encoding from all of it, then imports
+/// it in that encoding, or refuses it when no one encoding reads it.
+fn import_decided<'a>(
+    store: &mut Store,
+    job: FileJob<'_>,
+    reopen: &mut dyn FnMut() -> std::io::Result<Reader<'a>>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<FileReport, StoreError> {
+    let name = job.name;
+    let detected = match reopen().and_then(decode::detect) {
         Ok(detected) => detected,
-        Err(e) => {
-            let mut report = FileReport::new(name);
-            report.failed = Some(format!("cannot read the file again: {e}"));
-            return Ok(report);
-        }
+        Err(e) => return Ok(failed(name, format!("cannot read the file again: {e}"))),
     };
-    let guess = detected.encoding.name();
     let Some(bad) = detected.first_not_utf8 else {
-        let mut report = FileReport::new(name);
-        report.failed = Some("the file changed while it was read: nothing imported".into());
-        return Ok(report);
+        return Ok(failed(
+            name,
+            "the file changed while it was read: nothing imported".into(),
+        ));
     };
+    if let Some(report) = refused_undecided(name, &detected, bad) {
+        return Ok(report);
+    }
+    let raw = match reopen() {
+        Ok(raw) => raw,
+        Err(e) => return Ok(failed(name, format!("cannot read the file again: {e}"))),
+    };
+    match import_pass(store, job, raw, Some(detected.encoding), progress)? {
+        Pass::Done(report) => Ok(report),
+        Pass::Undecided { line, .. } => Ok(refused(
+            name,
+            line.unwrap_or(bad),
+            format!(
+                "not valid {}, the encoding the whole file suggests",
+                detected.encoding.name()
+            ),
+            ENCODING_ADVICE,
+        )),
+    }
+}
+
+/// The refusal of a file, not valid UTF-8 from line `bad` on, that the whole of it does not
+/// show one encoding to read in: it mixes encodings, is damaged, or cannot be told.
+fn refused_undecided(name: &str, detected: &decode::Detected, bad: u64) -> Option<FileReport> {
     if let Some(utf8) = detected.first_utf8 {
-        return Ok(refused(
+        return Some(refused(
+            name,
             bad,
             format!("not valid UTF-8, though line {utf8} is: the file mixes encodings"),
             "nothing imported: convert the file to one encoding, or name the one to read it \
@@ -398,40 +449,27 @@ fn import_source(
         ));
     }
     if let Some((damaged, line)) = detected.damaged {
-        return Ok(refused(
+        return Some(refused(
+            name,
             line,
             format!(
                 "not valid {}, the encoding the rest of the file suggests",
                 damaged.name()
             ),
-            ADVICE,
+            ENCODING_ADVICE,
         ));
     }
-    if !detected.confident {
-        return Ok(refused(
+    (!detected.confident).then(|| {
+        refused(
+            name,
             bad,
             format!(
-                "not valid UTF-8, and the encoding of the file cannot be told ({guess} at best)"
+                "not valid UTF-8, and the encoding of the file cannot be told ({} at best)",
+                detected.encoding.name()
             ),
-            ADVICE,
-        ));
-    }
-    let raw = match (source.reopen)() {
-        Ok(raw) => raw,
-        Err(e) => {
-            let mut report = FileReport::new(name);
-            report.failed = Some(format!("cannot read the file again: {e}"));
-            return Ok(report);
-        }
-    };
-    match pass(store, raw, Some(detected.encoding), progress)? {
-        Pass::Done(report) => Ok(report),
-        Pass::Undecided { line, .. } => Ok(refused(
-            line.unwrap_or(bad),
-            format!("not valid {guess}, the encoding the whole file suggests"),
-            ADVICE,
-        )),
-    }
+            ENCODING_ADVICE,
+        )
+    })
 }
 
 /// What every reading of one file shares.
@@ -454,81 +492,37 @@ fn import_pass(
     encoding: Option<&'static encoding_rs::Encoding>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Pass, StoreError> {
-    let FileJob {
-        name,
-        size,
-        rewindable,
-        fallback_received_at,
-        options,
-        now,
-    } = job;
-    let mut report = FileReport::new(name);
     let meter = Meter::new(raw);
     let read_so_far = meter.shared();
     let opened = match decode::open(Box::new(meter), encoding) {
         Ok(opened) => opened,
-        Err(message) => {
-            report.failed = Some(message);
-            return Ok(Pass::Done(report));
-        }
+        Err(message) => return Ok(Pass::Done(failed(job.name, message))),
     };
     let undecided = |line| Pass::Undecided {
         encoding: opened.encoding,
         chosen: opened.chosen,
         line,
     };
-    if opened.chosen == decode::Chosen::LegacySample && rewindable {
+    if opened.chosen == decode::Chosen::LegacySample && job.rewindable {
         // Decide from the whole file before reading any of it as text.
         return Ok(undecided(None));
     }
+    let mut report = FileReport::new(job.name);
     report.encoding = Some(opened.encoding.name());
     let stop = std::sync::Arc::clone(&opened.stop);
-    let mut format = options
-        .format
-        .unwrap_or_else(|| detect_format(&opened.sample));
-    if format == Format::Json && json::is_ndjson(&opened.sample) {
-        format = Format::Ndjson;
-    }
+    let format = file_format(job.options, &opened.sample);
     report.format = Some(format);
-
-    // The file is parsed on a thread of its own (reading, decoding, mapping fields, splitting
-    // search words) while this one writes to the store: on two cores the two run side by side.
-    let (to_writer, from_parser) = sync_channel::<FromParser>(BATCHES_IN_FLIGHT);
-    let backlog = AtomicUsize::new(0);
     let mut writing = Writing {
         session: store.begin_import()?,
         report,
         stored: StoredIds::default(),
         records: 0,
-        fallback_received_at,
+        fallback_received_at: job.fallback_received_at,
         progress: &mut *progress,
         read_so_far: &read_so_far,
-        size,
+        size: job.size,
     };
-    let mut store_error = None;
-    let parsed = std::thread::scope(|scope| {
-        let sample = opened.sample;
-        let reader = opened.reader;
-        let backlog = &backlog;
-        let parser = scope.spawn(move || parse(format, reader, &sample, to_writer, backlog));
-        for message in from_parser.iter() {
-            if matches!(message, FromParser::Records(_)) {
-                backlog.fetch_sub(1, Ordering::Relaxed);
-            }
-            if let Err(e) = writing.write(message) {
-                store_error = Some(e);
-                break;
-            }
-        }
-        // Hung up: a parser still sending stops at its next batch.
-        drop(from_parser);
-        parser
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    if let Some(e) = store_error {
-        return Err(e);
-    }
+    let parsed = writing.write_parsed(format, opened.reader, opened.sample)?;
     let invalid = *stop.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(invalid) = invalid {
         // The text ended early, where it stopped being valid: nothing of it is kept.
@@ -539,25 +533,44 @@ fn import_pass(
         mut report,
         ..
     } = writing;
-    if let Some(failure) = failure(&report, parsed, options) {
+    if let Some(failure) = failure(&report, parsed, job.options) {
         report.failed = Some(failure);
         return Ok(Pass::Done(discard(report)));
     }
-    let sha256 = read_so_far
+    session.commit(&history(job, format, &report, &read_so_far))?;
+    Ok(Pass::Done(report))
+}
+
+/// The entry of the import history for a reading of the file that is kept.
+fn history(
+    job: FileJob<'_>,
+    format: Format,
+    report: &FileReport,
+    read: &Mutex<Metered>,
+) -> ImportRecord {
+    let sha256 = read
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .sha256();
-    let history = ImportRecord {
-        path: name.to_string(),
+    ImportRecord {
+        path: job.name.to_string(),
         sha256,
         format: format.to_string(),
-        imported_at: now,
+        imported_at: job.now,
         new: report.new,
         duplicates: report.duplicates,
         rejected: report.rejected,
-    };
-    session.commit(&history)?;
-    Ok(Pass::Done(report))
+    }
+}
+
+/// The format `--format` names, else the one the start of the file shows.
+fn file_format(options: &ImportOptions, sample: &str) -> Format {
+    let format = options.format.unwrap_or_else(|| detect_format(sample));
+    if format == Format::Json && json::is_ndjson(sample) {
+        Format::Ndjson
+    } else {
+        format
+    }
 }
 
 /// Why a file that was read to its end imports nothing, if it does not: it did not parse,
@@ -599,6 +612,42 @@ struct Writing<'s, 'p> {
 }
 
 impl Writing<'_, '_> {
+    /// Parses the file on a thread of its own (reading, decoding, mapping fields, splitting
+    /// search words) while this one writes what it sends to the store: on two cores the two
+    /// run side by side. Returns how the parse ended, unless the store failed.
+    fn write_parsed(
+        &mut self,
+        format: Format,
+        reader: Box<dyn BufRead + Send + '_>,
+        sample: String,
+    ) -> Result<Result<(), DocumentError>, StoreError> {
+        let (to_writer, from_parser) = sync_channel::<FromParser>(BATCHES_IN_FLIGHT);
+        let backlog = AtomicUsize::new(0);
+        let mut store_error = None;
+        let parsed = std::thread::scope(|scope| {
+            let backlog = &backlog;
+            let parser = scope.spawn(move || parse(format, reader, &sample, to_writer, backlog));
+            for message in from_parser.iter() {
+                if matches!(message, FromParser::Records(_)) {
+                    backlog.fetch_sub(1, Ordering::Relaxed);
+                }
+                if let Err(e) = self.write(message) {
+                    store_error = Some(e);
+                    break;
+                }
+            }
+            // Hung up: a parser still sending stops at its next batch.
+            drop(from_parser);
+            parser
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        match store_error {
+            Some(e) => Err(e),
+            None => Ok(parsed),
+        }
+    }
+
     fn write(&mut self, message: FromParser) -> Result<(), StoreError> {
         match message {
             // Every record these lists name has been stored: the channel keeps order.
@@ -944,6 +993,33 @@ mod tests {
         bytes
     }
 
+    /// Every lead, test leads too.
+    fn every_lead() -> LeadFilter {
+        LeadFilter {
+            include_test: true,
+            ..LeadFilter::default()
+        }
+    }
+
+    /// Imports `bytes` as the file `name`, which must import cleanly.
+    fn import_clean(store: &mut Store, name: &str, bytes: &[u8], now: DateTime<Utc>) -> FileReport {
+        let report = import_bytes(store, name, bytes, now, &ImportOptions::default(), now).unwrap();
+        assert!(report.is_clean(), "{report}");
+        report
+    }
+
+    /// How many customers the store holds leads of.
+    fn contact_count(store: &Store, now: DateTime<Utc>) -> usize {
+        let mut ids = std::collections::BTreeSet::new();
+        store
+            .for_each(&every_lead(), SortKey::Urgency, now, |lead| {
+                ids.insert(lead.contact_id);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        ids.len()
+    }
+
     /// A bulk import writes its keys in runs (about 700 leads under test) and still finds the
     /// duplicates and contacts of earlier runs; it ends with the same leads, contacts and
     /// derived tables as an import into a store that already held a lead, and touches keep
@@ -954,26 +1030,10 @@ mod tests {
         let bytes = generated_ndjson(2000, 11);
         // Every record twice: the second copies arrive runs after the first.
         let doubled = [bytes.as_slice(), bytes.as_slice()].concat();
-        let import = |store: &mut Store, name: &str, bytes: &[u8]| {
-            let report =
-                import_bytes(store, name, bytes, now, &ImportOptions::default(), now).unwrap();
-            assert!(report.is_clean(), "{report}");
-            report
-        };
-        let all = LeadFilter {
-            include_test: true,
-            ..LeadFilter::default()
-        };
-        let contacts = |store: &Store| {
-            let mut ids = std::collections::BTreeSet::new();
-            store
-                .for_each(&all, SortKey::Urgency, now, |lead| {
-                    ids.insert(lead.contact_id);
-                    Ok::<_, StoreError>(())
-                })
-                .unwrap();
-            ids.len()
-        };
+        let import =
+            |store: &mut Store, name: &str, bytes: &[u8]| import_clean(store, name, bytes, now);
+        let all = every_lead();
+        let contacts = |store: &Store| contact_count(store, now);
 
         let mut bulk = Store::open_in_memory().unwrap();
         // A bulk import that fails leaves nothing behind, and references checked again.

@@ -835,74 +835,97 @@ impl App {
             Command::PrevTab => {
                 self.switch_tab((self.tab + self.tabs.len() - 1) % self.tabs.len())?
             }
-            Command::Tab(i) => {
-                // `7` shows the Other tab even before the counts say such leads exist.
-                if i == self.tabs.len() && i == Action::KNOWN.len() + 1 {
-                    self.tabs.push(Tab::Other);
-                }
-                if i < self.tabs.len() {
-                    self.switch_tab(i)?;
-                }
-            }
+            Command::Tab(i) => self.tab_number(i)?,
             Command::Search => self.mode = Mode::Search(Input::with(&self.search)),
-            Command::CycleSort => {
-                self.sort = self.sort.next();
-                self.load_from_top()?;
-                self.flash_info(format!("sorted by {}", self.sort.as_str()));
-            }
-            Command::Open => {
-                if self.selected_lead().is_some() {
-                    self.mode = Mode::Detail;
-                    self.load_detail()?;
-                }
-            }
+            Command::CycleSort => self.cycle_sort()?,
+            Command::Open => self.open_lead()?,
             Command::Touch(TouchKind::Note) => self.prompt(Mode::Note(Input::default())),
             Command::Touch(kind) => self.log_touch(kind, None)?,
-            Command::PickStatus => {
-                let current = self.selected_lead().map(|l| l.status);
-                let selected = Status::ALL
-                    .iter()
-                    .position(|s| Some(*s) == current)
-                    .unwrap_or(0);
-                self.prompt(Mode::Status { selected });
-            }
-            Command::SetOwner => {
-                let owner = self
-                    .selected_lead()
-                    .and_then(|l| l.owner.clone())
-                    .unwrap_or_default();
-                self.prompt(Mode::Owner(Input::with(&owner)));
-            }
-            Command::ToggleTest => {
-                self.include_test = !self.include_test;
-                self.counts_stale = true;
-                self.refresh_counts()?;
-                self.load_from_top()?;
-                self.flash_info(if self.include_test {
-                    "test leads shown"
-                } else {
-                    "test leads hidden"
-                });
-            }
+            Command::PickStatus => self.pick_status(),
+            Command::SetOwner => self.edit_owner(),
+            Command::ToggleTest => self.toggle_test()?,
             Command::Undo => self.undo()?,
-            Command::Delete => {
-                if let Some(lead) = self.selected_lead() {
-                    let (lead_id, name) = (lead.id, self.name_of(lead.id));
-                    self.prompt(Mode::ConfirmDelete { lead_id, name });
-                } else {
-                    self.flash_error("no lead selected");
-                }
-            }
-            Command::Import => {
-                self.base = self.mode.clone();
-                self.mode = Mode::ImportPath(Input::default());
-            }
-            Command::Help => {
-                self.base = self.mode.clone();
-                self.mode = Mode::Help;
-            }
+            Command::Delete => self.ask_delete(),
+            Command::Import => self.over_base(Mode::ImportPath(Input::default())),
+            Command::Help => self.over_base(Mode::Help),
         }
         Ok(Effect::None)
+    }
+
+    /// The tab a number key names (1 for the first).
+    fn tab_number(&mut self, i: usize) -> Result<(), StoreError> {
+        // `7` shows the Other tab even before the counts say such leads exist.
+        if i == self.tabs.len() && i == Action::KNOWN.len() + 1 {
+            self.tabs.push(Tab::Other);
+        }
+        if i < self.tabs.len() {
+            self.switch_tab(i)?;
+        }
+        Ok(())
+    }
+
+    fn cycle_sort(&mut self) -> Result<(), StoreError> {
+        self.sort = self.sort.next();
+        self.load_from_top()?;
+        self.flash_info(format!("sorted by {}", self.sort.as_str()));
+        Ok(())
+    }
+
+    /// Opens the selected lead's pane, if a lead is selected.
+    fn open_lead(&mut self) -> Result<(), StoreError> {
+        if self.selected_lead().is_some() {
+            self.mode = Mode::Detail;
+            self.load_detail()?;
+        }
+        Ok(())
+    }
+
+    /// The status picker, on the selected lead's status.
+    fn pick_status(&mut self) {
+        let current = self.selected_lead().map(|l| l.status);
+        let selected = Status::ALL
+            .iter()
+            .position(|s| Some(*s) == current)
+            .unwrap_or(0);
+        self.prompt(Mode::Status { selected });
+    }
+
+    /// The owner prompt, holding the selected lead's owner.
+    fn edit_owner(&mut self) {
+        let owner = self
+            .selected_lead()
+            .and_then(|l| l.owner.clone())
+            .unwrap_or_default();
+        self.prompt(Mode::Owner(Input::with(&owner)));
+    }
+
+    fn toggle_test(&mut self) -> Result<(), StoreError> {
+        self.include_test = !self.include_test;
+        self.counts_stale = true;
+        self.refresh_counts()?;
+        self.load_from_top()?;
+        self.flash_info(if self.include_test {
+            "test leads shown"
+        } else {
+            "test leads hidden"
+        });
+        Ok(())
+    }
+
+    /// Asks to confirm the delete of the selected lead.
+    fn ask_delete(&mut self) {
+        if let Some(lead) = self.selected_lead() {
+            let (lead_id, name) = (lead.id, self.name_of(lead.id));
+            self.prompt(Mode::ConfirmDelete { lead_id, name });
+        } else {
+            self.flash_error("no lead selected");
+        }
+    }
+
+    /// Shows `mode` over the current one, which comes back when it ends.
+    fn over_base(&mut self, mode: Mode) {
+        self.base = self.mode.clone();
+        self.mode = mode;
     }
 
     /// Opens a prompt about the selected lead, if there is one.
@@ -1101,13 +1124,7 @@ impl App {
         let follow = acted_on.filter(|id| self.selected_lead().map(|l| l.id) == Some(*id));
         let saved = match result {
             Err(e) => {
-                self.undo.retain(|u| u.job != job);
-                self.import_done = (0, 0);
-                if matches!(self.mode, Mode::Importing { .. }) {
-                    self.mode = self.base.clone();
-                }
-                self.quit_notes.push(format!("not saved: {label}: {e}"));
-                self.flash_error(format!("not saved: {label}: {e}"));
+                self.job_failed(job, &label, &e);
                 return Ok(());
             }
             Ok(saved) => saved,
@@ -1129,6 +1146,24 @@ impl App {
             } => self.focus(Some(lead_id))?,
             _ => {}
         }
+        self.announce_saved(saved, &label);
+        Ok(())
+    }
+
+    /// The writer could not save job `job` (`label`): its undo goes, and the rep is told now
+    /// and on quitting.
+    fn job_failed(&mut self, job: u64, label: &str, e: &str) {
+        self.undo.retain(|u| u.job != job);
+        self.import_done = (0, 0);
+        if matches!(self.mode, Mode::Importing { .. }) {
+            self.mode = self.base.clone();
+        }
+        self.quit_notes.push(format!("not saved: {label}: {e}"));
+        self.flash_error(format!("not saved: {label}: {e}"));
+    }
+
+    /// Tells the rep what the writer saved for the change `label`.
+    fn announce_saved(&mut self, saved: Saved, label: &str) {
         let text = match saved {
             Saved::Touch { lead_id, kind } => {
                 format!("{kind} logged for {} (u to undo)", self.name_of(lead_id))
@@ -1142,26 +1177,25 @@ impl App {
             },
             Saved::Deleted { lead_id, touches } => {
                 self.undo.retain(|u| u.lead_id != Some(lead_id));
-                let what = label.strip_prefix("delete of ").unwrap_or(&label);
+                let what = label.strip_prefix("delete of ").unwrap_or(label);
                 format!(
                     "deleted {what} and {touches} {}",
                     if touches == 1 { "touch" } else { "touches" }
                 )
             }
             Saved::Undone { done, .. } => {
-                let what = label.strip_prefix("undo ").unwrap_or(&label);
+                let what = label.strip_prefix("undo ").unwrap_or(label);
                 if !done {
                     self.flash_error(format!(
                         "not undone: {what} was changed by someone else since"
                     ));
-                    return Ok(());
+                    return;
                 }
                 format!("undone: {what}")
             }
-            Saved::Imported(_) => unreachable!("handled above"),
+            Saved::Imported(_) => unreachable!("handled by finish_job"),
         };
         self.flash_info(text);
-        Ok(())
     }
 
     fn name_of(&self, lead_id: i64) -> String {

@@ -137,46 +137,55 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
         .iter()
         .map(|r| r.width as usize)
         .collect();
-    // Cut by display width with an ellipsis, so CJK names line up and a cut shows.
-    let cell = |column: usize, text: &str| {
-        Cell::from(truncate(&printable(text), widths[column]).into_owned())
-    };
     let rows = app.rows.iter().enumerate().map(|(i, lead)| {
-        let state = lead.sla_state(app.now);
-        let sla = if app.is_unsaved(lead.id) {
-            "saving…".to_string()
-        } else {
-            countdown(
-                state,
-                lead.sla_due_at,
-                lead.action == Some(Action::Dnc),
-                app.now,
-            )
-        };
-        let style = row_style(lead, state, app, theme);
         let selected = app.scroll + i as u64 == app.selected;
-        let name = lead.name().unwrap_or_else(|| "(withheld)".into());
-        let row = Row::new(vec![
-            Cell::from(sla),
-            cell(1, &short_action(lead.action.as_ref(), wide))
-                .style(theme.badge(lead.action.as_ref())),
-            cell(2, &name),
-            cell(3, lead.company.as_deref().unwrap_or("")),
-            cell(4, lead.offer.as_deref().unwrap_or("")),
-            cell(5, lead.source.as_deref().unwrap_or("")),
-            Cell::from(app.zone.format(lead.received_at, "%b %d %H:%M")),
-        ])
-        .style(style);
-        if selected {
-            row.style(style.patch(theme.selected()))
-        } else {
-            row
-        }
+        list_row(app, lead, selected, &widths, wide, theme)
     });
     frame.render_widget(
         Table::new(rows, list_columns(areas.list.width)).column_spacing(1),
         areas.list,
     );
+}
+
+/// A lead's row of the list, its cells fitted to the columns' `widths`.
+fn list_row(
+    app: &App,
+    lead: &Lead,
+    selected: bool,
+    widths: &[usize],
+    wide: bool,
+    theme: Theme,
+) -> Row<'static> {
+    // Cut by display width with an ellipsis, so CJK names line up and a cut shows.
+    let cell = |column: usize, text: &str| {
+        Cell::from(truncate(&printable(text), widths[column]).into_owned())
+    };
+    let state = lead.sla_state(app.now);
+    let sla = if app.is_unsaved(lead.id) {
+        "saving…".to_string()
+    } else {
+        countdown(
+            state,
+            lead.sla_due_at,
+            lead.action == Some(Action::Dnc),
+            app.now,
+        )
+    };
+    let name = lead.name().unwrap_or_else(|| "(withheld)".into());
+    let style = row_style(lead, state, app, theme);
+    Row::new(vec![
+        Cell::from(sla),
+        cell(1, &short_action(lead.action.as_ref(), wide)).style(theme.badge(lead.action.as_ref())),
+        cell(2, &name),
+        cell(3, lead.company.as_deref().unwrap_or("")),
+        cell(4, lead.offer.as_deref().unwrap_or("")),
+        cell(5, lead.source.as_deref().unwrap_or("")),
+        Cell::from(app.zone.format(lead.received_at, "%b %d %H:%M")),
+    ])
+    .style(match selected {
+        true => style.patch(theme.selected()),
+        false => style,
+    })
 }
 
 fn row_style(lead: &Lead, state: SlaState, app: &App, theme: Theme) -> Style {
@@ -232,15 +241,20 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
 
 /// The lead's name and action, SLA, and every field.
 fn detail_fields(app: &App, lead: &Lead, theme: Theme) -> Vec<Line<'static>> {
-    let state = lead.sla_state(app.now);
-    let text_of = |v: &Option<String>| printable(v.as_deref().unwrap_or("—")).into_owned();
+    let mut lines = vec![title_line(lead, theme), sla_line(app, lead, theme)];
+    lines.extend(field_lines(app, lead, theme));
+    lines
+}
+
+/// The lead's name and action, and whether it is a test lead.
+fn title_line(lead: &Lead, theme: Theme) -> Line<'static> {
     let action = lead
         .action
         .as_ref()
         .map_or("no action code".to_string(), |a| {
             format!("{a} · {}", a.describe())
         });
-    let mut lines = vec![Line::from(vec![
+    Line::from(vec![
         Span::styled(
             printable(&lead.name().unwrap_or_else(|| "(withheld)".into())).into_owned(),
             theme.header(),
@@ -251,7 +265,12 @@ fn detail_fields(app: &App, lead: &Lead, theme: Theme) -> Vec<Line<'static>> {
             theme.badge(lead.action.as_ref()),
         ),
         Span::raw(if lead.is_test { "  TEST LEAD" } else { "" }),
-    ])];
+    ])
+}
+
+/// The time left to the first touch and when it is due, or why none is owed.
+fn sla_line(app: &App, lead: &Lead, theme: Theme) -> Line<'static> {
+    let state = lead.sla_state(app.now);
     let sla = match state {
         SlaState::Exempt if lead.action == Some(Action::Dnc) => "DNC: do not contact".to_string(),
         SlaState::Exempt => "exempt (test lead)".to_string(),
@@ -267,10 +286,15 @@ fn detail_fields(app: &App, lead: &Lead, theme: Theme) -> Vec<Line<'static>> {
         SlaState::Due => theme.due_soon(),
         _ => theme.quiet(),
     };
-    lines.push(Line::from(vec![
+    Line::from(vec![
         Span::styled(format!("{:<11}", "SLA"), theme.label()),
         Span::styled(sla, sla_style),
-    ]));
+    ])
+}
+
+/// The lead's labelled fields, `—` where it has no value.
+fn field_lines(app: &App, lead: &Lead, theme: Theme) -> Vec<Line<'static>> {
+    let text_of = |v: &Option<String>| printable(v.as_deref().unwrap_or("—")).into_owned();
     let fields = [
         (
             "Status",
@@ -300,12 +324,10 @@ fn detail_fields(app: &App, lead: &Lead, theme: Theme) -> Vec<Line<'static>> {
             app.zone.format(lead.received_at, "%a %b %d %Y %H:%M %Z"),
         ),
     ];
-    lines.extend(
-        fields
-            .into_iter()
-            .map(|(label, value)| field(label, value, theme)),
-    );
-    lines
+    fields
+        .into_iter()
+        .map(|(label, value)| field(label, value, theme))
+        .collect()
 }
 
 /// The customer's notes: only what `rows` rows of `width` show is escaped and wrapped,
