@@ -9,12 +9,10 @@ fn main() -> std::process::ExitCode {
     leadbox::cli::main()
 }
 
-/// mimalloc keeps freed memory for a second before giving it back to the system. A large
-/// import frees tens of MB and allocates as much again within that second, so its peak RSS
-/// varied by up to 40 MB from run to run (160-202 MB at a million leads; 139 MB with this).
-/// This is the option `MIMALLOC_PURGE_DELAY=0`, which an environment variable still overrides.
-/// It takes an FFI call with a number of mimalloc's own, so it is a feature of its own (on
-/// by default: without it the 1M import's peak RSS reached the 200 MB target).
+/// mimalloc keeps freed memory for a second before giving it back to the system; this makes
+/// it give it back at once (the option `MIMALLOC_PURGE_DELAY=0`, which an environment
+/// variable still overrides). It takes an FFI call with a number of mimalloc's own, so it is
+/// a feature of its own, off by default: BENCHMARKS.md has what it saves.
 #[cfg(feature = "purge-at-once")]
 #[allow(unsafe_code)]
 fn return_freed_memory_at_once() {
