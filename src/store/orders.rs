@@ -105,15 +105,15 @@ impl Table {
 
     /// A bulk run's lead as three integers that sort in the table's order (the text keys as
     /// their rank).
-    fn run_key(self, r: &Row, companies: &Ranked<'_>, offers: &Ranked<'_>) -> [i64; 3] {
+    fn run_key(self, id: i64, r: &Row, companies: &Ranked<'_>, offers: &Ranked<'_>) -> [i64; 3] {
         let lane = i64::from(r.lane);
         match self {
-            Table::Records => [r.record_hash, r.id, 0],
-            Table::ContactLeads => [r.contact_id, r.received_at, r.id],
-            Table::Urgency => [lane, r.urgency, r.id],
-            Table::Received => [lane, order::received(r.received_at), r.id],
-            Table::Company => [lane, companies.rank_of[r.company as usize].into(), r.id],
-            Table::Offer => [lane, offers.rank_of[r.offer as usize].into(), r.id],
+            Table::Records => [r.record_hash, id, 0],
+            Table::ContactLeads => [r.contact_id, r.received_at, id],
+            Table::Urgency => [lane, r.urgency, id],
+            Table::Received => [lane, order::received(r.received_at), id],
+            Table::Company => [lane, companies.rank_of[r.company as usize].into(), id],
+            Table::Offer => [lane, offers.rank_of[r.offer as usize].into(), id],
         }
     }
 }
@@ -243,9 +243,8 @@ const RUN_BYTES: usize = if cfg!(test) { 64 << 10 } else { 96 << 20 };
 /// What one entry of a hash set or map costs beyond its key and value, about.
 const ENTRY_OVERHEAD: usize = 8;
 
-/// What a bulk import remembers of one lead.
+/// What a bulk import remembers of one lead (its id: the run's first id and its place).
 struct Row {
-    id: i64,
     contact_id: i64,
     record_hash: i64,
     received_at: i64,
@@ -310,6 +309,8 @@ impl<'a> Ranked<'a> {
 #[derive(Default)]
 pub(super) struct Runs {
     rows: Vec<Row>,
+    /// The id of the run's first lead: a bulk import gives ids in order, one per lead.
+    first_id: i64,
     companies: Interner,
     offers: Interner,
     /// Record hashes of this run.
@@ -374,8 +375,11 @@ impl Runs {
         let company = self.companies.number_of_text(lead.company, &mut scratch);
         let offer = self.offers.number_of_text(lead.offer, &mut scratch);
         self.scratch = scratch;
+        if self.rows.is_empty() {
+            self.first_id = lead.id;
+        }
+        debug_assert_eq!(lead.id, self.first_id + self.rows.len() as i64);
         self.rows.push(Row {
-            id: lead.id,
             contact_id: lead.contact_id,
             record_hash: lead.record_hash,
             received_at: lead.received_at,
@@ -397,6 +401,7 @@ impl Runs {
         self.seen = HashSet::default();
         self.written = true;
         let rows = std::mem::take(&mut self.rows);
+        let first_id = self.first_id;
         let mut contacts: Vec<(i64, i64)> =
             std::mem::take(&mut self.contacts).into_iter().collect();
         let companies = Ranked::of(&self.companies);
@@ -420,7 +425,11 @@ impl Runs {
                         },
                     };
                     keys.clear();
-                    keys.extend(rows.iter().map(|r| table.run_key(r, companies, offers)));
+                    keys.extend(
+                        rows.iter()
+                            .zip(first_id..)
+                            .map(|(r, id)| table.run_key(id, r, companies, offers)),
+                    );
                     keys.sort_unstable();
                     if to_writer.send((table, keys)).is_err() {
                         return;
