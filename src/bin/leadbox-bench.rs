@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::store::Store;
 use leadbox::tui::app::{App, CountsReply, CountsRequest, Mode, Zone};
@@ -132,6 +132,8 @@ fn chars(category: &'static str, text: &str) -> Vec<Step> {
 }
 
 /// The fixed key sequence: the same keys, in the same order, on every run.
+// The fixed key sequence, one line per step as BENCHMARKS.md lists it: longer than 60 lines
+// because it is a list.
 fn sequence() -> Vec<Step> {
     use KeyCode::*;
     let mut keys = Vec::new();
@@ -292,13 +294,26 @@ fn rss_hwm_mb() -> Option<f64> {
     Some(round3(kb / 1024.0))
 }
 
-fn main() -> Result<()> {
-    let options = parse_args()?;
-    let now = leadbox::clock::now()?;
+/// The inbox as the bench drives it: the app, its terminal, its counts worker.
+struct Inbox {
+    app: App,
+    terminal: Terminal<TestBackend>,
+    worker: Option<CountsWorker>,
+    theme: Theme,
+}
+
+/// What the first frame took and showed.
+struct FirstFrame {
+    took: Duration,
+    total: u64,
+    rows_on_screen: usize,
+    rss_mb: Option<f64>,
+}
+
+/// The in-process first frame: open, load, size, draw (in the order the inbox does it).
+fn open_inbox(options: &Options, now: DateTime<Utc>) -> Result<(Inbox, FirstFrame)> {
     let zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC is a valid offset"));
     let theme = Theme::from_env();
-
-    // In-process first frame: open, load, size, draw (in the order the inbox does it).
     let start = Instant::now();
     let mut store = Store::open(&options.db)
         .with_context(|| format!("cannot open the store {}", options.db.display()))?;
@@ -313,30 +328,59 @@ fn main() -> Result<()> {
     app.resize(options.width, options.height)?;
     let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
     terminal.draw(|frame| draw(frame, &app, theme))?;
-    let first_frame = start.elapsed();
-    let total_at_first_frame = app.total;
-    let rows_on_screen = app.rows.len();
-    let rss_after_first_frame = rss_hwm_mb();
+    let first = FirstFrame {
+        took: start.elapsed(),
+        total: app.total,
+        rows_on_screen: app.rows.len(),
+        rss_mb: rss_hwm_mb(),
+    };
+    let inbox = Inbox {
+        app,
+        terminal,
+        worker,
+        theme,
+    };
+    Ok((inbox, first))
+}
 
-    let steps = sequence();
-    let mut by_category: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    let mut slowest: Vec<(f64, usize, &str, String)> = Vec::new();
-    let mut all_samples = Vec::new();
-    // Redraws when the worker's counts arrive, and the worker's time per request.
-    let mut counts_redraw = Vec::new();
-    let mut counts_worker = Vec::new();
-    let replay = Instant::now();
+/// The times of a replay of the key sequence.
+#[derive(Default)]
+struct Replay {
+    by_category: BTreeMap<&'static str, Vec<f64>>,
+    slowest: Vec<(f64, usize, &'static str, String)>,
+    samples: Vec<Value>,
+    /// Redraws when the worker's counts arrive, and the worker's time per request.
+    counts_redraw: Vec<f64>,
+    counts_worker: Vec<f64>,
+    seconds: f64,
+}
+
+/// Replays `steps` `options.rounds` times, timing each key from before it is handled until
+/// its frame is drawn.
+fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options) -> Result<Replay> {
+    let mut times = Replay::default();
+    let start = Instant::now();
+    let theme = inbox.theme;
     for round in 0..options.rounds {
         for (i, s) in steps.iter().enumerate() {
             let t = Instant::now();
-            app.handle_key(&s.key)
+            inbox
+                .app
+                .handle_key(&s.key)
                 .with_context(|| format!("key {} (#{i}) failed", s.label))?;
-            terminal.draw(|frame| draw(frame, &app, theme))?;
+            let app = &inbox.app;
+            inbox.terminal.draw(|frame| draw(frame, app, theme))?;
             let elapsed = ms(t.elapsed());
-            by_category.entry(s.category).or_default().push(elapsed);
-            slowest.push((elapsed, i, s.category, s.label.clone()));
+            times
+                .by_category
+                .entry(s.category)
+                .or_default()
+                .push(elapsed);
+            times
+                .slowest
+                .push((elapsed, i, s.category, s.label.clone()));
             if options.samples {
-                all_samples.push(json!({
+                times.samples.push(json!({
                     "round": round,
                     "i": i,
                     "category": s.category,
@@ -346,33 +390,57 @@ fn main() -> Result<()> {
             }
             // What the event loop does between keys: hand on a counts request, take
             // whatever counts came back, and draw them.
-            if let Some(worker) = &worker {
+            if let Some(worker) = &inbox.worker {
                 let t = Instant::now();
-                if worker.pump(&mut app, &mut counts_worker) {
-                    terminal.draw(|frame| draw(frame, &app, theme))?;
-                    counts_redraw.push(ms(t.elapsed()));
+                if worker.pump(&mut inbox.app, &mut times.counts_worker) {
+                    let app = &inbox.app;
+                    inbox.terminal.draw(|frame| draw(frame, app, theme))?;
+                    times.counts_redraw.push(ms(t.elapsed()));
                 }
             }
         }
     }
-    let replay_s = replay.elapsed().as_secs_f64();
-    if let Some(worker) = &worker {
+    times.seconds = start.elapsed().as_secs_f64();
+    if let Some(worker) = &inbox.worker {
         // Let the last counts arrive, so that the final state is the settled one.
         let deadline = Instant::now() + Duration::from_secs(120);
-        while app.counts_stale && Instant::now() < deadline {
-            worker.pump(&mut app, &mut counts_worker);
+        while inbox.app.counts_stale && Instant::now() < deadline {
+            worker.pump(&mut inbox.app, &mut times.counts_worker);
             std::thread::sleep(Duration::from_millis(2));
         }
     }
     // The sequence must end where it started: the list, no search.
-    if app.mode != Mode::List || !app.search.is_empty() {
+    if inbox.app.mode != Mode::List || !inbox.app.search.is_empty() {
         bail!(
             "the key sequence ended in {:?} with search {:?}",
-            app.mode,
-            app.search
+            inbox.app.mode,
+            inbox.app.search
         );
     }
+    Ok(times)
+}
 
+fn main() -> Result<()> {
+    let options = parse_args()?;
+    let now = leadbox::clock::now()?;
+    let (mut inbox, first) = open_inbox(&options, now)?;
+    let steps = sequence();
+    let times = replay(&mut inbox, &steps, &options)?;
+    let out = report(&options, now, &inbox.app, &first, &times, steps.len());
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+/// The run's figures, as JSON.
+fn report(
+    options: &Options,
+    now: DateTime<Utc>,
+    app: &App,
+    first: &FirstFrame,
+    times: &Replay,
+    steps: usize,
+) -> Value {
+    let by_category = &times.by_category;
     let keys: Vec<f64> = by_category
         .iter()
         .filter(|(c, _)| **c != "search")
@@ -381,9 +449,9 @@ fn main() -> Result<()> {
     let search = by_category.get("search").cloned().unwrap_or_default();
     let key_summary = summary(&keys);
     let search_summary = summary(&search);
+    let mut slowest = times.slowest.clone();
     slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
     slowest.truncate(15);
-
     let mut categories = serde_json::Map::new();
     for category in CATEGORIES {
         if let Some(samples) = by_category.get(category) {
@@ -394,15 +462,15 @@ fn main() -> Result<()> {
         "db": options.db.display().to_string(),
         // The list's total once the counts are in (the first frame may show them pending).
         "leads": app.total,
-        "total_at_first_frame": total_at_first_frame,
+        "total_at_first_frame": first.total,
         "now": leadbox::domain::time::format_time(now),
         "size": [options.width, options.height],
-        "rows_on_screen": rows_on_screen,
+        "rows_on_screen": first.rows_on_screen,
         "rounds": options.rounds,
-        "keys_replayed": steps.len() as u64 * u64::from(options.rounds),
-        "replay_s": round3(replay_s),
-        "first_frame_ms": round3(ms(first_frame)),
-        "rss_after_first_frame_mb": rss_after_first_frame,
+        "keys_replayed": steps as u64 * u64::from(options.rounds),
+        "replay_s": round3(times.seconds),
+        "first_frame_ms": round3(ms(first.took)),
+        "rss_after_first_frame_mb": first.rss_mb,
         "rss_hwm_mb": rss_hwm_mb(),
         "key_p50_ms": key_summary["p50_ms"],
         "key_p95_ms": key_summary["p95_ms"],
@@ -413,8 +481,8 @@ fn main() -> Result<()> {
         "search_p99_ms": search_summary["p99_ms"],
         "search_max_ms": search_summary["max_ms"],
         "counts": if options.worker_counts { "worker" } else { "inline" },
-        "counts_worker": summary(&counts_worker),
-        "counts_redraw": summary(&counts_redraw),
+        "counts_worker": summary(&times.counts_worker),
+        "counts_redraw": summary(&times.counts_redraw),
         "categories": categories,
         "slowest": slowest
             .iter()
@@ -424,8 +492,7 @@ fn main() -> Result<()> {
             .collect::<Vec<_>>(),
     });
     if options.samples {
-        out["samples"] = Value::Array(all_samples);
+        out["samples"] = Value::Array(times.samples.clone());
     }
-    println!("{}", serde_json::to_string_pretty(&out)?);
-    Ok(())
+    out
 }

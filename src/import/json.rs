@@ -48,53 +48,7 @@ pub fn parse_document(
         record: Vec::new(),
     };
     match scanner.skip_space()? {
-        Some(b'[') => {
-            scanner.reader.consume(1);
-            let opened_on = scanner.line;
-            let mut first = true;
-            loop {
-                let found = scanner.skip_space()?;
-                match found {
-                    Some(b']') if first => {
-                        scanner.reader.consume(1);
-                        break;
-                    }
-                    Some(b']') => {
-                        return Err(scanner.error("a comma before `]`: invalid JSON".into()))
-                    }
-                    None => {
-                        return Err(scanner.error(format!(
-                            "the file ends inside the array opened on line {opened_on}"
-                        )))
-                    }
-                    Some(_) => {}
-                }
-                let line = scanner.take_value()?;
-                sink(Parsed {
-                    line,
-                    result: lead_from_value(&scanner.parse_record(line)?),
-                });
-                first = false;
-                match scanner.skip_space()? {
-                    Some(b',') => scanner.reader.consume(1),
-                    Some(b']') => {
-                        scanner.reader.consume(1);
-                        break;
-                    }
-                    Some(other) => {
-                        return Err(scanner.error(format!(
-                            "expected `,` or `]` after the record on line {line}, found {}",
-                            shown_byte(other)
-                        )))
-                    }
-                    None => {
-                        return Err(scanner.error(format!(
-                            "the file ends inside the array opened on line {opened_on}"
-                        )))
-                    }
-                }
-            }
-        }
+        Some(b'[') => parse_array(&mut scanner, sink)?,
         Some(_) => {
             let line = scanner.take_value()?;
             let value = scanner.parse_record(line)?;
@@ -112,6 +66,57 @@ pub fn parse_document(
             shown_byte(other)
         ))),
     }
+}
+
+/// The records of a top-level array, the `[` next in `scanner`.
+fn parse_array<R: BufRead>(
+    scanner: &mut Scanner<R>,
+    sink: &mut dyn FnMut(Parsed),
+) -> Result<(), DocumentError> {
+    scanner.reader.consume(1);
+    let opened_on = scanner.line;
+    let mut first = true;
+    loop {
+        let found = scanner.skip_space()?;
+        match found {
+            Some(b']') if first => {
+                scanner.reader.consume(1);
+                break;
+            }
+            Some(b']') => return Err(scanner.error("a comma before `]`: invalid JSON".into())),
+            None => {
+                return Err(scanner.error(format!(
+                    "the file ends inside the array opened on line {opened_on}"
+                )))
+            }
+            Some(_) => {}
+        }
+        let line = scanner.take_value()?;
+        sink(Parsed {
+            line,
+            result: lead_from_value(&scanner.parse_record(line)?),
+        });
+        first = false;
+        match scanner.skip_space()? {
+            Some(b',') => scanner.reader.consume(1),
+            Some(b']') => {
+                scanner.reader.consume(1);
+                break;
+            }
+            Some(other) => {
+                return Err(scanner.error(format!(
+                    "expected `,` or `]` after the record on line {line}, found {}",
+                    shown_byte(other)
+                )))
+            }
+            None => {
+                return Err(scanner.error(format!(
+                    "the file ends inside the array opened on line {opened_on}"
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The next byte, which is there.
@@ -184,6 +189,8 @@ impl<R: BufRead> Scanner<R> {
 
     /// Takes the value that starts at the next byte into `record`, following strings and
     /// nested brackets; returns the line it starts on.
+    // One loop over the bytes, a small state machine (strings, escapes, brackets): read best
+    // whole, so it stays longer than the others.
     fn take_value(&mut self) -> Result<u64, DocumentError> {
         let start = self.line;
         self.record.clear();

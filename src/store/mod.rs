@@ -211,6 +211,21 @@ pub struct Stats {
 
 impl Stats {
     /// Met over everything whose clock has run out or been answered.
+    /// Counts a lead that has a due time in its SLA state's figure (and as contactable
+    /// unless exempt).
+    fn count_state(&mut self, state: SlaState) {
+        match state {
+            SlaState::Met => self.met += 1,
+            SlaState::Missed => self.missed += 1,
+            SlaState::Due => self.due += 1,
+            SlaState::Overdue => self.overdue += 1,
+            SlaState::Exempt => self.exempt += 1,
+        }
+        if state != SlaState::Exempt {
+            self.contactable += 1;
+        }
+    }
+
     pub fn compliance(&self) -> Option<f64> {
         let judged = self.met + self.missed + self.overdue;
         (judged > 0).then(|| self.met as f64 / judged as f64)
@@ -436,58 +451,7 @@ impl Store {
     /// to a row that does not exist: one line per problem, none when the store is consistent.
     #[cfg(any(test, feature = "testing"))]
     pub fn derived_table_differences(&self) -> Result<Vec<String>> {
-        let mut checks: Vec<(&str, String)> = [
-            ("lead_order_urgency", "urgency"),
-            ("lead_order_received", "received_sort"),
-            ("lead_order_company", "company_sort"),
-            ("lead_order_offer", "offer_sort"),
-        ]
-        .into_iter()
-        .map(|(table, column)| {
-            (
-                table,
-                format!(
-                    "SELECT (SELECT count(*) FROM {table}) - (SELECT count(*) FROM lead_rows),
-                        (SELECT count(*) FROM leads l WHERE NOT EXISTS (
-                            SELECT 1 FROM {table} o
-                            WHERE o.lane = l.lane AND o.sort_key = l.{column} AND o.lead_id = l.id))"
-                ),
-            )
-        })
-        .collect();
-        // The stored lane against its one definition.
-        checks.push((
-            "lane",
-            format!(
-                "SELECT 0, (SELECT count(*) FROM leads WHERE lane IS NOT {})",
-                lane::sql("action", "is_test")
-            ),
-        ));
-        checks.push((
-            "contact_leads",
-            "SELECT (SELECT count(*) FROM contact_leads) - (SELECT count(*) FROM lead_rows),
-                (SELECT count(*) FROM leads l WHERE NOT EXISTS (
-                    SELECT 1 FROM contact_leads c WHERE c.contact_id = l.contact_id
-                        AND c.received_at = l.received_at AND c.lead_id = l.id))"
-                .into(),
-        ));
-        checks.push((
-            "lead_records",
-            "SELECT (SELECT count(*) FROM lead_records) - (SELECT count(*) FROM lead_rows),
-                (SELECT count(*) FROM leads l WHERE NOT EXISTS (
-                    SELECT 1 FROM lead_records r
-                    WHERE r.record_hash = l.record_hash AND r.lead_id = l.id))"
-                .into(),
-        ));
-        checks.push((
-            "contact_keys",
-            "SELECT (SELECT count(*) FROM contact_keys)
-                    - (SELECT count(*) FROM contacts WHERE identity_hash IS NOT NULL),
-                (SELECT count(*) FROM contacts c WHERE c.identity_hash IS NOT NULL AND NOT EXISTS (
-                    SELECT 1 FROM contact_keys k
-                    WHERE k.identity_hash = c.identity_hash AND k.contact_id = c.id))"
-                .into(),
-        ));
+        let checks = derived_checks();
         let mut differences = Vec::new();
         // Bulk imports skip the per-row check of references: they must hold anyway.
         let dangling: i64 = self
@@ -900,26 +864,24 @@ impl Store {
             let closed: Option<i64> = row.get(6)?;
             // A lead closed before its due time without a touch owes nothing: exempt, like
             // a DNC lead. The other states are the contactable leads' figures.
-            let state = sla::state(
+            stats.count_state(sla::state(
                 Some(from_ts(due)),
                 touch.map(from_ts),
                 closed.map(from_ts),
                 now,
-            );
-            match state {
-                SlaState::Met => stats.met += 1,
-                SlaState::Missed => stats.missed += 1,
-                SlaState::Due => stats.due += 1,
-                SlaState::Overdue => stats.overdue += 1,
-                SlaState::Exempt => stats.exempt += 1,
-            }
-            if state != SlaState::Exempt {
-                stats.contactable += 1;
-            }
+            ));
             if let Some(touch) = touch {
                 first_touch_delays.push(touch - received);
             }
         }
+        self.name_origins(&by_origin, &mut stats)?;
+        stats.total = stats.by_status.values().sum();
+        stats.median_first_touch_s = median(&mut first_touch_delays);
+        Ok(stats)
+    }
+
+    /// Adds the leads counted by origin to the counts by action, source and offer.
+    fn name_origins(&self, by_origin: &HashMap<i64, u64>, stats: &mut Stats) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, action, source, offer FROM lead_origins")?;
@@ -938,10 +900,67 @@ impl Store {
                     .or_default() += leads;
             }
         }
-        stats.total = stats.by_status.values().sum();
-        stats.median_first_touch_s = median(&mut first_touch_delays);
-        Ok(stats)
+        Ok(())
     }
+}
+
+/// Each derived table's check: a query of two counts, its rows beyond its source's and its
+/// source's rows without their entry.
+#[cfg(any(test, feature = "testing"))]
+fn derived_checks() -> Vec<(&'static str, String)> {
+    let mut checks: Vec<(&str, String)> = [
+            ("lead_order_urgency", "urgency"),
+            ("lead_order_received", "received_sort"),
+            ("lead_order_company", "company_sort"),
+            ("lead_order_offer", "offer_sort"),
+        ]
+        .into_iter()
+        .map(|(table, column)| {
+            (
+                table,
+                format!(
+                    "SELECT (SELECT count(*) FROM {table}) - (SELECT count(*) FROM lead_rows),
+                        (SELECT count(*) FROM leads l WHERE NOT EXISTS (
+                            SELECT 1 FROM {table} o
+                            WHERE o.lane = l.lane AND o.sort_key = l.{column} AND o.lead_id = l.id))"
+                ),
+            )
+        })
+        .collect();
+    // The stored lane against its one definition.
+    checks.push((
+        "lane",
+        format!(
+            "SELECT 0, (SELECT count(*) FROM leads WHERE lane IS NOT {})",
+            lane::sql("action", "is_test")
+        ),
+    ));
+    checks.push((
+        "contact_leads",
+        "SELECT (SELECT count(*) FROM contact_leads) - (SELECT count(*) FROM lead_rows),
+                (SELECT count(*) FROM leads l WHERE NOT EXISTS (
+                    SELECT 1 FROM contact_leads c WHERE c.contact_id = l.contact_id
+                        AND c.received_at = l.received_at AND c.lead_id = l.id))"
+            .into(),
+    ));
+    checks.push((
+        "lead_records",
+        "SELECT (SELECT count(*) FROM lead_records) - (SELECT count(*) FROM lead_rows),
+                (SELECT count(*) FROM leads l WHERE NOT EXISTS (
+                    SELECT 1 FROM lead_records r
+                    WHERE r.record_hash = l.record_hash AND r.lead_id = l.id))"
+            .into(),
+    ));
+    checks.push((
+        "contact_keys",
+        "SELECT (SELECT count(*) FROM contact_keys)
+                    - (SELECT count(*) FROM contacts WHERE identity_hash IS NOT NULL),
+                (SELECT count(*) FROM contacts c WHERE c.identity_hash IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM contact_keys k
+                    WHERE k.identity_hash = c.identity_hash AND k.contact_id = c.id))"
+            .into(),
+    ));
+    checks
 }
 
 /// Refuses a store of a version this leadbox cannot read (0 is a new store).
@@ -1130,40 +1149,14 @@ impl ImportSession<'_> {
         received_at: DateTime<Utc>,
     ) -> Result<Added> {
         let record_hash = keys.record_hash;
-        let in_memory = match &mut self.bulk {
-            // Seen in this run, or surely new: nothing was written before it.
-            Some(bulk) => match bulk.keys.first_sight(record_hash) {
-                false => Some(true),
-                true if !bulk.keys.written => Some(false),
-                true => None,
-            },
-            None => None,
-        };
-        let duplicate = match in_memory {
-            Some(known) => known,
-            None => self
-                .conn
-                .prepare_cached("SELECT 1 FROM lead_records WHERE record_hash = ?1")?
-                .exists([record_hash])?,
-        };
-        if duplicate {
+        if self.is_duplicate(record_hash)? {
             return Ok(Added::Duplicate);
         }
         let (contact_id, known_contact) = self.contact_for(keys.contact)?;
         // Only a contact that existed before this import can have touches.
-        let first_touch_at: Option<i64> = if known_contact {
-            static FIRST_TOUCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-                format!(
-                    "SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
-                     WHERE c.contact_id = ?1 AND {} AND t.at >= ?2",
-                    TouchKind::reaches_customer_sql("t.kind")
-                )
-            });
-            self.conn
-                .prepare_cached(&FIRST_TOUCH)?
-                .query_row(params![contact_id, received_at.timestamp()], |r| r.get(0))?
-        } else {
-            None
+        let first_touch_at = match known_contact {
+            true => self.first_touch_since(contact_id, received_at)?,
+            false => None,
         };
         let due = sla::due_at(
             received_at,
@@ -1171,7 +1164,7 @@ impl ImportSession<'_> {
             keys.is_test,
             self.sla_hours,
         );
-        let mut row = LeadRow {
+        let row = LeadRow {
             id: None,
             record_hash,
             contact_id,
@@ -1184,6 +1177,47 @@ impl ImportSession<'_> {
             origin_id: self.origin_of(&lead)?,
             lead,
         };
+        Ok(Added::New(self.write_row(row)?))
+    }
+
+    /// Whether a lead with this record hash is stored, or was added earlier in this import.
+    fn is_duplicate(&mut self, record_hash: i64) -> Result<bool> {
+        if let Some(bulk) = &mut self.bulk {
+            match bulk.keys.first_sight(record_hash) {
+                false => return Ok(true),
+                // Surely new: nothing was written before it.
+                true if !bulk.keys.written => return Ok(false),
+                true => {}
+            }
+        }
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM lead_records WHERE record_hash = ?1")?
+            .exists([record_hash])?)
+    }
+
+    /// The first customer touch on a lead of the contact at or after `received_at`.
+    fn first_touch_since(
+        &self,
+        contact_id: i64,
+        received_at: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        static FIRST_TOUCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT MIN(t.at) FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
+                 WHERE c.contact_id = ?1 AND {} AND t.at >= ?2",
+                TouchKind::reaches_customer_sql("t.kind")
+            )
+        });
+        Ok(self
+            .conn
+            .prepare_cached(&FIRST_TOUCH)?
+            .query_row(params![contact_id, received_at.timestamp()], |r| r.get(0))?)
+    }
+
+    /// Writes a new lead's row (in a bulk import, with the next id, 128 rows at a time) and
+    /// its entries in the derived tables; returns its id.
+    fn write_row(&mut self, mut row: LeadRow) -> Result<i64> {
         let Some(bulk) = &mut self.bulk else {
             bulk::insert_rows(
                 self.conn,
@@ -1193,7 +1227,7 @@ impl ImportSession<'_> {
             )?;
             let id = self.conn.last_insert_rowid();
             orders::added(self.conn, &[id])?;
-            return Ok(Added::New(id));
+            return Ok(id);
         };
         let id = bulk.next_lead_id;
         bulk.next_lead_id += 1;
@@ -1203,7 +1237,7 @@ impl ImportSession<'_> {
         if bulk.leads.len() >= bulk::ROWS_PER_INSERT {
             bulk.insert_pending()?;
         }
-        Ok(Added::New(id))
+        Ok(id)
     }
 
     /// The id of the lead's row of `lead_origins`, added when it is the first of its kind.

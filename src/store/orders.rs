@@ -442,15 +442,7 @@ impl Runs {
             })?;
             drop(contacts);
             for (table, keys) in sorted {
-                let target = table.target();
-                match table {
-                    Table::Records => {
-                        inserts.rows(target, &keys, |k| [Integer(k[0]), Integer(k[1])])
-                    }
-                    Table::Company => inserts.rows(target, &keys, |k| named(companies, k)),
-                    Table::Offer => inserts.rows(target, &keys, |k| named(offers, k)),
-                    _ => inserts.rows(target, &keys, |k| k.map(Integer)),
-                }?;
+                write_sorted(inserts, table, &keys, companies, offers)?;
                 // The sorter may have finished: then nobody takes it back.
                 let _ = give_back.send(keys);
             }
@@ -459,6 +451,23 @@ impl Runs {
         self.companies = Interner::default();
         self.offers = Interner::default();
         Ok(())
+    }
+}
+
+/// Writes a table's sorted keys from a run (the text keys' ranks back to their text).
+fn write_sorted(
+    inserts: &mut Inserts<'_>,
+    table: Table,
+    keys: &[[i64; 3]],
+    companies: &Ranked<'_>,
+    offers: &Ranked<'_>,
+) -> Result<()> {
+    let target = table.target();
+    match table {
+        Table::Records => inserts.rows(target, keys, |k| [Integer(k[0]), Integer(k[1])]),
+        Table::Company => inserts.rows(target, keys, |k| named(companies, k)),
+        Table::Offer => inserts.rows(target, keys, |k| named(offers, k)),
+        _ => inserts.rows(target, keys, |k| k.map(Integer)),
     }
 }
 

@@ -15,28 +15,8 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
     if !filter.include_test {
         terms.push("is_test = 0".into());
     }
-    let mut action_terms = Vec::new();
-    for action in &filter.actions {
-        // Known codes are stored normalized; an unknown one as written, whatever its case.
-        // (NOCASE only for unknown codes: it would keep the index from serving known ones.)
-        action_terms.push(
-            if action.is_known() {
-                "action = ?"
-            } else {
-                "action = ? COLLATE NOCASE"
-            }
-            .to_string(),
-        );
-        params.push(action.as_str().to_string().into());
-    }
-    if filter.other_actions {
-        let known = Action::KNOWN
-            .map(|a| format!("'{}'", a.as_str()))
-            .join(", ");
-        action_terms.push(format!("(action IS NULL OR action NOT IN ({known}))"));
-    }
-    if !action_terms.is_empty() {
-        terms.push(format!("({})", action_terms.join(" OR ")));
+    if let Some(actions) = action_condition(filter, &mut params) {
+        terms.push(actions);
     }
     if let Some(source) = &filter.source {
         terms.push("source = ? COLLATE NOCASE".into());
@@ -71,6 +51,32 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
         terms.push("1".into());
     }
     (terms.join(" AND "), params)
+}
+
+/// The filter's actions as one condition (any of them), its values added to `params`; none
+/// when the filter takes every action.
+fn action_condition(filter: &LeadFilter, params: &mut Vec<Value>) -> Option<String> {
+    let mut action_terms = Vec::new();
+    for action in &filter.actions {
+        // Known codes are stored normalized; an unknown one as written, whatever its case.
+        // (NOCASE only for unknown codes: it would keep the index from serving known ones.)
+        action_terms.push(
+            if action.is_known() {
+                "action = ?"
+            } else {
+                "action = ? COLLATE NOCASE"
+            }
+            .to_string(),
+        );
+        params.push(action.as_str().to_string().into());
+    }
+    if filter.other_actions {
+        let known = Action::KNOWN
+            .map(|a| format!("'{}'", a.as_str()))
+            .join(", ");
+        action_terms.push(format!("(action IS NULL OR action NOT IN ({known}))"));
+    }
+    (!action_terms.is_empty()).then(|| format!("({})", action_terms.join(" OR ")))
 }
 
 /// The columns a search looks in ([`SEARCH_FIELDS`]), comma-separated.

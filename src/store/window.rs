@@ -169,6 +169,37 @@ fn lane_source(table: &str, with_leads: bool) -> String {
     }
 }
 
+/// A search plan as a condition on the `leads` columns, and its values (empty: no search).
+fn search_condition(plan: Search) -> (String, Vec<Param>) {
+    let in_ids = || format!(" AND id IN rarray(?){}", *MATCHES_WORDS);
+    match plan {
+        Search::None => (String::new(), Vec::new()),
+        Search::Nothing => (" AND 0".into(), Vec::new()),
+        Search::Few { ids, words } => (in_ids(), vec![id_array(&ids), Param::Plain(words.into())]),
+        Search::Many(words) => (MATCHES_WORDS.clone(), vec![Param::Plain(words.into())]),
+        Search::Set { ids, words, .. } => (
+            in_ids(),
+            vec![id_array(&ids.sorted), Param::Plain(words.into())],
+        ),
+    }
+}
+
+impl ActionCounts {
+    /// Counts `n` leads of `lane` (`overdue` of them overdue) whose action, in the test
+    /// lane, is `action`.
+    fn add(&mut self, lane: lane::Lane, action: Option<&str>, n: u64, overdue: u64) {
+        self.all += n;
+        self.overdue += overdue;
+        let known = lane::action(lane)
+            .cloned()
+            .or_else(|| action.and_then(Action::parse).filter(Action::is_known));
+        match known {
+            Some(a) => *self.by_action.entry(a.as_str().to_string()).or_default() += n,
+            None => self.other += n,
+        }
+    }
+}
+
 /// The conditions that are neither lanes nor search (source, offer, status, SLA state).
 fn residual(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Value>) {
     let rest = LeadFilter {
@@ -287,30 +318,11 @@ impl Store {
         };
         let (rest, rest_params) = residual(&base, now);
         let rest_params = plain(rest_params);
-        let search_sql;
         let plan = self.search_plan(&base)?;
         // A list of ids is counted by reading those leads; anything else by reading the lane
         // in order, and the leads' rows only when a condition needs them.
         let by_ids = matches!(plan, Search::Few { .. } | Search::Set { .. });
-        let (search, search_params): (&str, Vec<Param>) = match plan {
-            Search::None => ("", Vec::new()),
-            Search::Nothing => (" AND 0", Vec::new()),
-            Search::Few { ids, words } => {
-                search_sql = format!(" AND id IN rarray(?){}", *MATCHES_WORDS);
-                (
-                    search_sql.as_str(),
-                    vec![id_array(&ids), Param::Plain(words.into())],
-                )
-            }
-            Search::Many(words) => (MATCHES_WORDS.as_str(), vec![Param::Plain(words.into())]),
-            Search::Set { ids, words, .. } => {
-                search_sql = format!(" AND id IN rarray(?){}", *MATCHES_WORDS);
-                (
-                    search_sql.as_str(),
-                    vec![id_array(&ids.sorted), Param::Plain(words.into())],
-                )
-            }
-        };
+        let (search, search_params) = search_condition(plan);
         let mut counts = ActionCounts::default();
         // One lane at a time: a count over one range of the urgency order. Test leads share
         // a lane whatever their action, so that lane is counted by action.
@@ -338,19 +350,8 @@ impl Store {
             let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
             while let Some(row) = rows.next()? {
                 let action: Option<String> = row.get(0)?;
-                let n: u64 = row.get(1)?;
-                counts.all += n;
-                counts.overdue += row.get::<_, Option<u64>>(2)?.unwrap_or(0);
-                let known = lane::action(lane.lane).cloned();
-                match known.or_else(|| {
-                    action
-                        .as_deref()
-                        .and_then(Action::parse)
-                        .filter(Action::is_known)
-                }) {
-                    Some(a) => *counts.by_action.entry(a.as_str().to_string()).or_default() += n,
-                    None => counts.other += n,
-                }
+                let overdue = row.get::<_, Option<u64>>(2)?.unwrap_or(0);
+                counts.add(lane.lane, action.as_deref(), row.get(1)?, overdue);
             }
         }
         Ok(counts)

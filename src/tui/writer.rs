@@ -142,6 +142,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// Runs one job; `progress` hears an import's bytes.
+    // One arm per kind of change, each a store call and what it saved: read best as one match.
     pub fn apply(
         &mut self,
         store: &mut Store,
