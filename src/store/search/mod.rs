@@ -13,8 +13,9 @@
 //!   offer, notes are as imported); one that did would [`remove`] the lead and store its
 //!   new words as a chunk.
 //! - **Compaction**: each import adds a chunk per word; once a word has more than
-//!   [`MAX_CHUNKS`], the import that adds one merges them ([`compact`]), so a query reads
-//!   a bounded number of chunks per word whatever the number of imports.
+//!   [`MAX_CHUNKS`] after those of the import that first brought it, the import that adds
+//!   one merges those ([`compact`]), so a query reads a bounded number of chunks per word
+//!   whatever the number of imports.
 
 mod lists;
 
@@ -277,13 +278,14 @@ pub(super) struct Leaving {
     pub fields: Vec<String>,
 }
 
-/// A word's chunks past which the import that adds one merges them ([`compact`]).
+/// A word's chunks after those of its first import past which the import that adds one
+/// merges them ([`compact`]).
 pub(super) const MAX_CHUNKS: usize = 16;
 
 /// How [`store_lists`] keeps the chunks of each word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Chunks {
-    /// Merges a word's chunks once there are more than [`MAX_CHUNKS`].
+    /// Merges a word's later chunks once there are more than [`MAX_CHUNKS`].
     Compact,
     /// Leaves them (a first import into an empty store: its words have only its own parts,
     /// and a million words would each cost a look).
@@ -302,24 +304,44 @@ pub(super) fn store_lists(
     let mut insert = tx.prepare_cached(
         "INSERT INTO search_postings (word, chunk, leads, ids) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    let mut count = tx.prepare_cached("SELECT count(*) FROM search_postings WHERE word = ?1")?;
     for (word, leads, ids) in lists.into_sorted(id_of) {
         insert.execute(params![word, chunk, leads as i64, ids])?;
-        if chunks == Chunks::Compact
-            && count.query_row([&word], |r| r.get::<_, usize>(0))? > MAX_CHUNKS
-        {
-            compact(tx, &word)?;
+        if chunks == Chunks::Compact {
+            let later = later_chunks(tx, &word)?;
+            if later.len() > MAX_CHUNKS {
+                compact(tx, &word, &later)?;
+            }
         }
     }
     Ok(())
 }
 
-/// Merges the chunks of `word`'s list into one, chunk 0 (where [`remove`] looks first).
-pub(super) fn compact(tx: &Connection, word: &str) -> Result<()> {
+/// The chunks of `word`'s list after those of the import that first brought it (a large
+/// first import stores a common word in many parts, which stay as they are: merging them
+/// would cost as much as the word's whole list at every compaction).
+fn later_chunks(tx: &Connection, word: &str) -> Result<Vec<i64>> {
+    let chunks: Vec<i64> = tx
+        .prepare_cached("SELECT chunk FROM search_postings WHERE word = ?1 ORDER BY chunk")?
+        .query_map([word], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let first_import = chunks.first().map_or(0, |c| c >> 20);
+    Ok(chunks
+        .into_iter()
+        .filter(|c| c >> 20 != first_import)
+        .collect())
+}
+
+/// Merges the chunks `chunks` (ascending) of `word`'s list into one, numbered as the last.
+pub(super) fn compact(tx: &Connection, word: &str, chunks: &[i64]) -> Result<()> {
+    let (Some(&first), Some(&last)) = (chunks.first(), chunks.last()) else {
+        return Ok(());
+    };
     let mut ids = Vec::new();
     {
-        let mut stmt = tx.prepare_cached("SELECT ids FROM search_postings WHERE word = ?1")?;
-        let mut rows = stmt.query([word])?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT ids FROM search_postings WHERE word = ?1 AND chunk BETWEEN ?2 AND ?3",
+        )?;
+        let mut rows = stmt.query(params![word, first, last])?;
         while let Some(row) = rows.next()? {
             if let rusqlite::types::ValueRef::Blob(bytes) = row.get_ref(0)? {
                 decode_into(bytes, &mut ids);
@@ -328,12 +350,12 @@ pub(super) fn compact(tx: &Connection, word: &str) -> Result<()> {
     }
     ids.sort_unstable();
     ids.dedup();
-    tx.prepare_cached("DELETE FROM search_postings WHERE word = ?1")?
-        .execute([word])?;
+    tx.prepare_cached("DELETE FROM search_postings WHERE word = ?1 AND chunk BETWEEN ?2 AND ?3")?
+        .execute(params![word, first, last])?;
     tx.prepare_cached(
-        "INSERT INTO search_postings (word, chunk, leads, ids) VALUES (?1, 0, ?2, ?3)",
+        "INSERT INTO search_postings (word, chunk, leads, ids) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![word, ids.len() as i64, encode(&ids)])?;
+    .execute(params![word, last, ids.len() as i64, encode(&ids)])?;
     Ok(())
 }
 
@@ -381,30 +403,14 @@ pub(super) fn remove(tx: &Connection, leaving: &[Leaving]) -> Result<u64> {
         rebuild(tx)?;
         return Ok(before.saturating_sub(words(tx)?));
     }
-    // Each word, with the leads to take out of its list and the imports they came with.
-    let mut by_word: BTreeMap<String, (Vec<i64>, BTreeSet<Option<i64>>)> = BTreeMap::new();
-    let mut scratch = String::new();
-    for lead in leaving {
-        for field in &lead.fields {
-            search::each_word(field, &mut scratch, |word| {
-                let (ids, imports) = match by_word.get_mut(word) {
-                    Some(entry) => entry,
-                    None => by_word.entry(word.to_string()).or_default(),
-                };
-                if ids.last() != Some(&lead.id) {
-                    ids.push(lead.id);
-                }
-                imports.insert(lead.import_id);
-            });
-        }
-    }
     let mut gone = 0;
-    for (word, (ids, imports)) in by_word {
+    for (word, (ids, imports)) in words_of(leaving) {
         // Leads are read in id order: each list is ascending and without repeats.
         let mut found = 0;
-        let narrow = !imports.contains(&None);
-        if narrow {
-            // Chunk 0 is built at an upgrade; an import's chunks are its id << 20 | part.
+        if !imports.contains(&None) {
+            // Chunk 0 is built at an upgrade; an import's chunks are its id << 20 | part
+            // (a compacted chunk holds leads of earlier imports too: the wide pass below
+            // finds them).
             let mut ranges = vec![(0, 0)];
             ranges.extend(
                 imports
@@ -427,6 +433,30 @@ pub(super) fn remove(tx: &Connection, leaving: &[Leaving]) -> Result<u64> {
         }
     }
     Ok(gone)
+}
+
+/// Each word the leaving leads were filed under, with those leads (ascending) and the
+/// imports they came with.
+type LeavingWords = BTreeMap<String, (Vec<i64>, BTreeSet<Option<i64>>)>;
+
+fn words_of(leaving: &[Leaving]) -> LeavingWords {
+    let mut by_word = LeavingWords::new();
+    let mut scratch = String::new();
+    for lead in leaving {
+        for field in &lead.fields {
+            search::each_word(field, &mut scratch, |word| {
+                let (ids, imports) = match by_word.get_mut(word) {
+                    Some(entry) => entry,
+                    None => by_word.entry(word.to_string()).or_default(),
+                };
+                if ids.last() != Some(&lead.id) {
+                    ids.push(lead.id);
+                }
+                imports.insert(lead.import_id);
+            });
+        }
+    }
+    by_word
 }
 
 /// Rewrites the chunks of `word`'s list numbered `low..=high` without the ids `remove`
