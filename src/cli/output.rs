@@ -229,23 +229,26 @@ pub fn table_header() -> String {
         .to_string()
 }
 
+/// A lead as a line of the `list` table: the cells of its [`LeadRow`], with the SLA as a
+/// countdown and the time in the local zone.
 pub fn table_row(lead: &Lead, now: DateTime<Utc>) -> String {
-    let state = lead.sla_state(now);
+    let row = LeadRow::new(lead, now);
+    let text = |value: Option<Cow<'_, str>>, missing: &str| {
+        value.map_or_else(|| missing.to_string(), Cow::into_owned)
+    };
     let cells = [
-        lead.id.to_string(),
+        row.id.to_string(),
         countdown(
-            state,
+            lead.sla_state(now),
             lead.sla_due_at,
             lead.action == Some(Action::Dnc),
             now,
         ),
-        lead.action
-            .as_ref()
-            .map_or("-".into(), |a| a.as_str().to_string()),
-        lead.name().unwrap_or_else(|| "(withheld)".into()),
-        lead.company.clone().unwrap_or_default(),
-        lead.offer.clone().unwrap_or_default(),
-        lead.source.clone().unwrap_or_default(),
+        text(row.action, "-"),
+        text(row.name, "(withheld)"),
+        text(row.company, ""),
+        text(row.offer, ""),
+        text(row.source, ""),
         local_time(lead.received_at),
     ];
     cells
