@@ -478,32 +478,8 @@ mod tests {
 
     fn lead(id: i64) -> Lead {
         Lead {
-            id,
             contact_id: id,
-            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(),
-            source: None,
-            action: None,
-            offer: None,
-            offer_name: None,
-            lead_source: None,
-            first_name: None,
-            last_name: None,
-            full_name: None,
-            email: None,
-            phone: None,
-            country: None,
-            company: None,
-            title: None,
-            description: None,
-            notes_len: 0,
-            is_test: false,
-            status: Status::New,
-            owner: None,
-            touches: 0,
-            last_touch_at: None,
-            first_touch_at: None,
-            sla_due_at: None,
-            closed_at: None,
+            ..crate::domain::bare_lead(id, Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap())
         }
     }
 

@@ -394,6 +394,40 @@ pub enum TouchRefused {
     },
 }
 
+/// A lead with only its ids and arrival: new, untouched, every other field empty (the
+/// tests' starting point).
+#[cfg(test)]
+pub(crate) fn bare_lead(id: i64, received_at: DateTime<Utc>) -> Lead {
+    Lead {
+        id,
+        contact_id: 1,
+        received_at,
+        source: None,
+        action: None,
+        offer: None,
+        offer_name: None,
+        lead_source: None,
+        first_name: None,
+        last_name: None,
+        full_name: None,
+        email: None,
+        phone: None,
+        country: None,
+        company: None,
+        title: None,
+        description: None,
+        notes_len: 0,
+        is_test: false,
+        status: Status::New,
+        owner: None,
+        touches: 0,
+        last_touch_at: None,
+        first_touch_at: None,
+        sla_due_at: None,
+        closed_at: None,
+    }
+}
+
 /// One entry of a lead's touch log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Touch {
@@ -411,32 +445,8 @@ mod tests {
 
     fn lead(action: Option<Action>) -> Lead {
         Lead {
-            id: 7,
-            contact_id: 1,
-            received_at: Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap(),
-            source: None,
             action,
-            offer: None,
-            offer_name: None,
-            lead_source: None,
-            first_name: None,
-            last_name: None,
-            full_name: None,
-            email: None,
-            phone: None,
-            country: None,
-            company: None,
-            title: None,
-            description: None,
-            notes_len: 0,
-            is_test: false,
-            status: Status::New,
-            owner: None,
-            touches: 0,
-            last_touch_at: None,
-            first_touch_at: None,
-            sla_due_at: None,
-            closed_at: None,
+            ..bare_lead(7, Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap())
         }
     }
 

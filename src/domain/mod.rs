@@ -14,6 +14,8 @@ pub mod time;
 
 pub use filter::{LeadFilter, SortKey};
 pub use identity::{email_identity, fold_email, identity_hash, is_test_text, LeadKeys};
+#[cfg(test)]
+pub(crate) use lead::bare_lead;
 pub use lead::{
     Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES, SEARCH_FIELDS,
 };
