@@ -746,3 +746,48 @@ fn importing_from_the_inbox_ends_on_its_summary() {
     assert!(!app.rows.is_empty());
     assert_eq!(app.unsaved_count(), 0);
 }
+
+/// At 80x24 the hint bar starts with `? help` and `q quit` and shows only whole hints; the
+/// status line shortens a long store path by its start, keeping the file name, and the
+/// filter bar ends in `…` when its counts do not fit.
+#[test]
+fn at_80_columns_nothing_important_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir
+        .path()
+        .join("a-long-folder-name-synced-by-the-team")
+        .join("marketplace-leads-from-every-offer");
+    std::fs::create_dir_all(&deep).unwrap();
+    let mut store = Store::open(&deep.join("leads.db")).unwrap();
+    let options = ImportOptions {
+        received_at: parse_time("2026-11-21T12:00:00Z"),
+        ..ImportOptions::default()
+    };
+    for file in GOOD {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(file);
+        import_path(&mut store, &path, &options, now()).unwrap();
+    }
+    let app = app_with(store, 80, 24);
+    let shown = screen(&app);
+    let lines: Vec<&str> = shown.lines().collect();
+    let hints = lines[23].trim_matches('"').trim_end();
+    assert!(hints.starts_with("? help  q quit  j/↓ move"), "{hints}");
+    for hint in ["move", "filter", "search", "sort", "open", "email"] {
+        assert!(hints.contains(hint), "{hint} missing: {hints}");
+    }
+    // Every hint shown whole: the line ends with a hint's last letter.
+    assert!(hints.ends_with("email"), "{hints}");
+    let status = lines[22].trim_matches('"').trim_end();
+    assert!(status.ends_with("/leads.db"), "{status}");
+    assert!(status.contains(" · …"), "{status}");
+    assert!(status.chars().count() <= 80, "{status}");
+    assert!(status.starts_with("25 shown of 25 · "), "{status}");
+
+    // Counts too wide for the filter bar: it ends in an ellipsis rather than a cut.
+    let narrow = app_with(fixture_store(), 60, 24);
+    let shown = screen(&narrow);
+    let tabs = shown.lines().next().unwrap().trim_matches('"');
+    assert!(tabs.trim_end().ends_with('…'), "{tabs}");
+}

@@ -103,6 +103,29 @@ pub fn truncate(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Cuts `s` to at most `width` terminal columns by its start, beginning with `…` when cut: a
+/// path keeps its file name.
+pub fn truncate_start(s: &str, width: usize) -> Cow<'_, str> {
+    if s.width() <= width {
+        return Cow::Borrowed(s);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    kept.push('…');
+    Cow::Owned(kept.into_iter().rev().collect())
+}
+
 /// `s` cut or padded with spaces to exactly `width` columns.
 pub fn fit(s: &str, width: usize) -> String {
     let cut = truncate(s, width);
@@ -113,6 +136,18 @@ pub fn fit(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncating_by_the_start_keeps_the_end() {
+        assert_eq!(
+            truncate_start("/home/ana/leads.db", 30),
+            "/home/ana/leads.db"
+        );
+        assert_eq!(truncate_start("/home/ana/leads.db", 10), "…/leads.db");
+        assert_eq!(truncate_start("/data/山田/leads.db", 11), "…/leads.db");
+        assert_eq!(truncate_start("abc", 0), "");
+        assert_eq!(truncate_start("abcd", 1), "…");
+    }
 
     #[test]
     fn escapes_control_characters() {

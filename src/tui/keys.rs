@@ -305,11 +305,23 @@ pub fn command_for(event: &KeyEvent, context: Context) -> Option<Command> {
 }
 
 /// `key hint` pairs for the status bar of a context.
+/// The hint bar's hints in a context, most important first: `? help` and `q quit`, then the
+/// key table's order. A narrow terminal shows as many whole hints as fit.
 pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
-    KEYMAP
+    let mut hints: Vec<_> = KEYMAP
         .iter()
         .filter(|b| b.contexts.contains(&context))
-        .filter_map(|b| b.hint.map(|h| (b.label, h)))
+        .filter_map(|b| b.hint.map(|h| (b.command, b.label, h)))
+        .collect();
+    // Stable: the rest keep the table's order.
+    hints.sort_by_key(|(command, ..)| match command {
+        Command::Help => 0,
+        Command::Quit => 1,
+        _ => 2,
+    });
+    hints
+        .into_iter()
+        .map(|(_, label, hint)| (label, hint))
         .collect()
 }
 

@@ -1,4 +1,4 @@
-//! Colours and emphasis. With `NO_COLOR` set, only emphasis (bold, reverse) remains.
+//! Colours and emphasis. With `NO_COLOR` set, only emphasis (bold, reverse, dim) remains.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -32,12 +32,10 @@ impl Theme {
     pub fn due_soon(self) -> Style {
         self.fg(Color::Yellow)
     }
+    /// Faint text: the terminal's own colour, dimmed (a fixed grey such as colour 8 is the
+    /// background of some dark themes, Solarized Dark among them).
     pub fn quiet(self) -> Style {
-        if self.color {
-            self.fg(Color::DarkGray)
-        } else {
-            Style::default().add_modifier(Modifier::DIM)
-        }
+        Style::default().add_modifier(Modifier::DIM)
     }
     pub fn selected(self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED)

@@ -12,8 +12,9 @@ use super::keys::{hints, Context, KEYMAP};
 use super::layout::Areas;
 use super::theme::Theme;
 use crate::domain::sla::countdown;
-use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate};
+use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate, truncate_start};
 use crate::domain::{Action, Lead, SlaState, Status, Touch};
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let size = frame.area();
@@ -72,7 +73,7 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             style,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(fit_line(spans, area.width)), area);
 }
 
 /// Columns: fixed widths for short facts, the rest shared by name, company and offer.
@@ -172,9 +173,9 @@ fn list_row(
         )
     };
     let name = lead.name().unwrap_or_else(|| "(withheld)".into());
-    let style = row_style(lead, state, app, theme);
+    let style = row_style(lead, theme);
     Row::new(vec![
-        Cell::from(sla),
+        Cell::from(sla).style(sla_style(lead, state, app, theme)),
         cell(1, &short_action(lead.action.as_ref(), wide)).style(theme.badge(lead.action.as_ref())),
         cell(2, &name),
         cell(3, lead.company.as_deref().unwrap_or("")),
@@ -188,7 +189,16 @@ fn list_row(
     })
 }
 
-fn row_style(lead: &Lead, state: SlaState, app: &App, theme: Theme) -> Style {
+/// A row is quiet once its lead is closed; its SLA cell alone says how urgent it is (a
+/// screen of red rows would be a wall of alarm).
+fn row_style(lead: &Lead, theme: Theme) -> Style {
+    match lead.status {
+        Status::Won | Status::Lost => theme.quiet(),
+        _ => Style::default(),
+    }
+}
+
+fn sla_style(lead: &Lead, state: SlaState, app: &App, theme: Theme) -> Style {
     match state {
         SlaState::Overdue => theme.overdue(),
         SlaState::Due
@@ -199,7 +209,6 @@ fn row_style(lead: &Lead, state: SlaState, app: &App, theme: Theme) -> Style {
             theme.due_soon()
         }
         SlaState::Met | SlaState::Exempt => theme.quiet(),
-        _ if matches!(lead.status, Status::Won | Status::Lost) => theme.quiet(),
         _ => Style::default(),
     }
 }
@@ -541,7 +550,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             },
         ),
         Span::raw(format!(
-            " · sort {} · {}{} · {}",
+            " · sort {} · {}{} · ",
             app.sort.as_str(),
             last_import,
             if app.include_test {
@@ -549,10 +558,15 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             } else {
                 ""
             },
-            printable(&app.store.path().display().to_string()),
         )),
     ]);
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.quiet()), area);
+    // The store's path gets the room left, losing its start first: its file name stays.
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(area.width).saturating_sub(used).max(12);
+    let path = printable(&app.store.path().display().to_string()).into_owned();
+    spans.push(Span::raw(truncate_start(&path, room).into_owned()));
+    let line = fit_line(spans, area.width);
+    frame.render_widget(Paragraph::new(line).style(theme.quiet()), area);
 }
 
 fn draw_hints(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
@@ -562,11 +576,63 @@ fn draw_hints(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         Context::List
     };
     let mut spans = Vec::new();
+    let mut used = 0;
     for (key, hint) in hints(context) {
-        spans.push(Span::styled(format!("{key} "), theme.key()));
-        spans.push(Span::raw(format!("{hint}  ")));
+        let (key, hint) = (format!("{key} "), format!("{hint}  "));
+        // Whole hints only: the last one may lose its trailing spaces.
+        used += key.width() + hint.trim_end().width();
+        if used > usize::from(area.width) {
+            break;
+        }
+        used += 2;
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(hint));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `spans` cut to `width` columns, the last one shown ending in `…` when anything was cut.
+fn fit_line(spans: Vec<Span<'static>>, width: u16) -> Line<'static> {
+    let total: usize = spans.iter().map(Span::width).sum();
+    let mut room = usize::from(width);
+    if total <= room {
+        return Line::from(spans);
+    }
+    let mut kept = Vec::new();
+    for span in spans {
+        let w = span.width();
+        if w < room {
+            room -= w;
+            kept.push(span);
+            continue;
+        }
+        // This span reaches the edge with more after it: it ends in the ellipsis.
+        kept.push(Span::styled(
+            cut_before_more(&span.content, room),
+            span.style,
+        ));
+        break;
+    }
+    Line::from(kept)
+}
+
+/// `text` cut to end in `…` within `width` columns, for text followed by more not shown.
+fn cut_before_more(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
