@@ -6,7 +6,8 @@ pub mod output;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Duration, Utc};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
 ];
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         // A usage error quotes the arguments given: escaped like any user text.
         Err(e) if e.use_stderr() => {
@@ -49,6 +50,25 @@ pub fn main() -> ExitCode {
             eprintln!("leadbox: {}", printable(&format!("{e:#}")));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Reads the command line. The usage line of an error names only the arguments given on
+/// the command line: clap counts `--db` taken from `LEADBOX_DB` as given, and would show
+/// `--db <PATH>` in it as though it were required, so the error is made again without it.
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let error = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    if !error.use_stderr() {
+        // --help, --version: no usage line to correct.
+        return Err(error);
+    }
+    let without_env = Cli::command().mut_arg("db", |db| db.env(None));
+    match without_env.try_get_matches_from(&args) {
+        Err(again) if again.kind() == error.kind() => Err(again),
+        _ => Err(error),
     }
 }
 
