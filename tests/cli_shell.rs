@@ -95,3 +95,70 @@ fn a_usage_error_does_not_show_db_as_required_when_leadbox_db_is_set() {
     assert_eq!(run.status.code(), Some(0));
     assert!(env.db.exists());
 }
+
+#[test]
+fn completions_for_every_shell_name_leadbox_and_its_commands() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = env.run(["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {run:?}");
+        assert!(run.stderr.is_empty(), "{shell}: {}", run.stderr);
+        assert!(run.stdout.len() > 1000, "{shell}: {}", run.stdout);
+        assert!(run.stdout.contains("leadbox"), "{shell}: {}", run.stdout);
+        for command in ["import", "forget", "completions"] {
+            assert!(
+                run.stdout.contains(command),
+                "{shell}: no {command}: {}",
+                run.stdout
+            );
+        }
+        // Options of a command and the values an option takes are completed too.
+        assert!(run.stdout.contains("received-at"), "{shell}");
+        assert!(run.stdout.contains("ndjson"), "{shell}");
+    }
+    // They need no store.
+    assert!(!env.db.exists());
+    let run = env.run(["completions", "tcsh"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("possible values: bash"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_man_page_is_roff_naming_every_command() {
+    let env = Env::new();
+    let run = env.run(["man"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = &run.stdout;
+    let title = page
+        .lines()
+        .find(|line| !line.starts_with(".ie") && !line.starts_with(".el"))
+        .unwrap();
+    assert!(title.starts_with(".TH leadbox 1 "), "{page}");
+    assert!(page.contains("\n.SH SYNOPSIS\n"), "{page}");
+    assert!(page.contains("LEADBOX_DB"), "{page}");
+    for command in ["import", "list", "touch", "export", "forget", "completions"] {
+        assert!(
+            page.contains(&format!("leadbox\\-{command}(1)")),
+            "no {command}: {page}"
+        );
+    }
+    assert!(!page.contains("leadbox\\-help"), "{page}");
+    assert!(!env.db.exists());
+
+    // --dir writes the page of every command it names.
+    let dir = env.path("man/man1");
+    let run = env.run(["man", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let import = std::fs::read_to_string(dir.join("leadbox-import.1")).unwrap();
+    assert!(import.contains(".TH leadbox-import 1 "), "{import}");
+    assert!(import.contains("received\\-at"), "{import}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("leadbox.1")).unwrap(),
+        *page
+    );
+    assert!(!dir.join("leadbox-help.1").exists());
+}

@@ -145,6 +145,18 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         days: i64,
     },
+    /// Print the completion script for a shell (README: where to put it)
+    Completions {
+        /// The shell that completes leadbox's commands and options
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write it and a page per command to a folder
+    Man {
+        /// Write leadbox.1 and one page per command (leadbox-import.1...) into this folder
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

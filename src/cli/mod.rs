@@ -169,6 +169,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::tui::run(store, None, crate::import::complete_path)?;
         return Ok(ExitCode::SUCCESS);
     };
+    let command = match command {
+        // These need neither the store nor the time.
+        Command::Completions { shell } => return completions(shell),
+        Command::Man { dir } => return man(dir.as_deref()),
+        command => command,
+    };
     let now = crate::clock::now()?;
     match command {
         Command::Import(args) => import(open_store(db)?, args, now),
@@ -214,7 +220,39 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             write_leads(&mut BufWriter::new(std::io::stdout().lock()), &options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
+}
+
+/// `leadbox completions SHELL`: the shell's completion script, generated from the clap
+/// definition of the commands.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    // Written whole at the end: clap_complete panics on a write error (`| head`).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "leadbox", &mut script);
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox man`: the manual page leadbox(1), in roff, generated from the clap definition of
+/// the commands; with `--dir`, it and a page per command (leadbox-import(1)...), which its
+/// COMMANDS section names, written into that folder.
+fn man(dir: Option<&Path>) -> Result<ExitCode> {
+    let command = Cli::command().disable_help_subcommand(true);
+    let Some(dir) = dir else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command).render(&mut page)?;
+        std::io::stdout().lock().write_all(&page)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::create_dir_all(dir)
+        .and_then(|()| clap_mangen::generate_to(command, dir))
+        .with_context(|| format!("cannot write the manual pages into {}", dir.display()))?;
+    eprintln!(
+        "Wrote leadbox.1 and a page per command into {}",
+        printable(&dir.display().to_string())
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `leadbox list`: the leads in urgency order, as a table, JSON or CSV.
