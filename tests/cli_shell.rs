@@ -162,3 +162,45 @@ fn the_man_page_is_roff_naming_every_command() {
     );
     assert!(!dir.join("leadbox-help.1").exists());
 }
+
+/// Errors about files name the file and say what is wrong in plain words, never with the
+/// system's error number (`(os error 2)`); the exit codes stay 1.
+#[cfg(unix)]
+#[test]
+fn errors_about_files_name_the_path_in_plain_words() {
+    let env = Env::new();
+    let run = env.run(["import", "leads.csv"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr, "error: leads.csv: no such file or directory\n");
+    assert_eq!(run.stdout, "leads.csv: nothing imported\n");
+    let run = env.run(["import", "--json", "leads.csv"]);
+    assert_eq!(run.json()[0]["failed"], "no such file or directory");
+
+    let run = env.run(["export", "-o", "missing/leads.csv"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "leadbox: cannot create missing/leads.csv: no such file or directory\n"
+    );
+
+    std::fs::write(env.path("plain"), "a file, not a folder\n").unwrap();
+    let run = env
+        .bare_command()
+        .args(["--db", "plain/leads.db", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(run.stderr).unwrap(),
+        "leadbox: cannot open the store plain/leads.db: plain/leads.db: not a directory\n"
+    );
+
+    if cfg!(target_os = "linux") {
+        let run = env.run(["export", "--format", "json", "-o", "/dev/full"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(
+            run.stderr,
+            "leadbox: cannot write /dev/full: no space left on device\n"
+        );
+    }
+}

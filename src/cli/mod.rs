@@ -47,7 +47,10 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("leadbox: {}", printable(&format!("{e:#}")));
+            eprintln!(
+                "leadbox: {}",
+                printable(&crate::io_error::describe_chain(e.as_ref()))
+            );
             ExitCode::FAILURE
         }
     }
@@ -342,9 +345,13 @@ fn export(
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let count = match format {
-        ExportFormat::Csv => write_csv(store, &filter, now, out)?,
-        ExportFormat::Json => write_json(store, &filter, now, out)?,
+    let written = match format {
+        ExportFormat::Csv => write_csv(store, &filter, now, out),
+        ExportFormat::Json => write_json(store, &filter, now, out),
+    };
+    let count = match output {
+        Some(path) => written.with_context(|| format!("cannot write {}", path.display()))?,
+        None => written?,
     };
     if let Some(path) = output {
         eprintln!(

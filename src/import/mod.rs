@@ -22,6 +22,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use crate::domain::{LeadKeys, NewLead};
+use crate::io_error::describe;
 use crate::store::{Added, ImportRecord, SearchLists, Store, StoreError};
 pub use decode::encoding_for_label;
 
@@ -210,7 +211,7 @@ pub fn import_path_with_progress(
     let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?, file)));
     let (metadata, file) = match opened {
         Ok(opened) => opened,
-        Err(e) => return Ok(failed(&name, format!("cannot read the file: {e}"))),
+        Err(e) => return Ok(failed(&name, describe(&e))),
     };
     let modified = metadata.modified().ok().map(DateTime::<Utc>::from);
     let fallback = options.received_at.or(modified).unwrap_or(now);
@@ -407,7 +408,12 @@ fn import_decided<'a>(
     let name = job.name;
     let detected = match reopen().and_then(decode::detect) {
         Ok(detected) => detected,
-        Err(e) => return Ok(failed(name, format!("cannot read the file again: {e}"))),
+        Err(e) => {
+            return Ok(failed(
+                name,
+                format!("cannot read the file again: {}", describe(&e)),
+            ))
+        }
     };
     let Some(bad) = detected.first_not_utf8 else {
         return Ok(failed(
@@ -420,7 +426,12 @@ fn import_decided<'a>(
     }
     let raw = match reopen() {
         Ok(raw) => raw,
-        Err(e) => return Ok(failed(name, format!("cannot read the file again: {e}"))),
+        Err(e) => {
+            return Ok(failed(
+                name,
+                format!("cannot read the file again: {}", describe(&e)),
+            ))
+        }
     };
     match import_pass(store, job, raw, Some(detected.encoding), progress)? {
         Pass::Done(report) => Ok(report),
@@ -754,7 +765,7 @@ fn parse(
     let mut sink = |parsed: Parsed| batcher.push(parsed);
     let unreadable = |e: std::io::Error| DocumentError {
         line: None,
-        message: format!("cannot read the file: {e}"),
+        message: format!("cannot read the file: {}", describe(&e)),
     };
     let result = match format {
         Format::Ndjson => json::parse_lines(reader, &mut sink).map_err(unreadable),
