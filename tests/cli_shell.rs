@@ -204,3 +204,133 @@ fn errors_about_files_name_the_path_in_plain_words() {
         );
     }
 }
+
+/// `leadbox import ARGS...` with `input` piped to its standard input.
+fn import_piped(env: &Env, args: &[&str], input: &[u8]) -> common::Run {
+    use std::io::Write;
+    let mut child = env
+        .command(["import"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run leadbox");
+    let mut stdin = child.stdin.take().unwrap();
+    match stdin.write_all(input) {
+        // A command that refuses its arguments ends without reading.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        written => written.unwrap(),
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    common::Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn import_dash_reads_a_pipe_once_and_a_second_identical_pipe_adds_nothing() {
+    let json = std::fs::read(common::fixture("https-endpoint/camel-array.json")).unwrap();
+    // The same file, imported by its name into a store of its own, for comparison.
+    let by_name = Env::new();
+    by_name.import(&[common::fixture("https-endpoint/camel-array.json")], &[]);
+    let expected = by_name.list(&[]);
+    assert_eq!(expected.len(), 4);
+
+    let env = Env::new();
+    let run = import_piped(
+        &env,
+        &["--json", "--received-at", common::FALLBACK, "-"],
+        &json,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let report = &run.json()[0];
+    assert_eq!(report["file"], "(stdin)");
+    assert_eq!(report["format"], "json", "detected from the content");
+    assert_eq!(
+        (report["new"].as_u64(), report["duplicates"].as_u64()),
+        (Some(4), Some(0))
+    );
+    let leads = env.list(&[]);
+    assert_eq!(leads, expected, "the same leads as from the file");
+
+    let run = import_piped(&env, &["-"], &json);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "(stdin): 0 new, 4 duplicate, 0 rejected (json)\n"
+    );
+    assert_eq!(env.list(&[]).len(), 4);
+
+    // The import history says where the leads came from.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let history: Vec<(String, String, i64)> = conn
+        .prepare("SELECT path, format, new FROM imports ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        history,
+        [
+            ("(stdin)".to_string(), "json".to_string(), 4),
+            ("(stdin)".to_string(), "json".to_string(), 0)
+        ]
+    );
+}
+
+#[test]
+fn import_dash_reports_bad_records_by_line_and_detects_csv() {
+    let env = Env::new();
+    let ndjson = b"{\"email\":\"a@example.com\",\"receivedAt\":\"2026-11-20T09:00:00Z\"}\n\
+                   {\"email\":\"b@example.com\",\"receivedAt\":\"not a time\"}\n";
+    let run = import_piped(&env, &["-"], ndjson);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with("error: (stdin):2: receivedAt: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stdout,
+        "(stdin): 1 new, 0 duplicate, 1 rejected (ndjson); rejected line 2\n"
+    );
+
+    // --strict keeps nothing: one transaction.
+    let strict = Env::new();
+    let run = import_piped(&strict, &["--strict", "-"], ndjson);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(strict.list(&[]).is_empty());
+
+    // CSV, and a file named beside `-`.
+    let csv = std::fs::read(common::fixture("crm/salesforce-report.csv")).unwrap();
+    let file = common::fixture("https-endpoint/pascal-single.json");
+    let run = import_piped(
+        &env,
+        &[
+            "--received-at",
+            common::FALLBACK,
+            file.to_str().unwrap(),
+            "-",
+        ],
+        &csv,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let last = run.stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("(stdin): 3 new, 0 duplicate"),
+        "{}",
+        run.stdout
+    );
+    assert!(last.ends_with("(csv)"), "{}", run.stdout);
+
+    // Standard input can be read once.
+    let run = import_piped(&env, &["-", "-"], &csv);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("can be named once"), "{}", run.stderr);
+}

@@ -176,7 +176,7 @@ pub struct ImportArgs {
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
-    /// The files to import
+    /// The files to import; - reads standard input (a pipe: curl ... | leadbox import -)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }

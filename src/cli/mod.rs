@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use crate::domain::text::{printable, printable_multiline};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
-use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
+use crate::import::{import_bytes, import_path, import_stdin, FileReport, ImportOptions};
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
 use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
@@ -180,7 +180,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     let now = crate::clock::now()?;
     match command {
-        Command::Import(args) => import(open_store(db)?, args, now),
+        Command::Import(args) => import(db, args, now),
         Command::List(args) => list(&open_store(db)?, &args.filter, args.format, now),
         Command::Show { id, format } => show(&open_store(db)?, id, format, now),
         Command::Touch { id, kind, note, at } => {
@@ -376,7 +376,14 @@ fn stats(store: &Store, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
+/// `leadbox import FILE...`, where `-` is standard input.
+fn import(db: Option<&Path>, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    if let Some(refusal) = stdin_refusal(&args.files, std::io::stdin().is_terminal()) {
+        eprintln!("leadbox import: {refusal}");
+        return Ok(ExitCode::from(2));
+    }
+    let mut store = open_store(db)?;
     let options = ImportOptions {
         format: args.format,
         encoding: args.encoding,
@@ -385,7 +392,11 @@ fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<Exit
     };
     let mut reports: Vec<FileReport> = Vec::new();
     for file in &args.files {
-        let report = import_path(&mut store, file, &options, now)?;
+        let report = if is_stdin(file) {
+            import_stdin(&mut store, &options, now)?
+        } else {
+            import_path(&mut store, file, &options, now)?
+        };
         for line in report.error_lines() {
             eprintln!("error: {}", printable(&line));
         }
@@ -402,6 +413,28 @@ fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<Exit
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `-` among the files of `import` names standard input (`./-` is a file named `-`).
+fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+/// Why `import` refuses its files, when it does: standard input named twice (it can be read
+/// once), or named while it is a terminal, where the import would wait for typed leads.
+fn stdin_refusal(files: &[PathBuf], stdin_is_terminal: bool) -> Option<&'static str> {
+    match files.iter().filter(|file| is_stdin(file)).count() {
+        0 => None,
+        1 if stdin_is_terminal => Some(
+            "- imports standard input, and it is a terminal here: pipe the leads in \
+             (curl ... | leadbox import -) or name a file (nothing was imported)",
+        ),
+        1 => None,
+        _ => Some(
+            "- (standard input) can be named once: it can be read only once \
+             (nothing was imported)",
+        ),
+    }
 }
 
 /// Asks before `command` deletes: on a terminal, `question` after the lines `what`. Returns
@@ -778,6 +811,23 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn import_refuses_standard_input_when_it_is_a_terminal_or_named_twice() {
+        let files = |names: &[&str]| names.iter().map(PathBuf::from).collect::<Vec<_>>();
+        let pipe = false;
+        let terminal = true;
+        assert_eq!(stdin_refusal(&files(&["-"]), pipe), None);
+        assert_eq!(stdin_refusal(&files(&["a.csv", "-", "b.json"]), pipe), None);
+        let refusal = stdin_refusal(&files(&["-"]), terminal).unwrap();
+        assert!(refusal.contains("it is a terminal"), "{refusal}");
+        assert!(!refusal.contains('\n'), "{refusal}");
+        assert!(stdin_refusal(&files(&["a.csv", "-"]), terminal).is_some());
+        // Files alone never read standard input, terminal or not.
+        assert_eq!(stdin_refusal(&files(&["a.csv", "./-"]), terminal), None);
+        let twice = stdin_refusal(&files(&["-", "a.csv", "-"]), pipe).unwrap();
+        assert!(twice.contains("once"), "{twice}");
+    }
 
     /// The lines a confirmation lists are escaped like every other text from files.
     #[test]

@@ -239,6 +239,60 @@ pub fn import_path_with_progress(
     )
 }
 
+/// The name standard input goes by in reports, messages (`(stdin):3: problem`) and the
+/// import history.
+pub const STDIN_NAME: &str = "(stdin)";
+
+/// Imports all of standard input as one file named [`STDIN_NAME`] (`leadbox import -`): its
+/// format and encoding are read from the content as for a file, in one transaction. Records
+/// without a time of their own get `--received-at`, else now.
+pub fn import_stdin(
+    store: &mut Store,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<FileReport, StoreError> {
+    // `leadbox import - < leads.db`: refused as the path of the store is (/dev/stdin names
+    // whatever standard input is).
+    #[cfg(unix)]
+    if store.is_own_file(Path::new("/dev/stdin")) {
+        return Ok(failed(
+            STDIN_NAME,
+            "this is the store itself (or one of its files): not imported".into(),
+        ));
+    }
+    import_stream(store, STDIN_NAME, Box::new(std::io::stdin()), options, now)
+}
+
+/// Imports a stream named `name`, read once as it comes, like a pipe: text that stops being
+/// valid in the encoding its start shows is refused (naming the line), since it cannot be
+/// read again to decide the encoding from all of it.
+pub fn import_stream(
+    store: &mut Store,
+    name: &str,
+    stream: Box<dyn Read + Send + '_>,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<FileReport, StoreError> {
+    let mut reopen = || -> std::io::Result<Reader<'_>> {
+        Err(std::io::Error::other("a stream cannot be read again"))
+    };
+    let source = Source {
+        name,
+        size: 0,
+        rewindable: false,
+        reopen: &mut reopen,
+    };
+    import_source(
+        store,
+        source,
+        stream,
+        options.received_at.unwrap_or(now),
+        options,
+        now,
+        &mut |_, _| {},
+    )
+}
+
 fn clone_error(e: &std::io::Error) -> std::io::Error {
     std::io::Error::new(e.kind(), e.to_string())
 }
