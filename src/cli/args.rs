@@ -170,7 +170,7 @@ pub struct ImportArgs {
     /// Force the text encoding (e.g. windows-1252, shift_jis, utf-16le)
     #[arg(long, value_parser = parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
-    /// Received time of records that carry none (default: the file's modification time)
+    /// Received time of records that carry none (default: the file's modification time; for -, now)
     #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Print the summary as JSON
