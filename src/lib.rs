@@ -6,6 +6,9 @@
 //! - [`import`]: one importer per file format, all producing [`domain::NewLead`].
 //! - [`tui`]: the interactive inbox.
 //! - [`cli`]: the `leadbox` command line.
+//!
+//! Beside them, [`clock`] (what time it is) and [`io_error`] (input and output errors in plain
+//! words), which the outer layers share.
 // No unsafe code in the default build. The feature `static-bind` adds the one module that
 // allows it, with its reasons (`store::static_insert`).
 #![cfg_attr(not(feature = "static-bind"), forbid(unsafe_code))]
@@ -16,5 +19,6 @@ pub mod clock;
 pub mod domain;
 pub mod generate;
 pub mod import;
+pub mod io_error;
 pub mod store;
 pub mod tui;

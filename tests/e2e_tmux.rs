@@ -357,3 +357,40 @@ fn quitting_right_after_a_touch_keeps_it() {
         .sum();
     assert_eq!(touches, 2);
 }
+
+/// `import -` on a terminal says at once that it wants a pipe, with exit 2, rather than wait
+/// for leads typed in; the store is not even created.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn import_from_a_terminal_is_refused_at_once() {
+    tmux_or_skip();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-stdin-{}", std::process::id()),
+        session: "import".into(),
+    };
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}' import -; echo \"exit $?\"; sleep 60",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox")
+    );
+    let started = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "200",
+        "-y",
+        "10",
+        &command,
+    ]);
+    assert!(started.status.success());
+    let screen = tmux.wait_for("exit 2");
+    assert!(
+        screen.contains("leadbox import: - imports standard input, and it is a terminal here"),
+        "{screen}"
+    );
+    assert!(!db.exists());
+}

@@ -27,31 +27,44 @@ pub enum Command {
     List(ListArgs),
     /// Show one lead with its touch log and the other leads of its contact
     Show {
+        /// The lead's id (the first column of list)
         id: i64,
+        /// text (for reading) or json (for scripts)
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
     /// Log a touch on a lead (email, call and meeting reach the customer; a note does not)
     Touch {
+        /// The lead's id (the first column of list)
         id: i64,
+        /// email, call or meeting (a touch of the customer: counts for the SLA), or note
         #[arg(long, value_parser = parse_touch_kind)]
         kind: crate::domain::TouchKind,
-        #[arg(long)]
+        /// What was said or done, kept in the lead's touch log
+        #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         /// When it happened (default: now)
-        #[arg(long, value_parser = parse_time_arg)]
+        #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Set a lead's status: new, contacted, qualified, won or lost
     Status {
+        /// The lead's id (the first column of list)
         id: i64,
+        /// new, contacted, qualified, won or lost (won and lost stop the SLA clock)
         #[arg(value_parser = parse_status)]
         status: crate::domain::Status,
     },
     /// Give a lead to an owner ("" clears it)
-    Assign { id: i64, owner: String },
+    Assign {
+        /// The lead's id (the first column of list)
+        id: i64,
+        /// Who follows the lead up ("" for nobody)
+        owner: String,
+    },
     /// Delete leads with their touches (asks first on a terminal)
     Delete {
+        /// The ids of the leads to delete (the first column of list)
         #[arg(required = true, value_name = "ID")]
         ids: Vec<i64>,
         /// Do not ask (for scripts); without a terminal, nothing is deleted without it
@@ -65,6 +78,7 @@ pub enum Command {
     /// store (VACUUM) and empties its WAL so that no copy is left in free space. Backups
     /// (leads.db.schema-N.bak) and exports are files of their own: forget does not reach them.
     Forget {
+        /// The customer's email, in any case
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         email: String,
         /// Do not ask (for scripts); without a terminal, nothing is erased without it
@@ -98,6 +112,7 @@ pub enum Command {
     },
     /// Counts by action, source, offer and status, and the SLA figures
     Stats {
+        /// text (for reading) or json (for scripts)
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
@@ -109,18 +124,38 @@ pub enum Command {
     },
     /// Write deterministic, realistic sample leads (for tests and benchmarks)
     Generate {
+        /// How many leads to write
         #[arg(long, default_value_t = 1000)]
         count: u64,
+        /// The same seed writes the same leads
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// ndjson (the HTTPS endpoint's JSON, one lead a line) or csv (a Partner Center export)
         #[arg(long, value_enum, default_value_t = GenFormatArg::Ndjson)]
         format: GenFormatArg,
         /// Time of the first lead
-        #[arg(long, value_parser = parse_time_arg, default_value = "2026-11-16T00:00:00Z")]
+        #[arg(
+            long,
+            value_parser = parse_time_arg,
+            value_name = "TIME",
+            default_value = "2026-11-16T00:00:00Z"
+        )]
         start: chrono::DateTime<chrono::Utc>,
         /// Days the leads spread over
         #[arg(long, default_value_t = 5)]
         days: i64,
+    },
+    /// Print the completion script for a shell (README: where to put it)
+    Completions {
+        /// The shell that completes leadbox's commands and options
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write it and a page per command to a folder
+    Man {
+        /// Write leadbox.1 and one page per command (leadbox-import.1...) into this folder
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -135,12 +170,13 @@ pub struct ImportArgs {
     /// Force the text encoding (e.g. windows-1252, shift_jis, utf-16le)
     #[arg(long, value_parser = parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
-    /// Received time of records that carry none (default: the file's modification time)
+    /// Received time of records that carry none (default: the file's modification time; for -, now)
     #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
+    /// The files to import; - reads standard input (a pipe: curl ... | leadbox import -)
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
@@ -150,11 +186,13 @@ pub struct FilterArgs {
     /// Only these actions (INS, PLT, DNC, Create, StartTestDrive, any other code, or "other")
     #[arg(long = "action", value_name = "A", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub actions: Vec<String>,
+    /// AzureMarketplace, AzurePortal, AppSource or TestDrive (any case)
     #[arg(long, value_name = "S")]
     pub source: Option<String>,
     /// Offer id or display name
     #[arg(long, value_name = "O")]
     pub offer: Option<String>,
+    /// new, contacted, qualified, won or lost
     #[arg(long, value_parser = parse_status, value_name = "S")]
     pub status: Option<crate::domain::Status>,
     /// exempt, met, missed, due or overdue
@@ -172,6 +210,7 @@ pub struct FilterArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// table (for reading), json or csv (for scripts: the keys of the JSON contract)
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
 }

@@ -6,7 +6,8 @@ pub mod output;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Duration, Utc};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use crate::domain::text::{printable, printable_multiline};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
-use crate::import::{import_bytes, import_path, FileReport, ImportOptions};
+use crate::import::{import_bytes, import_path, import_stdin, FileReport, ImportOptions};
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
 use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
@@ -33,7 +34,7 @@ pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
 ];
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         // A usage error quotes the arguments given: escaped like any user text.
         Err(e) if e.use_stderr() => {
@@ -46,9 +47,31 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("leadbox: {}", printable(&format!("{e:#}")));
+            eprintln!(
+                "leadbox: {}",
+                printable(&crate::io_error::describe_chain(e.as_ref()))
+            );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Reads the command line. The usage line of an error names only the arguments given on
+/// the command line: clap counts `--db` taken from `LEADBOX_DB` as given, and would show
+/// `--db <PATH>` in it as though it were required, so the error is made again without it.
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let error = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    if !error.use_stderr() {
+        // --help, --version: no usage line to correct.
+        return Err(error);
+    }
+    let without_env = Cli::command().mut_arg("db", |db| db.env(None));
+    match without_env.try_get_matches_from(&args) {
+        Err(again) if again.kind() == error.kind() => Err(again),
+        _ => Err(error),
     }
 }
 
@@ -149,9 +172,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::tui::run(store, None, crate::import::complete_path)?;
         return Ok(ExitCode::SUCCESS);
     };
+    let command = match command {
+        // These need neither the store nor the time.
+        Command::Completions { shell } => return completions(shell),
+        Command::Man { dir } => return man(dir.as_deref()),
+        command => command,
+    };
     let now = crate::clock::now()?;
     match command {
-        Command::Import(args) => import(open_store(db)?, args, now),
+        Command::Import(args) => import(db, args, now),
         Command::List(args) => list(&open_store(db)?, &args.filter, args.format, now),
         Command::Show { id, format } => show(&open_store(db)?, id, format, now),
         Command::Touch { id, kind, note, at } => {
@@ -194,7 +223,39 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             write_leads(&mut BufWriter::new(std::io::stdout().lock()), &options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
+}
+
+/// `leadbox completions SHELL`: the shell's completion script, generated from the clap
+/// definition of the commands.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    // Written whole at the end: clap_complete panics on a write error (`| head`).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "leadbox", &mut script);
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `leadbox man`: the manual page leadbox(1), in roff, generated from the clap definition of
+/// the commands; with `--dir`, it and a page per command (leadbox-import(1)...), which its
+/// COMMANDS section names, written into that folder.
+fn man(dir: Option<&Path>) -> Result<ExitCode> {
+    let command = Cli::command().disable_help_subcommand(true);
+    let Some(dir) = dir else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command).render(&mut page)?;
+        std::io::stdout().lock().write_all(&page)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::create_dir_all(dir)
+        .and_then(|()| clap_mangen::generate_to(command, dir))
+        .with_context(|| format!("cannot write the manual pages into {}", dir.display()))?;
+    eprintln!(
+        "Wrote leadbox.1 and a page per command into {}",
+        printable(&dir.display().to_string())
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `leadbox list`: the leads in urgency order, as a table, JSON or CSV.
@@ -284,9 +345,13 @@ fn export(
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let count = match format {
-        ExportFormat::Csv => write_csv(store, &filter, now, out)?,
-        ExportFormat::Json => write_json(store, &filter, now, out)?,
+    let written = match format {
+        ExportFormat::Csv => write_csv(store, &filter, now, out),
+        ExportFormat::Json => write_json(store, &filter, now, out),
+    };
+    let count = match output {
+        Some(path) => written.with_context(|| format!("cannot write {}", path.display()))?,
+        None => written?,
     };
     if let Some(path) = output {
         eprintln!(
@@ -311,7 +376,14 @@ fn stats(store: &Store, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
+/// `leadbox import FILE...`, where `-` is standard input.
+fn import(db: Option<&Path>, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    if let Some(refusal) = stdin_refusal(&args.files, std::io::stdin().is_terminal()) {
+        eprintln!("leadbox import: {refusal}");
+        return Ok(ExitCode::from(2));
+    }
+    let mut store = open_store(db)?;
     let options = ImportOptions {
         format: args.format,
         encoding: args.encoding,
@@ -320,7 +392,11 @@ fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<Exit
     };
     let mut reports: Vec<FileReport> = Vec::new();
     for file in &args.files {
-        let report = import_path(&mut store, file, &options, now)?;
+        let report = if is_stdin(file) {
+            import_stdin(&mut store, &options, now)?
+        } else {
+            import_path(&mut store, file, &options, now)?
+        };
         for line in report.error_lines() {
             eprintln!("error: {}", printable(&line));
         }
@@ -337,6 +413,28 @@ fn import(mut store: Store, args: ImportArgs, now: DateTime<Utc>) -> Result<Exit
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `-` among the files of `import` names standard input (`./-` is a file named `-`).
+fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+/// Why `import` refuses its files, when it does: standard input named twice (it can be read
+/// once), or named while it is a terminal, where the import would wait for typed leads.
+fn stdin_refusal(files: &[PathBuf], stdin_is_terminal: bool) -> Option<&'static str> {
+    match files.iter().filter(|file| is_stdin(file)).count() {
+        0 => None,
+        1 if stdin_is_terminal => Some(
+            "- imports standard input, and it is a terminal here: pipe the leads in \
+             (curl ... | leadbox import -) or name a file (nothing was imported)",
+        ),
+        1 => None,
+        _ => Some(
+            "- (standard input) can be named once: it can be read only once \
+             (nothing was imported)",
+        ),
+    }
 }
 
 /// Asks before `command` deletes: on a terminal, `question` after the lines `what`. Returns
@@ -713,6 +811,23 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn import_refuses_standard_input_when_it_is_a_terminal_or_named_twice() {
+        let files = |names: &[&str]| names.iter().map(PathBuf::from).collect::<Vec<_>>();
+        let pipe = false;
+        let terminal = true;
+        assert_eq!(stdin_refusal(&files(&["-"]), pipe), None);
+        assert_eq!(stdin_refusal(&files(&["a.csv", "-", "b.json"]), pipe), None);
+        let refusal = stdin_refusal(&files(&["-"]), terminal).unwrap();
+        assert!(refusal.contains("it is a terminal"), "{refusal}");
+        assert!(!refusal.contains('\n'), "{refusal}");
+        assert!(stdin_refusal(&files(&["a.csv", "-"]), terminal).is_some());
+        // Files alone never read standard input, terminal or not.
+        assert_eq!(stdin_refusal(&files(&["a.csv", "./-"]), terminal), None);
+        let twice = stdin_refusal(&files(&["-", "a.csv", "-"]), pipe).unwrap();
+        assert!(twice.contains("once"), "{twice}");
+    }
 
     /// The lines a confirmation lists are escaped like every other text from files.
     #[test]

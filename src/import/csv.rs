@@ -4,6 +4,7 @@
 use super::fields::{field_for, is_lead_field, normalize_key, Field, RawLead};
 use super::json::collect_embedded;
 use super::{DocumentError, Parsed};
+use crate::io_error::describe_chain;
 use std::io::Read;
 
 /// `,`, `;` or tab: whichever the header line uses most, outside quotes.
@@ -77,7 +78,7 @@ fn header_columns<R: Read>(reader: &mut csv::Reader<R>) -> Result<Vec<Column>, D
     };
     let headers = reader
         .byte_headers()
-        .map_err(|e| refused(format!("cannot read the header: {e}")))?
+        .map_err(|e| refused(format!("cannot read the header: {}", describe_chain(&e))))?
         .clone();
     let headers =
         text_record(headers).map_err(|message| refused(format!("the header: {message}")))?;
@@ -130,7 +131,7 @@ fn read<R: Read>(
             Ok(more) => return more,
             Err(e) => sink(Parsed {
                 line: line_of(Some(&position)) + 1,
-                result: Err(format!("unreadable CSV record: {e}")),
+                result: Err(format!("unreadable CSV record: {}", describe_chain(&e))),
             }),
         }
     }

@@ -5,6 +5,7 @@
 //! import decides again from the whole file, or refuses it: see [`crate::import`]). Nothing
 //! is ever replaced or guessed byte by byte, and a file of any size is read in constant memory.
 
+use crate::io_error::describe;
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 use std::io::{BufRead, Cursor, Read};
 use std::sync::{Arc, Mutex};
@@ -59,7 +60,7 @@ pub fn open<'a>(
     raw.by_ref()
         .take(SAMPLE as u64)
         .read_to_end(&mut head)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| format!("cannot read the file: {}", describe(&e)))?;
     let whole = head.len() < SAMPLE;
     let (encoding, bom, chosen) = match given {
         Some(encoding) => (encoding, bom_of(&head, encoding), Chosen::Given),
@@ -73,7 +74,7 @@ pub fn open<'a>(
     }
     let mut rest = Cursor::new(head).chain(raw);
     std::io::copy(&mut rest.by_ref().take(bom as u64), &mut std::io::sink())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("cannot read the file: {}", describe(&e)))?;
     let stop = Stop::default();
     let reader = Box::new(Checked::new(rest, encoding, Arc::clone(&stop)));
     Ok(Opened {

@@ -1,5 +1,6 @@
 //! The HTTPS-endpoint payload: one object, an array of objects, or one object per line.
 
+use crate::io_error::describe;
 use serde_json::{Map, Value};
 
 use super::fields::{field_for, Field, RawLead};
@@ -123,7 +124,7 @@ fn parse_array<R: BufRead>(
 fn buffer_first(reader: &mut impl BufRead) -> Result<u8, DocumentError> {
     let buffer = reader.fill_buf().map_err(|e| DocumentError {
         line: None,
-        message: format!("cannot read the file: {e}"),
+        message: format!("cannot read the file: {}", describe(&e)),
     })?;
     Ok(buffer.first().copied().unwrap_or(b' '))
 }
@@ -156,7 +157,7 @@ impl<R: BufRead> Scanner<R> {
     fn read_error(e: std::io::Error) -> DocumentError {
         DocumentError {
             line: None,
-            message: format!("cannot read the file: {e}"),
+            message: format!("cannot read the file: {}", describe(&e)),
         }
     }
 

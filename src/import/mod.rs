@@ -22,6 +22,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use crate::domain::{LeadKeys, NewLead};
+use crate::io_error::describe;
 use crate::store::{Added, ImportRecord, SearchLists, Store, StoreError};
 pub use decode::encoding_for_label;
 
@@ -210,7 +211,7 @@ pub fn import_path_with_progress(
     let opened = std::fs::File::open(path).and_then(|file| Ok((file.metadata()?, file)));
     let (metadata, file) = match opened {
         Ok(opened) => opened,
-        Err(e) => return Ok(failed(&name, format!("cannot read the file: {e}"))),
+        Err(e) => return Ok(failed(&name, describe(&e))),
     };
     let modified = metadata.modified().ok().map(DateTime::<Utc>::from);
     let fallback = options.received_at.or(modified).unwrap_or(now);
@@ -235,6 +236,60 @@ pub fn import_path_with_progress(
         options,
         now,
         progress,
+    )
+}
+
+/// The name standard input goes by in reports, messages (`(stdin):3: problem`) and the
+/// import history.
+pub const STDIN_NAME: &str = "(stdin)";
+
+/// Imports all of standard input as one file named [`STDIN_NAME`] (`leadbox import -`): its
+/// format and encoding are read from the content as for a file, in one transaction. Records
+/// without a time of their own get `--received-at`, else now.
+pub fn import_stdin(
+    store: &mut Store,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<FileReport, StoreError> {
+    // `leadbox import - < leads.db`: refused as the path of the store is (/dev/stdin names
+    // whatever standard input is).
+    #[cfg(unix)]
+    if store.is_own_file(Path::new("/dev/stdin")) {
+        return Ok(failed(
+            STDIN_NAME,
+            "this is the store itself (or one of its files): not imported".into(),
+        ));
+    }
+    import_stream(store, STDIN_NAME, Box::new(std::io::stdin()), options, now)
+}
+
+/// Imports a stream named `name`, read once as it comes, like a pipe: text that stops being
+/// valid in the encoding its start shows is refused (naming the line), since it cannot be
+/// read again to decide the encoding from all of it.
+pub fn import_stream(
+    store: &mut Store,
+    name: &str,
+    stream: Box<dyn Read + Send + '_>,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<FileReport, StoreError> {
+    let mut reopen = || -> std::io::Result<Reader<'_>> {
+        Err(std::io::Error::other("a stream cannot be read again"))
+    };
+    let source = Source {
+        name,
+        size: 0,
+        rewindable: false,
+        reopen: &mut reopen,
+    };
+    import_source(
+        store,
+        source,
+        stream,
+        options.received_at.unwrap_or(now),
+        options,
+        now,
+        &mut |_, _| {},
     )
 }
 
@@ -407,7 +462,12 @@ fn import_decided<'a>(
     let name = job.name;
     let detected = match reopen().and_then(decode::detect) {
         Ok(detected) => detected,
-        Err(e) => return Ok(failed(name, format!("cannot read the file again: {e}"))),
+        Err(e) => {
+            return Ok(failed(
+                name,
+                format!("cannot read the file again: {}", describe(&e)),
+            ))
+        }
     };
     let Some(bad) = detected.first_not_utf8 else {
         return Ok(failed(
@@ -420,7 +480,12 @@ fn import_decided<'a>(
     }
     let raw = match reopen() {
         Ok(raw) => raw,
-        Err(e) => return Ok(failed(name, format!("cannot read the file again: {e}"))),
+        Err(e) => {
+            return Ok(failed(
+                name,
+                format!("cannot read the file again: {}", describe(&e)),
+            ))
+        }
     };
     match import_pass(store, job, raw, Some(detected.encoding), progress)? {
         Pass::Done(report) => Ok(report),
@@ -754,7 +819,7 @@ fn parse(
     let mut sink = |parsed: Parsed| batcher.push(parsed);
     let unreadable = |e: std::io::Error| DocumentError {
         line: None,
-        message: format!("cannot read the file: {e}"),
+        message: format!("cannot read the file: {}", describe(&e)),
     };
     let result = match format {
         Format::Ndjson => json::parse_lines(reader, &mut sink).map_err(unreadable),
