@@ -72,6 +72,12 @@ pub fn due_at(
     is_contactable(action, is_test).then(|| received_at + Duration::hours(sla_hours))
 }
 
+/// [`due_at`] of a contactable lead in SQL: the column (or expression) `received_at` in
+/// seconds plus the hours bound as `hours`.
+pub fn due_at_sql(received_at: &str, hours: &str) -> String {
+    format!("{received_at} + {hours} * 3600")
+}
+
 /// Where a lead stands: its due time (`None` when exempt), its first customer touch, when it
 /// was closed (won or lost; `None` while open). A touch decides whenever there is one; without
 /// one, closing stops the clock (closing never improves compliance: closed late is missed).
@@ -249,6 +255,20 @@ mod tests {
 
     /// Every combination of due, touch and close times around now: the SQL condition of
     /// each state holds exactly where `state` gives that state.
+    #[test]
+    fn the_sql_due_time_agrees_with_due_at() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let received = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+        for hours in [1, 24, 72] {
+            let sql = format!("SELECT {}", due_at_sql("?1", "?2"));
+            let got: i64 = conn
+                .query_row(&sql, [received.timestamp(), hours], |r| r.get(0))
+                .unwrap();
+            let due = due_at(received, Some(&Action::Plt), false, hours).unwrap();
+            assert_eq!(got, due.timestamp(), "{hours} hours");
+        }
+    }
+
     #[test]
     fn the_sql_of_each_state_agrees_with_state() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();

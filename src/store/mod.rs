@@ -281,6 +281,7 @@ impl Store {
         }
         store.migrate(schema)?;
         store.files = open::OpenedFiles::now(path);
+        store.sla_hours = store.stored_sla_hours()?;
         Ok(store)
     }
 
@@ -405,6 +406,66 @@ impl Store {
         drop(std::mem::replace(self, closed));
         *self = Store::open(&path)?;
         Ok(())
+    }
+
+    /// The hours the store's due times were computed with (a store of the base schema,
+    /// which only tests open without upgrading, has no settings: the default).
+    fn stored_sla_hours(&self) -> Result<i64> {
+        let settings: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'settings')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !settings {
+            return Ok(DEFAULT_SLA_HOURS);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'sla_hours'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(DEFAULT_SLA_HOURS))
+    }
+
+    /// The hours a contactable lead's first touch is due after it arrives (`sla_hours` of
+    /// the configuration): new leads get them, and when they differ from the hours the
+    /// store's due times were computed with, every due time is computed again, with the
+    /// urgency order, in one transaction. Returns whether anything changed.
+    pub fn set_sla_hours(&mut self, hours: i64) -> Result<bool> {
+        self.sla_hours = hours;
+        if self.stored_sla_hours()? == hours {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction()?;
+        let stored: Option<i64> = tx
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'sla_hours'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if stored.unwrap_or(DEFAULT_SLA_HOURS) == hours {
+            return Ok(false); // Another process did it first.
+        }
+        // Exempt leads have no due time: they keep none.
+        tx.execute(
+            &format!(
+                "UPDATE lead_rows SET sla_due_at = {} WHERE sla_due_at IS NOT NULL",
+                sla::due_at_sql("received_at", "?1")
+            ),
+            [hours],
+        )?;
+        orders::rewrite_urgency(&tx)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('sla_hours', ?1)",
+            [hours],
+        )?;
+        tx.commit()?;
+        self.search_cache.borrow_mut().clear();
+        Ok(true)
     }
 
     /// Whether `candidate` names this store or one of its side files, which no command may
@@ -1670,11 +1731,19 @@ mod tests {
             crate::import::import_bytes(&mut store, "ana.json", ana, now, &options, now).unwrap();
             store.add_touch(1, TouchKind::Call, None, now, now).unwrap();
         }
-        const NEXT: schema::Schema = schema::Schema {
-            steps: &["ALTER TABLE lead_rows ADD COLUMN next_step TEXT;"],
+        // This leadbox's steps, and one more.
+        let steps: Vec<&'static str> = schema::CURRENT
+            .steps
+            .iter()
+            .copied()
+            .chain(["ALTER TABLE lead_rows ADD COLUMN next_step TEXT;"])
+            .collect();
+        let next = schema::Schema {
+            steps: Vec::leak(steps),
         };
-        let store = Store::open_with(&path, NEXT).unwrap();
-        assert_eq!(store.schema_version().unwrap(), schema::BASE_VERSION + 1);
+        let current = schema::CURRENT.version();
+        let store = Store::open_with(&path, next).unwrap();
+        assert_eq!(store.schema_version().unwrap(), current + 1);
         let pragma = |conn: &Connection, name: &str| -> String {
             conn.query_row(&format!("PRAGMA {name}"), [], |r| {
                 r.get::<_, rusqlite::types::Value>(0)
@@ -1701,8 +1770,9 @@ mod tests {
             store.derived_table_differences().unwrap(),
             Vec::<String>::new()
         );
-        let backup = Connection::open(dir.path().join("leads.db.schema-7.bak")).unwrap();
-        assert_eq!(pragma(&backup, "user_version"), "7");
+        let backup =
+            Connection::open(dir.path().join(format!("leads.db.schema-{current}.bak"))).unwrap();
+        assert_eq!(pragma(&backup, "user_version"), current.to_string());
         let backup_leads: i64 = backup
             .query_row("SELECT count(*) FROM lead_rows", [], |r| r.get(0))
             .unwrap();
@@ -1711,9 +1781,65 @@ mod tests {
         // Opened again by this leadbox (one step behind): refused as newer, unchanged.
         let error = Store::open(&path).err().expect("refused").to_string();
         assert!(
-            error.contains("written by a newer leadbox (schema 8"),
+            error.contains(&format!(
+                "written by a newer leadbox (schema {}",
+                current + 1
+            )),
             "{error}"
         );
+    }
+
+    /// A store of the base schema (version 7, before the settings) is upgraded to this
+    /// leadbox's, keeping its leads; a change of SLA hours then moves every due time and
+    /// the urgency order, once.
+    #[test]
+    fn a_base_store_upgrades_and_follows_the_sla_hours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        {
+            let mut store = Store::open_with(&path, schema::Schema { steps: &[] }).unwrap();
+            assert_eq!(store.schema_version().unwrap(), schema::BASE_VERSION);
+            let leads = concat!(
+                r#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AppSource-PLT|a.b","receivedAt":"2026-11-21T08:00:00Z"}"#,
+                "\n",
+                r#"{"FirstName":"Ben","Email":"ben@example.org","LeadSource":"AppSource-DNC|a.b","receivedAt":"2026-11-21T09:00:00Z"}"#,
+            );
+            let options = crate::import::ImportOptions::default();
+            crate::import::import_bytes(
+                &mut store,
+                "l.ndjson",
+                leads.as_bytes(),
+                now,
+                &options,
+                now,
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), schema::CURRENT.version());
+        let due = |store: &Store, id: i64| store.lead(id).unwrap().sla_due_at;
+        let at = |h: u32| Some(Utc.with_ymd_and_hms(2026, 11, 21, h, 0, 0).unwrap());
+        assert_eq!(
+            due(&store, 1),
+            Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).single()
+        );
+        assert!(
+            !store.set_sla_hours(24).unwrap(),
+            "24 is what the store has"
+        );
+        assert!(store.set_sla_hours(4).unwrap());
+        assert_eq!(due(&store, 1), at(12));
+        assert_eq!(due(&store, 2), None, "a DNC lead stays exempt");
+        assert!(!store.set_sla_hours(4).unwrap(), "once");
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
+        // Another connection reads the hours the store was computed with.
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.sla_hours, 4);
     }
 
     /// One lead (Ana, PLT, arrived 2026-11-21T08:00:00Z) in a store of its own.

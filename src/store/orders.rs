@@ -16,6 +16,9 @@
 //!   random places or than `CREATE INDEX`, which reads every lead back and sorts again
 //!   (BENCHMARKS.md has the figures).
 //!
+//! - **Every due time at once** (the configured SLA hours changed): the urgency order is
+//!   written again from the stored leads ([`rewrite_urgency`]).
+//!
 //! No trigger keeps them: a statement that changes a column a key reads (`received_at`,
 //! `sla_due_at`, `first_touch_at`, `closed_at`, `company`, `lane`, `origin_id`,
 //! `contact_id`, `record_hash`) or deletes a lead runs inside [`follow`], and
@@ -207,6 +210,17 @@ fn move_entries(
             }
         }
     }
+    Ok(())
+}
+
+/// Writes the urgency order again from the stored leads, in key order: after every due time
+/// changed at once (the configured SLA hours), moving each entry would cost more.
+pub(super) fn rewrite_urgency(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM lead_order_urgency;
+         INSERT INTO lead_order_urgency (lane, sort_key, lead_id)
+             SELECT lane, urgency, id FROM lead_rows ORDER BY lane, urgency, id;",
+    )?;
     Ok(())
 }
 

@@ -22,7 +22,9 @@ pub struct Schema {
 }
 
 /// This leadbox's schema.
-pub const CURRENT: Schema = Schema { steps: &[] };
+pub const CURRENT: Schema = Schema {
+    steps: &[include_str!("migrations/0008_settings.sql")],
+};
 
 impl Schema {
     /// The version a store has once made or upgraded.
