@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod domain;
 pub mod generate;
 pub mod import;

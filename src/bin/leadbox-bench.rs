@@ -313,7 +313,7 @@ struct FirstFrame {
 /// The in-process first frame: open, load, size, draw (in the order the inbox does it).
 fn open_inbox(options: &Options, now: DateTime<Utc>) -> Result<(Inbox, FirstFrame)> {
     let zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC is a valid offset"));
-    let theme = Theme::from_env();
+    let theme = Theme::from_env(leadbox::config::ThemeName::Default);
     let start = Instant::now();
     let mut store = Store::open(&options.db)
         .with_context(|| format!("cannot open the store {}", options.db.display()))?;

@@ -15,6 +15,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "LEADBOX_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// The settings file (default: LEADBOX_CONFIG, else the platform config dir, e.g.
+    /// ~/.config/leadbox/config.toml)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -157,6 +162,20 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Where the settings file is, or write a commented one
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the path the settings are read from (whether or not the file exists)
+    Path,
+    /// Write a settings file with every setting commented out at its default (never
+    /// over an existing one)
+    Init,
 }
 
 #[derive(Debug, Args)]

@@ -12,13 +12,17 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::config::{self, Config};
 use crate::domain::text::{printable, printable_multiline};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{import_bytes, import_path, import_stdin, FileReport, ImportOptions};
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
-use args::{Command, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat, ShowFormat};
+use args::{
+    Command, ConfigAction, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat,
+    ShowFormat,
+};
 use output::{CsvWriter, JsonArrayWriter, LeadRow};
 
 /// The bundled sample the demo opens: (name, contents).
@@ -102,11 +106,25 @@ pub fn default_db_path() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("leads.db"))
 }
 
-fn open_store(db: Option<&Path>) -> Result<Store> {
-    let path = match db {
-        Some(path) => path.to_path_buf(),
-        None => default_db_path()?,
-    };
+/// What every command that uses the store runs with: `--db` (or `LEADBOX_DB`) and the
+/// rep's settings.
+struct Ctx {
+    db: Option<PathBuf>,
+    config: Config,
+}
+
+impl Ctx {
+    /// The store's path: `--db`, else the settings' `store`, else the platform's data dir.
+    fn db_path(&self) -> Result<PathBuf> {
+        match self.db.as_ref().or(self.config.store.as_ref()) {
+            Some(path) => Ok(path.clone()),
+            None => default_db_path(),
+        }
+    }
+}
+
+fn open_store(ctx: &Ctx) -> Result<Store> {
+    let path = ctx.db_path()?;
     // Before opening: a store opened just now is private from its creation.
     let warnings = readable_by_others(&path);
     // A write that finds the store busy says so after a second, on stderr.
@@ -123,7 +141,20 @@ fn open_store(db: Option<&Path>) -> Result<Store> {
     for warning in warnings {
         eprintln!("leadbox: warning: {}", printable(&warning));
     }
+    let mut store = store;
+    apply_settings(&mut store, &ctx.config)?;
     Ok(store)
+}
+
+/// Makes the store follow the settings: a changed `sla_hours` computes every due time again.
+fn apply_settings(store: &mut Store, config: &Config) -> Result<()> {
+    if store.set_sla_hours(config.sla_hours)? {
+        eprintln!(
+            "leadbox: every lead's first touch is now due {} hours after it arrived (sla_hours)",
+            config.sla_hours
+        );
+    }
+    Ok(())
 }
 
 /// Warnings for an existing store file or folder that other users may read (found by their
@@ -166,42 +197,57 @@ fn readable_by_others(_store: &Path) -> Vec<String> {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let db = cli.db.as_deref();
-    let Some(command) = cli.command else {
-        let store = open_store(db)?;
-        crate::tui::run(store, None, crate::import::complete_path)?;
-        return Ok(ExitCode::SUCCESS);
-    };
-    let command = match command {
-        // These need neither the store nor the time.
-        Command::Completions { shell } => return completions(shell),
-        Command::Man { dir } => return man(dir.as_deref()),
+    let source = config::source(cli.config.as_deref())?;
+    let command = match cli.command {
+        // These need neither the settings, nor the store, nor the time.
+        Some(Command::Completions { shell }) => return completions(shell),
+        Some(Command::Man { dir }) => return man(dir.as_deref()),
+        Some(Command::Config { action }) => return config_command(action, &source),
         command => command,
+    };
+    let config = match config::load(&source) {
+        Ok(config) => config,
+        // Never half configured: a bad file stops everything, as a usage error does.
+        Err(e) => {
+            eprintln!("leadbox: {}", printable(&e.to_string()));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let ctx = Ctx { db: cli.db, config };
+    let Some(command) = command else {
+        let store = open_store(&ctx)?;
+        crate::tui::run(
+            store,
+            None,
+            crate::import::complete_path,
+            inbox_options(&ctx.config),
+        )?;
+        return Ok(ExitCode::SUCCESS);
     };
     let now = crate::clock::now()?;
     match command {
-        Command::Import(args) => import(db, args, now),
-        Command::List(args) => list(&open_store(db)?, &args.filter, args.format, now),
-        Command::Show { id, format } => show(&open_store(db)?, id, format, now),
+        Command::Import(args) => import(&ctx, args, now),
+        Command::List(args) => list(&open_store(&ctx)?, &args.filter, args.format, now),
+        Command::Show { id, format } => show(&open_store(&ctx)?, id, format, now),
         Command::Touch { id, kind, note, at } => {
-            touch(&mut open_store(db)?, id, kind, note.as_deref(), at, now)
+            touch(&mut open_store(&ctx)?, id, kind, note.as_deref(), at, now)
         }
         Command::Status { id, status } => {
-            let (previous, _) = open_store(db)?.set_status_at(id, status, now)?;
+            let (previous, _) = open_store(&ctx)?.set_status_at(id, status, now)?;
             println!("Lead {id}: status {previous} → {status}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assign { id, owner } => assign(&mut open_store(db)?, id, &owner),
+        Command::Assign { id, owner } => assign(&mut open_store(&ctx)?, id, &owner),
         Command::Export {
             filter,
             format,
             output,
-        } => export(&open_store(db)?, &filter, format, output.as_deref(), now),
-        Command::Stats { format } => stats(&open_store(db)?, format, now),
-        Command::Delete { ids, yes } => delete(db, &ids, yes),
-        Command::Forget { email, yes } => forget(db, &email, yes),
-        Command::Purge { before, yes } => purge(db, before, yes),
-        Command::Demo { list } => demo(list, now),
+        } => export(&open_store(&ctx)?, &filter, format, output.as_deref(), now),
+        Command::Stats { format } => stats(&open_store(&ctx)?, format, now),
+        Command::Delete { ids, yes } => delete(&ctx, &ids, yes),
+        Command::Forget { email, yes } => forget(&ctx, &email, yes),
+        Command::Purge { before, yes } => purge(&ctx, before, yes),
+        Command::Demo { list } => demo(&ctx.config, list, now),
         Command::Generate {
             count,
             seed,
@@ -223,7 +269,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             write_leads(&mut BufWriter::new(std::io::stdout().lock()), &options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Man { .. } | Command::Config { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -377,13 +425,13 @@ fn stats(store: &Store, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCo
 }
 
 /// `leadbox import FILE...`, where `-` is standard input.
-fn import(db: Option<&Path>, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
+fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
     use std::io::IsTerminal;
     if let Some(refusal) = stdin_refusal(&args.files, std::io::stdin().is_terminal()) {
         eprintln!("leadbox import: {refusal}");
         return Ok(ExitCode::from(2));
     }
-    let mut store = open_store(db)?;
+    let mut store = open_store(ctx)?;
     let options = ImportOptions {
         format: args.format,
         encoding: args.encoding,
@@ -517,8 +565,8 @@ fn report_reclaimed(store: &Store, reclaimed: Reclaimed) {
     }
 }
 
-fn delete(db: Option<&Path>, ids: &[i64], yes: bool) -> Result<ExitCode> {
-    let mut store = open_store(db)?;
+fn delete(ctx: &Ctx, ids: &[i64], yes: bool) -> Result<ExitCode> {
+    let mut store = open_store(ctx)?;
     let mut leads = Vec::new();
     let mut missing = Vec::new();
     let mut unique = ids.to_vec();
@@ -550,8 +598,8 @@ fn delete(db: Option<&Path>, ids: &[i64], yes: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn forget(db: Option<&Path>, email: &str, yes: bool) -> Result<ExitCode> {
-    let mut store = open_store(db)?;
+fn forget(ctx: &Ctx, email: &str, yes: bool) -> Result<ExitCode> {
+    let mut store = open_store(ctx)?;
     let leads = store.customer_leads(email)?;
     if leads.is_empty() {
         return Err(StoreError::NoSuchCustomer(email.trim().to_string()).into());
@@ -586,8 +634,8 @@ fn forget(db: Option<&Path>, email: &str, yes: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn purge(db: Option<&Path>, before: DateTime<Utc>, yes: bool) -> Result<ExitCode> {
-    let mut store = open_store(db)?;
+fn purge(ctx: &Ctx, before: DateTime<Utc>, yes: bool) -> Result<ExitCode> {
+    let mut store = open_store(ctx)?;
     let when = crate::domain::time::format_time(before);
     let (leads, customers) = store.received_before(before)?;
     if leads == 0 {
@@ -786,9 +834,36 @@ fn add_sample_history(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
+/// `leadbox config path` and `leadbox config init`.
+fn config_command(action: ConfigAction, source: &config::Source) -> Result<ExitCode> {
+    match action {
+        ConfigAction::Path => println!("{}", printable(&source.path.display().to_string())),
+        ConfigAction::Init => match config::init(&source.path) {
+            Ok(()) => println!(
+                "Wrote {} (every setting commented out at its default)",
+                printable(&source.path.display().to_string())
+            ),
+            Err(e) => {
+                eprintln!("leadbox: {}", printable(&e.to_string()));
+                return Ok(ExitCode::from(2));
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the inbox takes from the settings.
+fn inbox_options(config: &Config) -> crate::tui::Options {
+    crate::tui::Options {
+        theme: crate::tui::theme::Theme::from_env(config.theme),
+        mouse: config.mouse,
+    }
+}
+
+fn demo(config: &Config, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
     let dir = tempfile::Builder::new().prefix("leadbox-demo-").tempdir()?;
     let mut store = Store::open(&dir.path().join("demo.db"))?;
+    store.set_sla_hours(config.sla_hours)?;
     load_sample(&mut store, now)?;
     if list {
         write_table(
@@ -802,6 +877,7 @@ fn demo(list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
             store,
             Some(dir.path().to_path_buf()),
             crate::import::complete_path,
+            inbox_options(config),
         )?;
     }
     Ok(ExitCode::SUCCESS)

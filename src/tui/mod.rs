@@ -32,10 +32,23 @@ use theme::Theme;
 /// that a session of moving and searching reads each page from disk once.
 pub const INBOX_CACHE_MIB: i64 = 16;
 
+/// What the rep's settings change in the inbox.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub theme: Theme,
+    /// Take the mouse (wheel, clicks) from the terminal.
+    pub mouse: bool,
+}
+
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
 /// program ends (the demo's throwaway store); Tab in the import prompt completes paths with
 /// `complete`.
-pub fn run(store: Store, cleanup: Option<PathBuf>, complete: app::PathCompletion) -> Result<()> {
+pub fn run(
+    store: Store,
+    cleanup: Option<PathBuf>,
+    complete: app::PathCompletion,
+    options: Options,
+) -> Result<()> {
     let now = crate::clock::now()?;
     let counts = spawn_counts_worker(&store)?;
     let mut store = store;
@@ -46,10 +59,10 @@ pub fn run(store: Store, cleanup: Option<PathBuf>, complete: app::PathCompletion
         App::new(store, now, Zone::Local)?
     };
     app.complete_paths_with(complete);
-    let theme = Theme::from_env();
+    let theme = options.theme;
 
     let quit_signal = watch_signals(cleanup, app.writer_queue())?;
-    let mut terminal = setup_terminal()?;
+    let mut terminal = setup_terminal(options.mouse)?;
     let result = event_loop(
         &mut terminal,
         &mut app,
@@ -96,14 +109,17 @@ fn watch_signals(
     Ok(quit)
 }
 
-fn setup_terminal() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+fn setup_terminal(mouse: bool) -> Result<Terminal<CrosstermBackend<Stdout>>> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
         previous_hook(info);
     }));
     enable_raw_mode().context("cannot put the terminal in raw mode (is this a terminal?)")?;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    execute!(std::io::stdout(), EnterAlternateScreen)?;
+    if mouse {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
     Ok(Terminal::new(CrosstermBackend::new(std::io::stdout()))?)
 }
 

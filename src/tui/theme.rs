@@ -1,21 +1,30 @@
-//! Colours and emphasis. With `NO_COLOR` set, only emphasis (bold, reverse, dim) remains.
+//! Colours and emphasis, in three themes (`theme` in the settings). With `NO_COLOR` set, only
+//! emphasis (bold, reverse, dim) remains.
 
 use ratatui::style::{Color, Modifier, Style};
+
+use crate::config::ThemeName;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     color: bool,
+    name: ThemeName,
 }
 
 impl Theme {
-    pub fn from_env() -> Theme {
+    /// The theme `name`, in colour unless `NO_COLOR` is set.
+    pub fn from_env(name: ThemeName) -> Theme {
         Theme {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            name,
         }
     }
 
     pub fn plain() -> Theme {
-        Theme { color: false }
+        Theme {
+            color: false,
+            name: ThemeName::Default,
+        }
     }
 
     fn fg(self, color: Color) -> Style {
@@ -26,53 +35,121 @@ impl Theme {
         }
     }
 
+    /// The colour for `default`, `light` and `high-contrast`: bright colours read on a dark
+    /// background and on most light ones; the light theme's darker ones on a light
+    /// background; high contrast keeps the bright ones and makes them bold.
+    fn pick(self, default: Color, light: Color) -> Style {
+        match self.name {
+            ThemeName::Default => self.fg(default),
+            ThemeName::Light => self.fg(light),
+            ThemeName::HighContrast => self.fg(default).add_modifier(Modifier::BOLD),
+        }
+    }
+
     pub fn overdue(self) -> Style {
-        self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+        self.pick(Color::LightRed, Color::Red)
+            .add_modifier(Modifier::BOLD)
     }
     pub fn due_soon(self) -> Style {
-        self.fg(Color::Yellow)
+        self.pick(Color::Yellow, Color::Magenta)
     }
     /// Faint text: the terminal's own colour, dimmed (a fixed grey such as colour 8 is the
-    /// background of some dark themes, Solarized Dark among them).
+    /// background of some dark themes, Solarized Dark among them). High contrast does not
+    /// dim.
     pub fn quiet(self) -> Style {
-        Style::default().add_modifier(Modifier::DIM)
+        match self.name {
+            ThemeName::HighContrast => Style::default(),
+            _ => Style::default().add_modifier(Modifier::DIM),
+        }
     }
     pub fn selected(self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED)
     }
     pub fn header(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.pick(Color::Cyan, Color::Blue)
+            .add_modifier(Modifier::BOLD)
     }
     pub fn tab_active(self) -> Style {
         if self.color {
+            let background = match self.name {
+                ThemeName::Light => Color::Blue,
+                _ => Color::Cyan,
+            };
+            let text = match self.name {
+                ThemeName::Light => Color::White,
+                _ => Color::Black,
+            };
             Style::default()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
+                .fg(text)
+                .bg(background)
                 .add_modifier(Modifier::BOLD)
         } else {
             Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         }
     }
     pub fn key(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.pick(Color::Cyan, Color::Blue)
+            .add_modifier(Modifier::BOLD)
     }
     pub fn error(self) -> Style {
-        self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+        self.pick(Color::LightRed, Color::Red)
+            .add_modifier(Modifier::BOLD)
     }
     pub fn label(self) -> Style {
-        self.fg(Color::Gray).add_modifier(Modifier::BOLD)
+        match self.name {
+            ThemeName::Default => self.fg(Color::Gray),
+            ThemeName::Light | ThemeName::HighContrast => Style::default(),
+        }
+        .add_modifier(Modifier::BOLD)
     }
     pub fn badge(self, action: Option<&crate::domain::Action>) -> Style {
         use crate::domain::Action;
         match action {
-            Some(Action::StartTestDrive) => {
-                self.fg(Color::LightMagenta).add_modifier(Modifier::BOLD)
-            }
-            Some(Action::Ins) => self.fg(Color::LightGreen),
-            Some(Action::Plt) => self.fg(Color::LightBlue),
-            Some(Action::Create) => self.fg(Color::LightCyan),
+            Some(Action::StartTestDrive) => self
+                .pick(Color::LightMagenta, Color::Magenta)
+                .add_modifier(Modifier::BOLD),
+            Some(Action::Ins) => self.pick(Color::LightGreen, Color::Green),
+            Some(Action::Plt) => self.pick(Color::LightBlue, Color::Blue),
+            Some(Action::Create) => self.pick(Color::LightCyan, Color::Cyan),
             Some(Action::Dnc) => self.quiet(),
-            _ => self.fg(Color::Yellow),
+            _ => self.pick(Color::Yellow, Color::Magenta),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(name: ThemeName) -> Theme {
+        Theme { color: true, name }
+    }
+
+    #[test]
+    fn each_theme_has_its_own_colours_and_none_uses_a_fixed_grey() {
+        let default = theme(ThemeName::Default);
+        let light = theme(ThemeName::Light);
+        let contrast = theme(ThemeName::HighContrast);
+        assert_eq!(default.overdue().fg, Some(Color::LightRed));
+        assert_eq!(light.overdue().fg, Some(Color::Red));
+        assert!(contrast.due_soon().add_modifier.contains(Modifier::BOLD));
+        assert!(default.quiet().add_modifier.contains(Modifier::DIM));
+        assert!(!contrast.quiet().add_modifier.contains(Modifier::DIM));
+        for t in [default, light, contrast] {
+            for style in [t.quiet(), t.label(), t.header(), t.key(), t.badge(None)] {
+                assert_ne!(style.fg, Some(Color::DarkGray));
+            }
+        }
+    }
+
+    #[test]
+    fn without_colour_only_emphasis_remains() {
+        let plain = Theme {
+            color: false,
+            name: ThemeName::Light,
+        };
+        assert_eq!(plain.overdue().fg, None);
+        assert!(plain.overdue().add_modifier.contains(Modifier::BOLD));
+        assert_eq!(plain.tab_active().bg, None);
     }
 }

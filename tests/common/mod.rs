@@ -69,7 +69,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    pub fn from(output: Output) -> Run {
         Run {
             code: output
                 .status
@@ -118,9 +118,11 @@ impl Env {
         cmd.env("LEADBOX_NOW", NOW)
             .env("TZ", "UTC")
             .env_remove("LEADBOX_DB")
+            .env_remove("LEADBOX_CONFIG")
             .env_remove("NO_COLOR")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
             .current_dir(self.dir.path());
         cmd
     }

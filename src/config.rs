@@ -1,0 +1,336 @@
+//! The rep's settings: one TOML file, `config.toml` in the platform's config folder
+//! (`~/.config/leadbox/config.toml` on Linux), or the file `--config` or `LEADBOX_CONFIG`
+//! names. Every setting is optional. A file with an unknown key, a value of the wrong type or
+//! out of range is refused as a whole, naming its line and key: leadbox never runs half
+//! configured.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::domain::sla::DEFAULT_SLA_HOURS;
+
+/// The settings, each with its default.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Hours after it arrives that a contactable lead's first touch is due.
+    pub sla_hours: i64,
+    /// The store, when neither `--db` nor `LEADBOX_DB` names one.
+    pub store: Option<PathBuf>,
+    /// The inbox's colours.
+    pub theme: ThemeName,
+    /// Whether the inbox takes the mouse (wheel and clicks); off leaves the terminal's own
+    /// selection to it.
+    pub mouse: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            sla_hours: DEFAULT_SLA_HOURS,
+            store: None,
+            theme: ThemeName::Default,
+            mouse: true,
+        }
+    }
+}
+
+/// The themes of the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    /// Reads on dark and light terminals alike.
+    #[default]
+    Default,
+    /// Darker colours, for a light background.
+    Light,
+    /// Bold, saturated colours and no dimmed text.
+    HighContrast,
+}
+
+/// The SLA hours a setting may have: an hour to a month.
+const SLA_HOURS: std::ops::RangeInclusive<i64> = 1..=720;
+
+/// The file the settings come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub path: PathBuf,
+    /// Named by `--config` or `LEADBOX_CONFIG`: it must then exist.
+    pub named: bool,
+}
+
+/// A configuration that cannot be used, said in one line.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("{}: no such file (named by --config or LEADBOX_CONFIG)", .0.display())]
+    Missing(PathBuf),
+    #[error("{}: {problem}", .path.display())]
+    Unreadable { path: PathBuf, problem: String },
+    /// `file:line: key: problem`.
+    #[error("{}:{line}: {}{problem}", .path.display(), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: Option<String>,
+        problem: String,
+    },
+    #[error("cannot find a config folder: name the file with --config or LEADBOX_CONFIG")]
+    NoConfigDir,
+}
+
+/// Where the settings are read from: `flag` (`--config`), else `LEADBOX_CONFIG`, else the
+/// platform's config folder.
+pub fn source(flag: Option<&Path>) -> Result<Source, ConfigError> {
+    if let Some(path) = flag {
+        return Ok(Source {
+            path: path.to_path_buf(),
+            named: true,
+        });
+    }
+    if let Some(path) = std::env::var_os("LEADBOX_CONFIG").filter(|p| !p.is_empty()) {
+        return Ok(Source {
+            path: PathBuf::from(path),
+            named: true,
+        });
+    }
+    let dirs = directories::ProjectDirs::from("", "", "leadbox").ok_or(ConfigError::NoConfigDir)?;
+    Ok(Source {
+        path: dirs.config_dir().join("config.toml"),
+        named: false,
+    })
+}
+
+/// The settings of `source`: the defaults when the platform's file does not exist.
+pub fn load(source: &Source) -> Result<Config, ConfigError> {
+    let text = match std::fs::read_to_string(&source.path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !source.named => {
+            return Ok(Config::default())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ConfigError::Missing(source.path.clone()))
+        }
+        Err(e) => {
+            return Err(ConfigError::Unreadable {
+                path: source.path.clone(),
+                problem: crate::io_error::describe(&e),
+            })
+        }
+    };
+    parse(&source.path, &text)
+}
+
+/// The settings in `text`, the contents of `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |span| line_of(text, span.start));
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            key: key_on(text, line),
+            problem: plain_problem(e.message()),
+        }
+    })?;
+    if !SLA_HOURS.contains(&config.sla_hours) {
+        let line = key_line(text, "sla_hours").unwrap_or(1);
+        return Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            key: Some("sla_hours".into()),
+            problem: format!(
+                "{} is out of range: from {} to {} hours",
+                config.sla_hours,
+                SLA_HOURS.start(),
+                SLA_HOURS.end()
+            ),
+        });
+    }
+    Ok(config)
+}
+
+/// The line (1-based) of the byte at `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The key that line `line` sets (`key = value`), or the table it opens (`[table]`).
+fn key_on(text: &str, line: usize) -> Option<String> {
+    let line = text.lines().nth(line - 1)?.trim();
+    if let Some(table) = line.strip_prefix('[') {
+        return Some(table.trim_end_matches(']').trim().to_string());
+    }
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+/// The line that sets `key` at the top of the file.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| key_on_line(line) == Some(key))
+        .map(|at| at + 1)
+}
+
+fn key_on_line(line: &str) -> Option<&str> {
+    let (key, _) = line.trim().split_once('=')?;
+    Some(key.trim().trim_matches('"'))
+}
+
+/// serde's wording, in the words a rep reads: `expected an integer`, not `expected i64`.
+fn plain_problem(message: &str) -> String {
+    let message = message.trim();
+    let message = message
+        .replace("expected i64", "expected an integer")
+        .replace("expected a boolean", "expected true or false")
+        .replace("expected a string", "expected a text in quotes");
+    match message.split_once(", expected ") {
+        // `invalid type: string "x", expected an integer` -> `expected an integer, found string "x"`
+        Some((found, expected)) if found.starts_with("invalid type: ") => format!(
+            "expected {expected}, found {}",
+            found.trim_start_matches("invalid type: ")
+        ),
+        _ => message,
+    }
+}
+
+/// What `leadbox config init` writes: every setting, commented out, at its default.
+pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: remove the leading '#' to change one.
+# An unknown key or a value of the wrong type stops leadbox with a message naming its line.
+
+# Hours after it arrives that a lead's first touch is due (1 to 720). Changing it computes
+# every stored lead's due time again, in the inbox, list, stats and exports alike.
+# sla_hours = 24
+
+# The store, when neither --db nor LEADBOX_DB names one
+# (default: the platform's data folder, e.g. ~/.local/share/leadbox/leads.db).
+# store = "/home/me/leads/leads.db"
+
+# The inbox's colours: "default" (dark and light terminals), "light" (darker colours for a
+# light background) or "high-contrast". NO_COLOR=1 in the environment turns colours off.
+# theme = "default"
+
+# Whether the inbox takes the mouse (wheel scrolls, a click selects). false leaves the
+# terminal's own text selection alone.
+# mouse = true
+"#;
+
+/// Writes [`DEFAULT_FILE`] to `path` (its folder made if needed); refuses an existing file.
+pub fn init(path: &Path) -> Result<(), ConfigError> {
+    let unreadable = |e: std::io::Error| ConfigError::Unreadable {
+        path: path.to_path_buf(),
+        problem: crate::io_error::describe(&e),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(unreadable)?;
+    }
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                problem: "already exists: leadbox leaves it as it is".into(),
+            },
+            _ => unreadable(e),
+        })?;
+    file.write_all(DEFAULT_FILE.as_bytes()).map_err(unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> String {
+        parse(Path::new("config.toml"), text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn the_default_file_is_the_default_configuration() {
+        let config = parse(Path::new("config.toml"), DEFAULT_FILE).unwrap();
+        assert_eq!(config, Config::default());
+        // With every setting uncommented, it still parses, to the same values.
+        let uncommented: String = DEFAULT_FILE
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") => format!("{rest}\n"),
+                _ => format!("{l}\n"),
+            })
+            .collect();
+        let config = parse(Path::new("config.toml"), &uncommented).unwrap();
+        assert_eq!(config.sla_hours, 24);
+        assert_eq!(config.theme, ThemeName::Default);
+        assert!(config.mouse);
+        assert_eq!(config.store, Some(PathBuf::from("/home/me/leads/leads.db")));
+    }
+
+    #[test]
+    fn settings_are_read() {
+        let text = "sla_hours = 8\ntheme = \"high-contrast\"\nmouse = false\n";
+        let config = parse(Path::new("c.toml"), text).unwrap();
+        assert_eq!(config.sla_hours, 8);
+        assert_eq!(config.theme, ThemeName::HighContrast);
+        assert!(!config.mouse);
+    }
+
+    #[test]
+    fn each_bad_file_is_one_line_naming_the_file_line_and_key() {
+        assert_eq!(
+            error("# mine\n\nsla_hours = \"24\"\n"),
+            "config.toml:3: sla_hours: expected an integer, found string \"24\""
+        );
+        assert_eq!(
+            error("sla_hours = 24\ncolour = \"red\"\n"),
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`"
+        );
+        assert_eq!(
+            error("theme = \"solarized\"\n"),
+            "config.toml:1: theme: unknown variant `solarized`, expected one of `default`, `light`, `high-contrast`"
+        );
+        assert_eq!(
+            error("mouse = 1\n"),
+            "config.toml:1: mouse: expected true or false, found integer `1`"
+        );
+        assert_eq!(
+            error("\nsla_hours = 0\n"),
+            "config.toml:2: sla_hours: 0 is out of range: from 1 to 720 hours"
+        );
+        let syntax = error("sla_hours = 24\ntheme = \n");
+        assert!(syntax.starts_with("config.toml:2: theme: "), "{syntax}");
+    }
+
+    #[test]
+    fn a_missing_file_is_the_defaults_unless_it_was_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let unnamed = Source {
+            path: path.clone(),
+            named: false,
+        };
+        assert_eq!(load(&unnamed).unwrap(), Config::default());
+        let named = Source { path, named: true };
+        let message = load(&named).unwrap_err().to_string();
+        assert!(
+            message.ends_with("config.toml: no such file (named by --config or LEADBOX_CONFIG)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn init_writes_the_default_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        init(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), DEFAULT_FILE);
+        std::fs::write(&path, "sla_hours = 8\n").unwrap();
+        let message = init(&path).unwrap_err().to_string();
+        assert!(
+            message.ends_with("already exists: leadbox leaves it as it is"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "sla_hours = 8\n");
+    }
+}
