@@ -844,3 +844,31 @@ fn a_forced_encoding_wins_over_detection() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("unknown encoding"), "{}", run.stderr);
 }
+
+/// A long import whose stderr is not a terminal prints its report and nothing else: no
+/// progress bar in a pipe or a log.
+#[test]
+fn a_long_import_into_a_pipe_has_no_progress_output() {
+    let env = Env::new();
+    let big = env.path("big.csv");
+    let out = env
+        .bare_command()
+        .args([
+            "generate", "--count", "25000", "--seed", "7", "--format", "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 4 << 20, "{} bytes", out.stdout.len());
+    std::fs::write(&big, &out.stdout).unwrap();
+    let run = env.run(["import", big.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{}: 25000 new, 0 duplicate, 0 rejected (csv)\n",
+            big.display()
+        )
+    );
+}

@@ -394,3 +394,56 @@ fn import_from_a_terminal_is_refused_at_once() {
     );
     assert!(!db.exists());
 }
+
+/// A long import on a terminal shows a progress bar with its rate and time left while it
+/// runs, then clears it: the report is what stays on the screen.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn a_long_import_on_a_terminal_shows_its_progress() {
+    tmux_or_skip();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let big = dir.path().join("big.csv");
+    let out = leadbox(&db)
+        .args([
+            "generate", "--count", "150000", "--seed", "9", "--format", "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&big, &out.stdout).unwrap();
+    let tmux = Tmux {
+        socket: format!("leadbox-e2e-progress-{}", std::process::id()),
+        session: "import".into(),
+    };
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}' import '{}'; echo \"exit $?\"; sleep 60",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox"),
+        big.display()
+    );
+    let started = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "120",
+        "-y",
+        "10",
+        &command,
+    ]);
+    assert!(started.status.success());
+    let screen = tmux.wait_for("ETA");
+    assert!(screen.contains("big.csv"), "{screen}");
+    assert!(
+        screen.contains("MiB/s") || screen.contains("KiB/s"),
+        "{screen}"
+    );
+    let screen = tmux.wait_for("exit 0");
+    assert!(
+        screen.contains("150000 new, 0 duplicate, 0 rejected (csv)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("ETA"), "the bar is cleared: {screen}");
+}

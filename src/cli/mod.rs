@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::config::{self, Config};
-use crate::domain::text::{printable, printable_multiline};
+use crate::domain::text::{printable, printable_multiline, truncate};
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
-use crate::import::{import_bytes, import_path, import_stdin, FileReport, ImportOptions};
+use crate::import::{
+    import_bytes, import_path_with_progress, import_stdin, FileReport, ImportOptions,
+};
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
 use args::{
@@ -443,7 +445,18 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
         let report = if is_stdin(file) {
             import_stdin(&mut store, &options, now)?
         } else {
-            import_path(&mut store, file, &options, now)?
+            let bar = progress_bar(file, std::io::stderr().is_terminal());
+            let report =
+                import_path_with_progress(&mut store, file, &options, now, &mut |read, size| {
+                    if let Some(bar) = &bar {
+                        bar.set_length(size);
+                        bar.set_position(read);
+                    }
+                });
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            report?
         };
         for line in report.error_lines() {
             eprintln!("error: {}", printable(&line));
@@ -461,6 +474,30 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Files at least this large show a progress bar while they import (about 20,000 leads).
+const PROGRESS_BAR_BYTES: u64 = 4 << 20;
+
+/// The progress bar of a long import: the file's name, bytes read, rate and time left, on
+/// stderr. None when stderr is not a terminal (nothing extra in a pipe or a log) or the file
+/// is small.
+fn progress_bar(file: &Path, terminal: bool) -> Option<indicatif::ProgressBar> {
+    let size = std::fs::metadata(file).ok()?.len();
+    if !terminal || size < PROGRESS_BAR_BYTES {
+        return None;
+    }
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+    )
+    .ok()?;
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let bar = indicatif::ProgressBar::new(size).with_style(style);
+    bar.set_message(truncate(&printable(&name), 30).into_owned());
+    Some(bar)
 }
 
 /// `-` among the files of `import` names standard input (`./-` is a file named `-`).
@@ -887,6 +924,22 @@ fn demo(config: &Config, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// A bar only for a large file on a terminal; its length is the file's size.
+    #[test]
+    fn a_progress_bar_only_for_a_long_import_on_a_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small.csv");
+        std::fs::write(&small, "Email\nana@example.org\n").unwrap();
+        let large = dir.path().join("large.csv");
+        std::fs::write(&large, vec![b'x'; PROGRESS_BAR_BYTES as usize]).unwrap();
+        assert!(progress_bar(&small, true).is_none());
+        assert!(progress_bar(&large, false).is_none());
+        let bar = progress_bar(&large, true).expect("a bar");
+        assert_eq!(bar.length(), Some(PROGRESS_BAR_BYTES));
+        assert_eq!(bar.message(), "large.csv");
+        assert!(progress_bar(&dir.path().join("missing.csv"), true).is_none());
+    }
 
     #[test]
     fn import_refuses_standard_input_when_it_is_a_terminal_or_named_twice() {
