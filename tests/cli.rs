@@ -628,3 +628,34 @@ fn the_store_file_given_with_db_is_created_private() {
     #[cfg(unix)]
     assert_eq!(mode(&env.db), 0o600);
 }
+
+/// The list table's SLA cell is coloured with `--color always` (overdue in bold red, met
+/// dimmed), never with `--color never` or in a pipe by default; the other cells never are.
+#[test]
+fn the_list_table_colours_the_sla_cell_when_asked() {
+    let env = Env::new();
+    env.import_good();
+    let always = env.ok(["--color", "always", "list"]);
+    let overdue = always
+        .lines()
+        .find(|l| l.contains("overdue"))
+        .expect("an overdue lead");
+    assert!(
+        overdue.starts_with(|c: char| c.is_ascii_digit()),
+        "{overdue}"
+    );
+    assert!(overdue.contains("\x1b[1;91moverdue"), "{overdue:?}");
+    assert_eq!(overdue.matches("\x1b[").count(), 2, "one cell: {overdue:?}");
+    let plain: String = always
+        .replace("\x1b[1;91m", "")
+        .replace("\x1b[33m", "")
+        .replace("\x1b[2m", "")
+        .replace("\x1b[0m", "");
+    for args in [vec!["--color", "never", "list"], vec!["list"]] {
+        let out = env.ok(&args);
+        assert!(!out.contains('\x1b'), "{args:?}: {out:?}");
+        assert_eq!(out, plain, "{args:?}: the same table without colour");
+    }
+    let run = env.run(["--color", "sometimes", "list"]);
+    assert_eq!(run.code, 2);
+}

@@ -22,8 +22,8 @@ use crate::import::{
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
 pub use args::Cli;
 use args::{
-    Command, ConfigAction, ExportFormat, FilterArgs, GenFormatArg, ImportArgs, ListFormat,
-    ShowFormat,
+    ColorWhen, Command, ConfigAction, ExportFormat, FilterArgs, GenFormatArg, ImportArgs,
+    ListFormat, ShowFormat,
 };
 use output::{CsvWriter, JsonArrayWriter, LeadRow};
 
@@ -113,6 +113,7 @@ pub fn default_db_path() -> Result<PathBuf> {
 struct Ctx {
     db: Option<PathBuf>,
     config: Config,
+    color: ColorWhen,
 }
 
 impl Ctx {
@@ -215,21 +216,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let ctx = Ctx { db: cli.db, config };
+    let ctx = Ctx {
+        db: cli.db,
+        config,
+        color: cli.color,
+    };
     let Some(command) = command else {
         let store = open_store(&ctx)?;
         crate::tui::run(
             store,
             None,
             crate::import::complete_path,
-            inbox_options(&ctx.config),
+            inbox_options(&ctx),
         )?;
         return Ok(ExitCode::SUCCESS);
     };
     let now = crate::clock::now()?;
     match command {
         Command::Import(args) => import(&ctx, args, now),
-        Command::List(args) => list(&open_store(&ctx)?, &args.filter, args.format, now),
+        Command::List(args) => list(&ctx, &args.filter, args.format, now),
         Command::Show { id, format } => show(&open_store(&ctx)?, id, format, now),
         Command::Touch { id, kind, note, at } => {
             touch(&mut open_store(&ctx)?, id, kind, note.as_deref(), at, now)
@@ -249,7 +254,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Delete { ids, yes } => delete(&ctx, &ids, yes),
         Command::Forget { email, yes } => forget(&ctx, &email, yes),
         Command::Purge { before, yes } => purge(&ctx, before, yes),
-        Command::Demo { list } => demo(&ctx.config, list, now),
+        Command::Demo { list } => demo(&ctx, list, now),
         Command::Generate {
             count,
             seed,
@@ -310,15 +315,18 @@ fn man(dir: Option<&Path>) -> Result<ExitCode> {
 
 /// `leadbox list`: the leads in urgency order, as a table, JSON or CSV.
 fn list(
-    store: &Store,
+    ctx: &Ctx,
     filter: &FilterArgs,
     format: ListFormat,
     now: DateTime<Utc>,
 ) -> Result<ExitCode> {
+    use std::io::IsTerminal;
     let filter = lead_filter(filter)?;
+    let store = &open_store(ctx)?;
+    let color = ctx.color.colors(std::io::stdout().is_terminal());
     let stdout = BufWriter::new(std::io::stdout().lock());
     match format {
-        ListFormat::Table => write_table(store, &filter, now, stdout)?,
+        ListFormat::Table => write_table(store, &filter, now, color, stdout)?,
         ListFormat::Json => write_json(store, &filter, now, stdout).map(drop)?,
         ListFormat::Csv => write_csv(store, &filter, now, stdout).map(drop)?,
     }
@@ -731,13 +739,14 @@ fn write_table(
     store: &Store,
     filter: &LeadFilter,
     now: DateTime<Utc>,
+    color: bool,
     mut out: impl Write,
 ) -> Result<()> {
     writeln!(out, "{}", output::table_header())?;
     let mut shown = 0u64;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         shown += 1;
-        writeln!(out, "{}", output::table_row(&lead, now)).map_err(anyhow::Error::from)
+        writeln!(out, "{}", output::table_row(&lead, now, color)).map_err(anyhow::Error::from)
     })?;
     writeln!(out, "{shown} lead{}", if shown == 1 { "" } else { "s" })?;
     out.flush()?;
@@ -889,24 +898,26 @@ fn config_command(action: ConfigAction, source: &config::Source) -> Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-/// What the inbox takes from the settings.
-fn inbox_options(config: &Config) -> crate::tui::Options {
+/// What the inbox takes from the settings and `--color` (the inbox is on a terminal).
+fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
     crate::tui::Options {
-        theme: crate::tui::theme::Theme::from_env(config.theme),
-        mouse: config.mouse,
+        theme: crate::tui::theme::Theme::new(ctx.config.theme, ctx.color.colors(true)),
+        mouse: ctx.config.mouse,
     }
 }
 
-fn demo(config: &Config, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
+fn demo(ctx: &Ctx, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
     let dir = tempfile::Builder::new().prefix("leadbox-demo-").tempdir()?;
     let mut store = Store::open(&dir.path().join("demo.db"))?;
-    store.set_sla_hours(config.sla_hours)?;
+    store.set_sla_hours(ctx.config.sla_hours)?;
     load_sample(&mut store, now)?;
     if list {
+        use std::io::IsTerminal;
         write_table(
             &store,
             &LeadFilter::default(),
             now,
+            ctx.color.colors(std::io::stdout().is_terminal()),
             BufWriter::new(std::io::stdout().lock()),
         )?;
     } else {
@@ -914,7 +925,7 @@ fn demo(config: &Config, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
             store,
             Some(dir.path().to_path_buf()),
             crate::import::complete_path,
-            inbox_options(config),
+            inbox_options(ctx),
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -6,10 +6,11 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use crate::domain::sla::countdown;
-use crate::domain::text::{fit, printable};
+use crate::domain::text::{fit, printable, truncate};
 use crate::domain::time::format_time;
 use crate::domain::{Action, Lead, SlaState, Touch};
 use crate::store::Stats;
+use unicode_width::UnicodeWidthStr;
 
 /// A lead as scripts read it: the object of `list --format json`, `export` and `show`, and
 /// the record of the CSV export, whose header is these keys in this order. Scripts rely on
@@ -230,8 +231,9 @@ pub fn table_header() -> String {
 }
 
 /// A lead as a line of the `list` table: the cells of its [`LeadRow`], with the SLA as a
-/// countdown and the time in the local zone.
-pub fn table_row(lead: &Lead, now: DateTime<Utc>) -> String {
+/// countdown and the time in the local zone; its SLA cell in colour with `color` (as the
+/// inbox shows it: overdue in bold red, due soon in yellow, met or exempt dimmed).
+pub fn table_row(lead: &Lead, now: DateTime<Utc>, color: bool) -> String {
     let row = LeadRow::new(lead, now);
     let text = |value: Option<Cow<'_, str>>, missing: &str| {
         value.map_or_else(|| missing.to_string(), Cow::into_owned)
@@ -251,14 +253,35 @@ pub fn table_row(lead: &Lead, now: DateTime<Utc>) -> String {
         text(row.source, ""),
         local_time(lead.received_at),
     ];
+    let sla = color.then(|| sla_color(lead, now)).flatten();
     cells
         .iter()
         .zip(TABLE)
-        .map(|(cell, (_, w))| fit(&printable(cell), w))
+        .enumerate()
+        .map(|(i, (cell, (_, w)))| match (i, sla) {
+            // The colour around the cell's text, not its padding.
+            (1, Some(sgr)) => {
+                let text = truncate(&printable(cell), w).into_owned();
+                let pad = " ".repeat(w.saturating_sub(text.width()));
+                format!("\x1b[{sgr}m{text}\x1b[0m{pad}")
+            }
+            _ => fit(&printable(cell), w),
+        })
         .collect::<Vec<_>>()
         .join(" ")
         .trim_end()
         .to_string()
+}
+
+/// The SGR parameters of a lead's SLA cell, when it has a colour.
+fn sla_color(lead: &Lead, now: DateTime<Utc>) -> Option<&'static str> {
+    let state = lead.sla_state(now);
+    match state {
+        SlaState::Overdue => Some("1;91"),
+        _ if crate::domain::sla::is_due_soon(state, lead.sla_due_at, now) => Some("33"),
+        SlaState::Met | SlaState::Exempt => Some("2"),
+        _ => None,
+    }
 }
 
 /// A person-readable page about one lead.

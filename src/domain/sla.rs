@@ -72,6 +72,15 @@ pub fn due_at(
     is_contactable(action, is_test).then(|| received_at + Duration::hours(sla_hours))
 }
 
+/// A lead still owed its first touch within this many hours is shown as due soon (the
+/// inbox's and `list`'s SLA cell).
+pub const DUE_SOON_HOURS: i64 = 4;
+
+/// Whether a lead in state `state`, due at `due_at`, is due within [`DUE_SOON_HOURS`].
+pub fn is_due_soon(state: SlaState, due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    state == SlaState::Due && due_at.is_some_and(|due| due - now < Duration::hours(DUE_SOON_HOURS))
+}
+
 /// [`due_at`] of a contactable lead in SQL: the column (or expression) `received_at` in
 /// seconds plus the hours bound as `hours`.
 pub fn due_at_sql(received_at: &str, hours: &str) -> String {

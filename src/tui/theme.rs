@@ -14,10 +14,15 @@ pub struct Theme {
 impl Theme {
     /// The theme `name`, in colour unless `NO_COLOR` is set.
     pub fn from_env(name: ThemeName) -> Theme {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Theme::new(
             name,
-        }
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        )
+    }
+
+    /// The theme `name`, in colour or with emphasis only.
+    pub fn new(name: ThemeName, color: bool) -> Theme {
+        Theme { color, name }
     }
 
     pub fn plain() -> Theme {

@@ -1,6 +1,5 @@
 //! Drawing: reads the state, changes nothing.
 
-use chrono::Duration;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
@@ -11,7 +10,7 @@ use super::app::{App, Detail, Mode, Tab};
 use super::keys::{hints, Context, KEYMAP};
 use super::layout::Areas;
 use super::theme::Theme;
-use crate::domain::sla::countdown;
+use crate::domain::sla::{self, countdown};
 use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate, truncate_start};
 use crate::domain::{Action, Lead, SlaState, Status, Touch};
 use unicode_width::UnicodeWidthStr;
@@ -201,13 +200,7 @@ fn row_style(lead: &Lead, theme: Theme) -> Style {
 fn sla_style(lead: &Lead, state: SlaState, app: &App, theme: Theme) -> Style {
     match state {
         SlaState::Overdue => theme.overdue(),
-        SlaState::Due
-            if lead
-                .sla_due_at
-                .is_some_and(|d| d - app.now < Duration::hours(4)) =>
-        {
-            theme.due_soon()
-        }
+        _ if sla::is_due_soon(state, lead.sla_due_at, app.now) => theme.due_soon(),
         SlaState::Met | SlaState::Exempt => theme.quiet(),
         _ => Style::default(),
     }
