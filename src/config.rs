@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::domain::sla::DEFAULT_SLA_HOURS;
 
 /// The settings, each with its default.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Hours after it arrives that a contactable lead's first touch is due.
     pub sla_hours: i64,
@@ -22,6 +21,8 @@ pub struct Config {
     /// Whether the inbox takes the mouse (wheel and clicks); off leaves the terminal's own
     /// selection to it.
     pub mouse: bool,
+    /// The inbox's remapped keys, in the file's order (`tui::keys::Keymap` checks them).
+    pub keys: Vec<KeyRemap>,
 }
 
 impl Default for Config {
@@ -31,8 +32,42 @@ impl Default for Config {
             store: None,
             theme: ThemeName::Default,
             mouse: true,
+            keys: Vec::new(),
         }
     }
+}
+
+/// One line of `[keys.VIEW]`: in `view`, the command `name` takes `keys`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyRemap {
+    pub view: String,
+    pub name: String,
+    pub keys: Vec<String>,
+    /// Its line in the settings file.
+    pub line: usize,
+}
+
+/// The file as serde reads it; [`Config`] adds each remapping's line.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    sla_hours: Option<i64>,
+    store: Option<PathBuf>,
+    theme: Option<ThemeName>,
+    mouse: Option<bool>,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<
+        String,
+        std::collections::BTreeMap<String, toml::Spanned<OneOrMore>>,
+    >,
+}
+
+/// A key, or a list of keys.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
 }
 
 /// The themes of the inbox.
@@ -122,7 +157,7 @@ pub fn load(source: &Source) -> Result<Config, ConfigError> {
 
 /// The settings in `text`, the contents of `path`.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let config: Config = toml::from_str(text).map_err(|e| {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |span| line_of(text, span.start));
         ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -131,6 +166,30 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             problem: plain_problem(e.message()),
         }
     })?;
+    let defaults = Config::default();
+    let mut keys: Vec<KeyRemap> = raw
+        .keys
+        .into_iter()
+        .flat_map(|(view, names)| {
+            names.into_iter().map(move |(name, keys)| KeyRemap {
+                view: view.clone(),
+                name,
+                line: line_of(text, keys.span().start),
+                keys: match keys.into_inner() {
+                    OneOrMore::One(key) => vec![key],
+                    OneOrMore::More(keys) => keys,
+                },
+            })
+        })
+        .collect();
+    keys.sort_by_key(|k| k.line);
+    let config = Config {
+        sla_hours: raw.sla_hours.unwrap_or(defaults.sla_hours),
+        store: raw.store,
+        theme: raw.theme.unwrap_or(defaults.theme),
+        mouse: raw.mouse.unwrap_or(defaults.mouse),
+        keys,
+    };
     if !SLA_HOURS.contains(&config.sla_hours) {
         let line = key_line(text, "sla_hours").unwrap_or(1);
         return Err(ConfigError::Invalid {
@@ -179,6 +238,9 @@ fn key_on_line(line: &str) -> Option<&str> {
 /// serde's wording, in the words a rep reads: `expected an integer`, not `expected i64`.
 fn plain_problem(message: &str) -> String {
     let message = message.trim();
+    if message.contains("untagged enum OneOrMore") {
+        return "expected a key in quotes or a list of keys".into();
+    }
     let message = message
         .replace("expected i64", "expected an integer")
         .replace("expected a boolean", "expected true or false")
@@ -212,6 +274,19 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # Whether the inbox takes the mouse (wheel scrolls, a click selects). false leaves the
 # terminal's own text selection alone.
 # mouse = true
+
+# The inbox's keys, per view (list, detail): a command's name and its key, or a list of keys.
+# Keys: one character (E, ?), ctrl-x, or enter, esc, tab, shift-tab, space, backspace,
+# delete, up, down, left, right, home, end, pageup, pagedown, f1 to f12. The help (?) and the
+# hint bar show the keys in use; two commands of one view on one key are refused.
+# Commands: down, up, top, bottom, page_down, page_up, next_tab, prev_tab, search, sort, open,
+# email, call, meeting, note, status, owner, test_leads, undo, delete, import, help, back,
+# quit (the filter digits 1-7 and ctrl-c stay as they are).
+# [keys.list]
+# email = "E"
+# down = ["j", "down", "ctrl-n"]
+# [keys.detail]
+# email = "E"
 "#;
 
 /// Writes [`DEFAULT_FILE`] to `path` (its folder made if needed); refuses an existing file.
@@ -256,7 +331,7 @@ mod tests {
         let uncommented: String = DEFAULT_FILE
             .lines()
             .map(|l| match l.strip_prefix("# ") {
-                Some(rest) if rest.contains(" = ") => format!("{rest}\n"),
+                Some(rest) if rest.contains(" = ") || rest.starts_with('[') => format!("{rest}\n"),
                 _ => format!("{l}\n"),
             })
             .collect();
@@ -265,6 +340,7 @@ mod tests {
         assert_eq!(config.theme, ThemeName::Default);
         assert!(config.mouse);
         assert_eq!(config.store, Some(PathBuf::from("/home/me/leads/leads.db")));
+        assert_eq!(config.keys.len(), 3);
     }
 
     #[test]
@@ -284,7 +360,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),
@@ -300,6 +376,34 @@ mod tests {
         );
         let syntax = error("sla_hours = 24\ntheme = \n");
         assert!(syntax.starts_with("config.toml:2: theme: "), "{syntax}");
+    }
+
+    #[test]
+    fn remapped_keys_are_read_with_their_lines() {
+        let text = "[keys.list]\nemail = \"E\"\ndown = [\"j\", \"ctrl-n\"]\n\n[keys.detail]\nemail = \"E\"\n";
+        let config = parse(Path::new("c.toml"), text).unwrap();
+        let lines: Vec<(&str, &str, usize, Vec<String>)> = config
+            .keys
+            .iter()
+            .map(|k| (k.view.as_str(), k.name.as_str(), k.line, k.keys.clone()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("list", "email", 2, vec!["E".to_string()]),
+                (
+                    "list",
+                    "down",
+                    3,
+                    vec!["j".to_string(), "ctrl-n".to_string()]
+                ),
+                ("detail", "email", 6, vec!["E".to_string()]),
+            ]
+        );
+        assert_eq!(
+            error("[keys.list]\nemail = 5\n"),
+            "config.toml:2: email: expected a key in quotes or a list of keys"
+        );
     }
 
     #[test]

@@ -166,3 +166,34 @@ fn the_store_setting_is_the_default_store() {
     let run = env.run(["list", "--format", "json"]);
     assert_eq!(run.stdout.trim(), "[]");
 }
+
+/// Remapped keys are checked at start, whatever the command: a conflict or an unknown name
+/// stops leadbox, naming the line and the key.
+#[test]
+fn key_conflicts_are_reported_at_start() {
+    let env = Env::new();
+    let path = default_config(&env);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "[keys.list]\nemail = \"E\"\ncall = \"E\"\n").unwrap();
+    let run = env.run(["list"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim(),
+        format!(
+            "leadbox: {}:3: keys.list.call: E is already the key of email (log an email)",
+            path.display()
+        )
+    );
+    std::fs::write(&path, "[keys.detail]\nsort = \"x\"\n").unwrap();
+    let run = env.run(["stats"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(":2: keys.detail.sort: no such command in the detail view: "),
+        "{}",
+        run.stderr
+    );
+    // A good remapping changes nothing outside the inbox.
+    std::fs::write(&path, "[keys.list]\nemail = \"E\"\ncall = \"e\"\n").unwrap();
+    env.ok(["list"]);
+}

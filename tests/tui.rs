@@ -129,6 +129,36 @@ fn help_overlay() {
     insta::assert_snapshot!(screen(&app));
 }
 
+/// Keys remapped in the settings: the help and the hint bar show the new ones, the new key
+/// does the command and the old one nothing, and the other view keeps its key.
+#[test]
+fn help_overlay_with_remapped_keys() {
+    use leadbox::config::KeyRemap;
+    use leadbox::tui::keys::Keymap;
+    let remap = |view: &str, name: &str, keys: &[&str]| KeyRemap {
+        view: view.into(),
+        name: name.into(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        line: 1,
+    };
+    let mut app = app(100, 40);
+    app.keymap = Keymap::with(&[
+        remap("list", "email", &["E"]),
+        remap("list", "down", &["ctrl-n", "down"]),
+        remap("list", "help", &["f1"]),
+    ])
+    .unwrap();
+    let hints = screen(&app).lines().last().unwrap().to_string();
+    assert!(
+        hints.contains("F1 help") && hints.contains("^n/↓ move") && hints.contains("E email"),
+        "{hints}"
+    );
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.mode, Mode::List), "? no longer opens the help");
+    key(&mut app, KeyCode::F(1));
+    insta::assert_snapshot!(screen(&app));
+}
+
 #[test]
 fn help_overlay_small_terminal() {
     let mut app = app(80, 24);

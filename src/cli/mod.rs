@@ -20,6 +20,7 @@ use crate::import::{
     import_bytes, import_path_with_progress, import_stdin, FileReport, ImportOptions,
 };
 use crate::store::{Deleted, Reclaimed, Store, StoreError};
+use crate::tui::keys::Keymap;
 pub use args::Cli;
 use args::{
     ColorWhen, Command, ConfigAction, ExportFormat, FilterArgs, GenFormatArg, ImportArgs,
@@ -113,6 +114,8 @@ pub fn default_db_path() -> Result<PathBuf> {
 struct Ctx {
     db: Option<PathBuf>,
     config: Config,
+    /// The inbox's keys, the settings' remappings applied.
+    keymap: Keymap,
     color: ColorWhen,
 }
 
@@ -208,9 +211,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Config { action }) => return config_command(action, &source),
         command => command,
     };
-    let config = match config::load(&source) {
-        Ok(config) => config,
-        // Never half configured: a bad file stops everything, as a usage error does.
+    // Never half configured: a bad file (its keys included) stops everything, as a usage
+    // error does.
+    let loaded = config::load(&source).and_then(|config| {
+        let keymap = Keymap::with(&config.keys).map_err(|e| config::ConfigError::Invalid {
+            path: source.path.clone(),
+            line: e.line,
+            key: Some(e.key),
+            problem: e.problem,
+        })?;
+        Ok((config, keymap))
+    });
+    let (config, keymap) = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("leadbox: {}", printable(&e.to_string()));
             return Ok(ExitCode::from(2));
@@ -219,6 +232,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let ctx = Ctx {
         db: cli.db,
         config,
+        keymap,
         color: cli.color,
     };
     let Some(command) = command else {
@@ -903,6 +917,7 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
     crate::tui::Options {
         theme: crate::tui::theme::Theme::new(ctx.config.theme, ctx.color.colors(true)),
         mouse: ctx.config.mouse,
+        keymap: ctx.keymap.clone(),
     }
 }
 

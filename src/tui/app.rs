@@ -6,7 +6,7 @@ use crossterm::event::{
 };
 use std::path::PathBuf;
 
-use super::keys::{command_for, Command, Context};
+use super::keys::{Command, Context, Keymap};
 use super::layout::Areas;
 pub use super::prompt::Input;
 use super::prompt::{pick_status, Picked, Typed};
@@ -233,6 +233,8 @@ impl CountsRequest {
 
 pub struct App {
     pub store: Store,
+    /// The keys, with the rep's remappings: commands, help and hints read it.
+    pub keymap: Keymap,
     pub now: DateTime<Utc>,
     pub zone: Zone,
     pub mode: Mode,
@@ -330,6 +332,7 @@ impl App {
             search: String::new(),
             counts: ActionCounts::default(),
             counts_stale: true,
+            keymap: Keymap::default(),
             total: 0,
             store_total: 0,
             selected: 0,
@@ -682,9 +685,10 @@ impl App {
         }
         let context = self.context();
         match &mut self.mode {
-            Mode::List | Mode::Detail => {
-                command_for(key, context).map_or(Control::Nothing, Control::Command)
-            }
+            Mode::List | Mode::Detail => self
+                .keymap
+                .command_for(key, context)
+                .map_or(Control::Nothing, Control::Command),
             Mode::Search(input) => match input.key(key) {
                 Typed::Edited => Control::Search(input.text.clone()),
                 Typed::Submit => Control::KeepSearch,

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub use crate::config::KeyRemap as Remap;
 use crate::domain::TouchKind;
 
 /// Everything a rep can ask of the inbox with a key.
@@ -40,6 +41,9 @@ pub enum Context {
 }
 
 pub struct Binding {
+    /// The binding's name in the settings' `[keys.list]` and `[keys.detail]`; none for the
+    /// keys that cannot be remapped (the filter digits, ^c).
+    pub name: Option<&'static str>,
     pub keys: &'static [Key],
     /// How the help writes the keys.
     pub label: &'static str,
@@ -73,6 +77,7 @@ const LIST: &[Context] = &[Context::List];
 
 pub const KEYMAP: &[Binding] = &[
     Binding {
+        name: Some("down"),
         keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
         label: "j/↓",
         command: Command::Down,
@@ -81,6 +86,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("move"),
     },
     Binding {
+        name: Some("up"),
         keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
         label: "k/↑",
         command: Command::Up,
@@ -89,6 +95,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("top"),
         keys: &[Key::Char('g'), Key::Code(KeyCode::Home)],
         label: "g",
         command: Command::Top,
@@ -97,6 +104,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("bottom"),
         keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
         label: "G",
         command: Command::Bottom,
@@ -105,6 +113,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("page_down"),
         keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d')],
         label: "PgDn/^d",
         command: Command::PageDown,
@@ -113,6 +122,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("page_up"),
         keys: &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
         label: "PgUp/^u",
         command: Command::PageUp,
@@ -121,6 +131,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("next_tab"),
         keys: &[Key::Code(KeyCode::Tab)],
         label: "Tab",
         command: Command::NextTab,
@@ -129,6 +140,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("filter"),
     },
     Binding {
+        name: Some("prev_tab"),
         keys: &[Key::Code(KeyCode::BackTab)],
         label: "S-Tab",
         command: Command::PrevTab,
@@ -137,6 +149,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: None,
         keys: &[
             Key::Char('1'),
             Key::Char('2'),
@@ -153,6 +166,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("search"),
         keys: &[Key::Char('/')],
         label: "/",
         command: Command::Search,
@@ -161,6 +175,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("search"),
     },
     Binding {
+        name: Some("sort"),
         keys: &[Key::Char('s')],
         label: "s",
         command: Command::CycleSort,
@@ -169,6 +184,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("sort"),
     },
     Binding {
+        name: Some("open"),
         keys: &[Key::Code(KeyCode::Enter)],
         label: "Enter",
         command: Command::Open,
@@ -177,6 +193,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("open"),
     },
     Binding {
+        name: Some("email"),
         keys: &[Key::Char('e')],
         label: "e",
         command: Command::Touch(TouchKind::Email),
@@ -185,6 +202,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("email"),
     },
     Binding {
+        name: Some("call"),
         keys: &[Key::Char('c')],
         label: "c",
         command: Command::Touch(TouchKind::Call),
@@ -193,6 +211,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("call"),
     },
     Binding {
+        name: Some("meeting"),
         keys: &[Key::Char('m')],
         label: "m",
         command: Command::Touch(TouchKind::Meeting),
@@ -201,6 +220,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("note"),
         keys: &[Key::Char('n')],
         label: "n",
         command: Command::Touch(TouchKind::Note),
@@ -209,6 +229,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("note"),
     },
     Binding {
+        name: Some("status"),
         keys: &[Key::Char('S')],
         label: "S",
         command: Command::PickStatus,
@@ -217,6 +238,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("status"),
     },
     Binding {
+        name: Some("owner"),
         keys: &[Key::Char('o')],
         label: "o",
         command: Command::SetOwner,
@@ -225,6 +247,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("test_leads"),
         keys: &[Key::Char('t')],
         label: "t",
         command: Command::ToggleTest,
@@ -233,6 +256,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("undo"),
         keys: &[Key::Char('u')],
         label: "u",
         command: Command::Undo,
@@ -241,6 +265,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("undo"),
     },
     Binding {
+        name: Some("delete"),
         keys: &[Key::Char('D')],
         label: "D",
         command: Command::Delete,
@@ -249,6 +274,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("import"),
         keys: &[Key::Char('i')],
         label: "i",
         command: Command::Import,
@@ -257,6 +283,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("import"),
     },
     Binding {
+        name: Some("help"),
         keys: &[Key::Char('?')],
         label: "?",
         command: Command::Help,
@@ -265,6 +292,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("help"),
     },
     Binding {
+        name: Some("back"),
         keys: &[Key::Code(KeyCode::Esc)],
         label: "Esc",
         command: Command::Back,
@@ -273,6 +301,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("quit"),
         keys: &[Key::Char('q')],
         label: "q",
         command: Command::Quit,
@@ -281,6 +310,7 @@ pub const KEYMAP: &[Binding] = &[
         hint: Some("quit"),
     },
     Binding {
+        name: None,
         keys: &[Key::Ctrl('c')],
         label: "^c",
         command: Command::Quit,
@@ -290,44 +320,270 @@ pub const KEYMAP: &[Binding] = &[
     },
 ];
 
-pub fn command_for(event: &KeyEvent, context: Context) -> Option<Command> {
-    let binding = KEYMAP
-        .iter()
-        .filter(|b| b.contexts.contains(&context))
-        .find(|b| b.keys.iter().any(|k| k.matches(event)))?;
-    Some(match (binding.command, event.code) {
-        // One binding serves the digit keys: the digit picks the filter.
-        (Command::Tab(_), KeyCode::Char(digit)) => {
-            Command::Tab(digit.to_digit(10).unwrap_or(1) as usize - 1)
-        }
-        (command, _) => command,
-    })
+/// The key table in use: [`KEYMAP`] with the rep's remapped keys (`[keys.list]` and
+/// `[keys.detail]` in the settings). The commands, the help and the hints all read it.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Bound>,
 }
 
-/// `key hint` pairs for the status bar of a context.
-/// The hint bar's hints in a context, most important first: `? help` and `q quit`, then the
-/// key table's order. A narrow terminal shows as many whole hints as fit.
-pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
-    let mut hints: Vec<_> = KEYMAP
-        .iter()
-        .filter(|b| b.contexts.contains(&context))
-        .filter_map(|b| b.hint.map(|h| (b.command, b.label, h)))
-        .collect();
-    // Stable: the rest keep the table's order.
-    hints.sort_by_key(|(command, ..)| match command {
-        Command::Help => 0,
-        Command::Quit => 1,
-        _ => 2,
-    });
-    hints
-        .into_iter()
-        .map(|(_, label, hint)| (label, hint))
-        .collect()
+/// One binding of a [`Keymap`].
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub name: Option<&'static str>,
+    pub keys: Vec<Key>,
+    pub label: String,
+    pub command: Command,
+    pub help: &'static str,
+    pub contexts: Vec<Context>,
+    pub hint: Option<&'static str>,
+}
+
+/// A remapping that cannot be used: its line, `keys.VIEW.NAME`, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemapError {
+    pub line: usize,
+    pub key: String,
+    pub problem: String,
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap {
+            bindings: KEYMAP
+                .iter()
+                .map(|b| Bound {
+                    name: b.name,
+                    keys: b.keys.to_vec(),
+                    label: b.label.to_string(),
+                    command: b.command,
+                    help: b.help,
+                    contexts: b.contexts.to_vec(),
+                    hint: b.hint,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Keymap {
+    /// [`KEYMAP`] with `remaps` applied; refuses an unknown view, binding or key name, and
+    /// two bindings of one view sharing a key.
+    pub fn with(remaps: &[Remap]) -> Result<Keymap, RemapError> {
+        let mut keymap = Keymap::default();
+        for remap in remaps {
+            let error = |problem: String| RemapError {
+                line: remap.line,
+                key: format!("keys.{}.{}", remap.view, remap.name),
+                problem,
+            };
+            let context = match remap.view.as_str() {
+                "list" => Context::List,
+                "detail" => Context::Detail,
+                _ => return Err(error("no such view: the views are list and detail".into())),
+            };
+            let keys = remap
+                .keys
+                .iter()
+                .map(|k| parse_key(k).ok_or_else(|| error(format!("{k:?} is not a key"))))
+                .collect::<Result<Vec<Key>, _>>()?;
+            if keys.is_empty() {
+                return Err(error("no key given".into()));
+            }
+            let at = keymap
+                .bindings
+                .iter()
+                .position(|b| b.name == Some(remap.name.as_str()) && b.contexts.contains(&context))
+                .ok_or_else(|| {
+                    error(format!(
+                        "no such command in the {} view: {}",
+                        remap.view,
+                        keymap.names(context)
+                    ))
+                })?;
+            // A binding of both views, remapped in one: the other keeps its keys.
+            let mut bound = keymap.bindings[at].clone();
+            if bound.contexts.len() > 1 {
+                keymap.bindings[at].contexts.retain(|c| *c != context);
+                bound.contexts = vec![context];
+                keymap.bindings.insert(at, bound.clone());
+            }
+            let bound = &mut keymap.bindings[at];
+            bound.label = keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/");
+            bound.keys = keys;
+        }
+        keymap.check_conflicts(remaps)?;
+        Ok(keymap)
+    }
+
+    /// The names that can be remapped in `context`, for an error message.
+    fn names(&self, context: Context) -> String {
+        let mut names: Vec<&str> = self
+            .bindings
+            .iter()
+            .filter(|b| b.contexts.contains(&context))
+            .filter_map(|b| b.name)
+            .collect();
+        names.dedup();
+        names.join(", ")
+    }
+
+    /// Two bindings of one view on the same key: the later remapping is the error.
+    fn check_conflicts(&self, remaps: &[Remap]) -> Result<(), RemapError> {
+        for context in [Context::List, Context::Detail] {
+            let bound: Vec<&Bound> = self
+                .bindings
+                .iter()
+                .filter(|b| b.contexts.contains(&context))
+                .collect();
+            for (i, a) in bound.iter().enumerate() {
+                for b in &bound[i + 1..] {
+                    let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) else {
+                        continue;
+                    };
+                    let view = match context {
+                        Context::List => "list",
+                        Context::Detail => "detail",
+                    };
+                    let remap = remaps
+                        .iter()
+                        .filter(|r| {
+                            r.view == view
+                                && (Some(r.name.as_str()) == a.name
+                                    || Some(r.name.as_str()) == b.name)
+                        })
+                        .max_by_key(|r| r.line);
+                    let (line, name) =
+                        remap.map_or((1, a.name.unwrap_or("?")), |r| (r.line, r.name.as_str()));
+                    let other = if Some(name) == a.name { b } else { a };
+                    return Err(RemapError {
+                        line,
+                        key: format!("keys.{view}.{name}"),
+                        problem: format!(
+                            "{} is already the key of {} ({})",
+                            key.label(),
+                            other.name.unwrap_or("a fixed key"),
+                            other.help
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The command `event` asks for in `context`.
+    pub fn command_for(&self, event: &KeyEvent, context: Context) -> Option<Command> {
+        let binding = self
+            .bindings
+            .iter()
+            .filter(|b| b.contexts.contains(&context))
+            .find(|b| b.keys.iter().any(|k| k.matches(event)))?;
+        Some(match (binding.command, event.code) {
+            // One binding serves the digit keys: the digit picks the filter.
+            (Command::Tab(_), KeyCode::Char(digit)) => {
+                Command::Tab(digit.to_digit(10).unwrap_or(1) as usize - 1)
+            }
+            (command, _) => command,
+        })
+    }
+
+    /// The hint bar's hints in a context, most important first: `? help` and `q quit`, then
+    /// the key table's order. A narrow terminal shows as many whole hints as fit.
+    pub fn hints(&self, context: Context) -> Vec<(&str, &'static str)> {
+        let mut hints: Vec<_> = self
+            .bindings
+            .iter()
+            .filter(|b| b.contexts.contains(&context))
+            .filter_map(|b| b.hint.map(|h| (b.command, b.label.as_str(), h)))
+            .collect();
+        // Stable: the rest keep the table's order.
+        hints.sort_by_key(|(command, ..)| match command {
+            Command::Help => 0,
+            Command::Quit => 1,
+            _ => 2,
+        });
+        hints
+            .into_iter()
+            .map(|(_, label, hint)| (label, hint))
+            .collect()
+    }
+
+    /// Every binding, in the table's order (the help).
+    pub fn bindings(&self) -> &[Bound] {
+        &self.bindings
+    }
+}
+
+impl Key {
+    /// How the help and the hints write the key.
+    fn label(self) -> String {
+        match self {
+            Key::Char(' ') => "Space".into(),
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("^{c}"),
+            Key::Code(code) => match code {
+                KeyCode::Down => "↓".into(),
+                KeyCode::Up => "↑".into(),
+                KeyCode::Left => "←".into(),
+                KeyCode::Right => "→".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::BackTab => "S-Tab".into(),
+                KeyCode::F(n) => format!("F{n}"),
+                other => format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// A key as the settings write it: one character (`E`, `?`), `ctrl-x`, or a name (`enter`,
+/// `esc`, `tab`, `shift-tab`, `space`, `backspace`, `delete`, `up`, `down`, `left`, `right`,
+/// `home`, `end`, `pageup`, `pagedown`, `f1` to `f12`).
+pub fn parse_key(text: &str) -> Option<Key> {
+    let mut chars = text.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return (!c.is_control()).then_some(Key::Char(c));
+    }
+    let lower = text.to_ascii_lowercase();
+    if let Some(c) = lower.strip_prefix("ctrl-") {
+        let mut chars = c.chars();
+        return match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_alphanumeric() => Some(Key::Ctrl(c)),
+            _ => None,
+        };
+    }
+    if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+        return (1..=12).contains(&n).then_some(Key::Code(KeyCode::F(n)));
+    }
+    let code = match lower.as_str() {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "shift-tab" | "backtab" => KeyCode::BackTab,
+        "space" => return Some(Key::Char(' ')),
+        "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        _ => return None,
+    };
+    Some(Key::Code(code))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn command_for(event: &KeyEvent, context: Context) -> Option<Command> {
+        Keymap::default().command_for(event, context)
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -373,5 +629,80 @@ mod tests {
             Some(Command::Touch(TouchKind::Call))
         );
         assert_eq!(command_for(&key(KeyCode::Char('i')), Context::Detail), None);
+    }
+
+    fn remap(view: &str, name: &str, keys: &[&str], line: usize) -> Remap {
+        Remap {
+            view: view.into(),
+            name: name.into(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            line,
+        }
+    }
+
+    #[test]
+    fn keys_read_as_the_settings_write_them() {
+        assert_eq!(parse_key("E"), Some(Key::Char('E')));
+        assert_eq!(parse_key("?"), Some(Key::Char('?')));
+        assert_eq!(parse_key("ctrl-n"), Some(Key::Ctrl('n')));
+        assert_eq!(parse_key("PageDown"), Some(Key::Code(KeyCode::PageDown)));
+        assert_eq!(parse_key("shift-tab"), Some(Key::Code(KeyCode::BackTab)));
+        assert_eq!(parse_key("f5"), Some(Key::Code(KeyCode::F(5))));
+        assert_eq!(parse_key("space"), Some(Key::Char(' ')));
+        for bad in ["", "ctrl-", "ctrl-ab", "f13", "hyper-x", "\t"] {
+            assert_eq!(parse_key(bad), None, "{bad:?}");
+        }
+    }
+
+    /// A remapped key does its command in its view only, the old key no longer does, and
+    /// the help and the hints name the new one.
+    #[test]
+    fn a_remapped_key_works_in_its_view_and_shows_in_the_hints() {
+        let keymap = Keymap::with(&[remap("list", "email", &["E", "ctrl-e"], 3)]).unwrap();
+        let email = Some(Command::Touch(TouchKind::Email));
+        assert_eq!(
+            keymap.command_for(&key(KeyCode::Char('E')), Context::List),
+            email
+        );
+        let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.command_for(&ctrl_e, Context::List), email);
+        assert_eq!(
+            keymap.command_for(&key(KeyCode::Char('e')), Context::List),
+            None
+        );
+        // The detail view keeps its key.
+        assert_eq!(
+            keymap.command_for(&key(KeyCode::Char('e')), Context::Detail),
+            email
+        );
+        assert!(keymap.hints(Context::List).contains(&("E/^e", "email")));
+        assert!(keymap.hints(Context::Detail).contains(&("e", "email")));
+        let help: Vec<&str> = keymap.bindings().iter().map(|b| b.label.as_str()).collect();
+        assert!(help.contains(&"E/^e") && help.contains(&"e"), "{help:?}");
+    }
+
+    #[test]
+    fn bad_remaps_name_their_line_and_key() {
+        let error = |remaps: &[Remap]| Keymap::with(remaps).unwrap_err();
+        let e = error(&[remap("list", "email", &["c"], 4)]);
+        assert_eq!((e.line, e.key.as_str()), (4, "keys.list.email"));
+        assert_eq!(e.problem, "c is already the key of call (log a call)");
+        let e = error(&[remap("inbox", "email", &["E"], 2)]);
+        assert_eq!(e.problem, "no such view: the views are list and detail");
+        let e = error(&[remap("detail", "sort", &["x"], 2)]);
+        assert!(
+            e.problem
+                .starts_with("no such command in the detail view: down, up"),
+            "{}",
+            e.problem
+        );
+        let e = error(&[remap("list", "email", &["ctrl-"], 7)]);
+        assert_eq!((e.line, e.problem.as_str()), (7, "\"ctrl-\" is not a key"));
+        // Swapping two keys is no conflict.
+        Keymap::with(&[
+            remap("list", "email", &["c"], 1),
+            remap("list", "call", &["e"], 2),
+        ])
+        .unwrap();
     }
 }

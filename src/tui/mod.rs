@@ -33,11 +33,12 @@ use theme::Theme;
 pub const INBOX_CACHE_MIB: i64 = 16;
 
 /// What the rep's settings change in the inbox.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub theme: Theme,
     /// Take the mouse (wheel, clicks) from the terminal.
     pub mouse: bool,
+    pub keymap: keys::Keymap,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -59,6 +60,7 @@ pub fn run(
         App::new(store, now, Zone::Local)?
     };
     app.complete_paths_with(complete);
+    app.keymap = options.keymap;
     let theme = options.theme;
 
     let quit_signal = watch_signals(cleanup, app.writer_queue())?;

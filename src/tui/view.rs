@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Gauge, Paragraph, Row, Table
 use ratatui::Frame;
 
 use super::app::{App, Detail, Mode, Tab};
-use super::keys::{hints, Context, KEYMAP};
+use super::keys::Context;
 use super::layout::Areas;
 use super::theme::Theme;
 use crate::domain::sla::{self, countdown};
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     draw_status(frame, app, theme, areas.status);
     draw_hints(frame, app, theme, areas.hints);
     match &app.mode {
-        Mode::Help => draw_help(frame, theme, size),
+        Mode::Help => draw_help(frame, app, theme, size),
         Mode::Status { selected } => draw_status_picker(frame, theme, size, *selected),
         Mode::Importing { file, done, total } => {
             draw_progress(frame, theme, size, file, *done, *total)
@@ -570,7 +570,7 @@ fn draw_hints(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     };
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, hint) in hints(context) {
+    for (key, hint) in app.keymap.hints(context) {
         let (key, hint) = (format!("{key} "), format!("{hint}  "));
         // Whole hints only: the last one may lose its trailing spaces.
         used += key.width() + hint.trim_end().width();
@@ -639,9 +639,17 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn draw_help(frame: &mut Frame<'_>, theme: Theme, size: Rect) {
-    let entries: Vec<Line<'_>> = KEYMAP
+fn draw_help(frame: &mut Frame<'_>, app: &App, theme: Theme, size: Rect) {
+    // The keys of the view the help was opened from.
+    let context = match app.base {
+        Mode::Detail => Context::Detail,
+        _ => Context::List,
+    };
+    let entries: Vec<Line<'_>> = app
+        .keymap
+        .bindings()
         .iter()
+        .filter(|binding| binding.contexts.contains(&context))
         .map(|binding| {
             Line::from(vec![
                 Span::styled(format!(" {:<8} ", binding.label), theme.key()),
