@@ -10,6 +10,14 @@ fn default_config(env: &Env) -> std::path::PathBuf {
     env.path("xdg-config/leadbox/config.toml")
 }
 
+/// Writes `text` as the default settings file; returns its path.
+fn write_config(env: &Env, text: &str) -> std::path::PathBuf {
+    let path = default_config(env);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 #[test]
 fn config_path_says_where_the_settings_are_read_from() {
     let env = Env::new();
@@ -53,9 +61,7 @@ fn config_init_writes_a_commented_default_once() {
 #[test]
 fn a_bad_file_stops_every_command_naming_its_line_and_key() {
     let env = Env::new();
-    let path = default_config(&env);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, "# mine\ntheme = \"light\"\nsla_hours = \"24\"\n").unwrap();
+    let path = write_config(&env, "# mine\ntheme = \"light\"\nsla_hours = \"24\"\n");
     for args in [vec!["list"], vec!["stats"], vec!["import", "x.json"]] {
         let run = env.run(&args);
         assert_eq!(run.code, 2, "{args:?}");
@@ -102,9 +108,7 @@ fn sla_hours_changes_every_figure_the_same_way() {
     assert_eq!(due(&ana) - received, chrono::Duration::hours(24));
     let before = env.stats();
 
-    let path = default_config(&env);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, "sla_hours = 1000\n").unwrap();
+    let path = write_config(&env, "sla_hours = 1000\n");
     let run = env.run(["list"]);
     assert_eq!(run.code, 2);
     assert!(
@@ -146,14 +150,11 @@ fn sla_hours_changes_every_figure_the_same_way() {
 #[test]
 fn the_store_setting_is_the_default_store() {
     let env = Env::new();
-    let path = default_config(&env);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let store = env.path("team/leads.db");
-    std::fs::write(
-        &path,
-        format!("store = {:?}\n", store.display().to_string()),
-    )
-    .unwrap();
+    write_config(
+        &env,
+        &format!("store = {:?}\n", store.display().to_string()),
+    );
     let run = Run::from(
         env.bare_command()
             .args(["import", fixture(GOOD[0]).to_str().unwrap()])
@@ -172,9 +173,7 @@ fn the_store_setting_is_the_default_store() {
 #[test]
 fn key_conflicts_are_reported_at_start() {
     let env = Env::new();
-    let path = default_config(&env);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, "[keys.list]\nemail = \"E\"\ncall = \"E\"\n").unwrap();
+    let path = write_config(&env, "[keys.list]\nemail = \"E\"\ncall = \"E\"\n");
     let run = env.run(["list"]);
     assert_eq!(run.code, 2);
     assert_eq!(

@@ -52,6 +52,33 @@ impl Tmux {
         }
     }
 
+    /// A detached session of its own (`tag` names its socket) running `command` in a
+    /// `width` x `height` terminal.
+    fn start(tag: &str, session: &str, command: &str, width: u16, height: u16) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("leadbox-e2e-{tag}-{}", std::process::id()),
+            session: session.into(),
+        };
+        let (width, height) = (width.to_string(), height.to_string());
+        let started = tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            &tmux.session,
+            "-x",
+            &width,
+            "-y",
+            &height,
+            command,
+        ]);
+        assert!(
+            started.status.success(),
+            "{}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        tmux
+    }
+
     fn alive(&self) -> bool {
         self.cmd(&["has-session", "-t", &self.session])
             .status
@@ -105,24 +132,10 @@ fn tmux_or_skip() -> bool {
 fn start_on_empty_store(tag: &str, command: &str) -> (Tmux, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("leads.db");
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-{tag}-{}", std::process::id()),
-        session: "inbox".into(),
-    };
     let command = command
         .replace("{db}", &db.display().to_string())
         .replace("{bin}", env!("CARGO_BIN_EXE_leadbox"));
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "100",
-        "-y",
-        "20",
-        &command,
-    ]);
+    let tmux = Tmux::start(tag, "inbox", &command, 100, 20);
     tmux.wait_for("No leads yet");
     let pid = tmux.cmd(&["list-panes", "-t", &tmux.session, "-F", "#{pane_pid}"]);
     let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
@@ -148,32 +161,12 @@ fn store_with_fixtures() -> (tempfile::TempDir, PathBuf) {
 
 /// Starts the inbox on `db` in a 120x30 tmux session of its own, without waiting for it.
 fn launch(tag: &str, db: &Path) -> Tmux {
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-{tag}-{}", std::process::id()),
-        session: "inbox".into(),
-    };
     let command = format!(
         "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
         db.display(),
         env!("CARGO_BIN_EXE_leadbox")
     );
-    let started = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "120",
-        "-y",
-        "30",
-        &command,
-    ]);
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    tmux
+    Tmux::start(tag, "inbox", &command, 120, 30)
 }
 
 /// Waits (at most 10 s) for the inbox to end.
@@ -366,27 +359,12 @@ fn import_from_a_terminal_is_refused_at_once() {
     tmux_or_skip();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("leads.db");
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-stdin-{}", std::process::id()),
-        session: "import".into(),
-    };
     let command = format!(
         "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}' import -; echo \"exit $?\"; sleep 60",
         db.display(),
         env!("CARGO_BIN_EXE_leadbox")
     );
-    let started = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "200",
-        "-y",
-        "10",
-        &command,
-    ]);
-    assert!(started.status.success());
+    let tmux = Tmux::start("stdin", "import", &command, 200, 10);
     let screen = tmux.wait_for("exit 2");
     assert!(
         screen.contains("leadbox import: - imports standard input, and it is a terminal here"),
@@ -412,28 +390,13 @@ fn a_long_import_on_a_terminal_shows_its_progress() {
         .unwrap();
     assert!(out.status.success());
     std::fs::write(&big, &out.stdout).unwrap();
-    let tmux = Tmux {
-        socket: format!("leadbox-e2e-progress-{}", std::process::id()),
-        session: "import".into(),
-    };
     let command = format!(
         "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} '{}' import '{}'; echo \"exit $?\"; sleep 60",
         db.display(),
         env!("CARGO_BIN_EXE_leadbox"),
         big.display()
     );
-    let started = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        &tmux.session,
-        "-x",
-        "120",
-        "-y",
-        "10",
-        &command,
-    ]);
-    assert!(started.status.success());
+    let tmux = Tmux::start("progress", "import", &command, 120, 10);
     let screen = tmux.wait_for("ETA");
     assert!(screen.contains("big.csv"), "{screen}");
     assert!(

@@ -29,7 +29,11 @@ fn now() -> DateTime<Utc> {
 }
 
 fn fixture_store() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
+    with_fixtures(Store::open_in_memory().unwrap())
+}
+
+/// `store` with every good fixture imported.
+fn with_fixtures(mut store: Store) -> Store {
     let options = ImportOptions {
         received_at: parse_time("2026-11-21T12:00:00Z"),
         ..ImportOptions::default()
@@ -788,17 +792,7 @@ fn at_80_columns_nothing_important_is_cut() {
         .join("a-long-folder-name-synced-by-the-team")
         .join("marketplace-leads-from-every-offer");
     std::fs::create_dir_all(&deep).unwrap();
-    let mut store = Store::open(&deep.join("leads.db")).unwrap();
-    let options = ImportOptions {
-        received_at: parse_time("2026-11-21T12:00:00Z"),
-        ..ImportOptions::default()
-    };
-    for file in GOOD {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(file);
-        import_path(&mut store, &path, &options, now()).unwrap();
-    }
+    let store = with_fixtures(Store::open(&deep.join("leads.db")).unwrap());
     let app = app_with(store, 80, 24);
     let shown = screen(&app);
     let lines: Vec<&str> = shown.lines().collect();
