@@ -21,5 +21,6 @@ pub mod domain;
 pub mod generate;
 pub mod import;
 pub mod io_error;
+pub mod log;
 pub mod store;
 pub mod tui;

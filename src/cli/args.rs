@@ -20,6 +20,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Write diagnostics (no personal data) to leadbox.log in the platform state dir, e.g.
+    /// ~/.local/state/leadbox/ (LEADBOX_LOG=debug does the same, or sets another level)
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+
     /// Colours in the inbox and the list table: auto (on a terminal, unless NO_COLOR is
     /// set), always or never
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]

@@ -54,6 +54,8 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
+            // Not the message: it may quote a name, an email or a file path.
+            tracing::warn!("the command failed");
             eprintln!(
                 "leadbox: {}",
                 printable(&crate::io_error::describe_chain(e.as_ref()))
@@ -130,6 +132,7 @@ impl Ctx {
 }
 
 fn open_store(ctx: &Ctx) -> Result<Store> {
+    let started = std::time::Instant::now();
     let path = ctx.db_path()?;
     // Before opening: a store opened just now is private from its creation.
     let warnings = readable_by_others(&path);
@@ -149,12 +152,18 @@ fn open_store(ctx: &Ctx) -> Result<Store> {
     }
     let mut store = store;
     apply_settings(&mut store, &ctx.config)?;
+    tracing::debug!(
+        schema = store.schema_version()?,
+        ms = started.elapsed().as_millis() as u64,
+        "store opened"
+    );
     Ok(store)
 }
 
 /// Makes the store follow the settings: a changed `sla_hours` computes every due time again.
 fn apply_settings(store: &mut Store, config: &Config) -> Result<()> {
     if store.set_sla_hours(config.sla_hours)? {
+        tracing::info!(hours = config.sla_hours, "every due time computed again");
         eprintln!(
             "leadbox: every lead's first touch is now due {} hours after it arrived (sla_hours)",
             config.sla_hours
@@ -203,6 +212,19 @@ fn readable_by_others(_store: &Path) -> Vec<String> {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let Some(path) = crate::log::init(cli.verbose) {
+        if cli.verbose {
+            eprintln!(
+                "leadbox: diagnostics go to {}",
+                printable(&path.display().to_string())
+            );
+        }
+    }
+    tracing::info!(
+        command = command_name(cli.command.as_ref()),
+        version = env!("CARGO_PKG_VERSION"),
+        "start"
+    );
     let source = config::source(cli.config.as_deref())?;
     let command = match cli.command {
         // These need neither the settings, nor the store, nor the time.
@@ -464,6 +486,7 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
     };
     let mut reports: Vec<FileReport> = Vec::new();
     for file in &args.files {
+        let started = std::time::Instant::now();
         let report = if is_stdin(file) {
             import_stdin(&mut store, &options, now)?
         } else {
@@ -480,6 +503,16 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
             }
             report?
         };
+        // Counts and the format only: a file's name can hold an email.
+        tracing::info!(
+            format = report.format.map(|f| f.as_str()),
+            new = report.new,
+            duplicates = report.duplicates,
+            rejected = report.rejected,
+            failed = report.failed.is_some(),
+            ms = started.elapsed().as_millis() as u64,
+            "file imported"
+        );
         for line in report.error_lines() {
             eprintln!("error: {}", printable(&line));
         }
@@ -892,6 +925,29 @@ fn add_sample_history(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
         store.set_status_at(id, status, at.min(now))?;
     }
     Ok(())
+}
+
+/// A command's name for the log (never its arguments).
+fn command_name(command: Option<&Command>) -> &'static str {
+    match command {
+        None => "inbox",
+        Some(Command::Import(_)) => "import",
+        Some(Command::List(_)) => "list",
+        Some(Command::Show { .. }) => "show",
+        Some(Command::Touch { .. }) => "touch",
+        Some(Command::Status { .. }) => "status",
+        Some(Command::Assign { .. }) => "assign",
+        Some(Command::Delete { .. }) => "delete",
+        Some(Command::Forget { .. }) => "forget",
+        Some(Command::Purge { .. }) => "purge",
+        Some(Command::Export { .. }) => "export",
+        Some(Command::Stats { .. }) => "stats",
+        Some(Command::Demo { .. }) => "demo",
+        Some(Command::Generate { .. }) => "generate",
+        Some(Command::Completions { .. }) => "completions",
+        Some(Command::Man { .. }) => "man",
+        Some(Command::Config { .. }) => "config",
+    }
 }
 
 /// `leadbox config path` and `leadbox config init`.

@@ -65,6 +65,7 @@ pub fn run(
 
     let quit_signal = watch_signals(cleanup, app.writer_queue())?;
     let mut terminal = setup_terminal(options.mouse)?;
+    tracing::info!(leads = app.store_total, "inbox opened");
     let result = event_loop(
         &mut terminal,
         &mut app,
@@ -73,6 +74,11 @@ pub fn run(
         counts.as_ref(),
     );
     restore_terminal();
+    tracing::info!(
+        ok = result.is_ok(),
+        notes = app.quit_notes.len(),
+        "inbox closed"
+    );
     // Say what quitting waited for, and anything that could not be saved.
     for line in &app.quit_notes {
         eprintln!("leadbox: {line}");

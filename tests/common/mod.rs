@@ -119,10 +119,12 @@ impl Env {
             .env("TZ", "UTC")
             .env_remove("LEADBOX_DB")
             .env_remove("LEADBOX_CONFIG")
+            .env_remove("LEADBOX_LOG")
             .env_remove("NO_COLOR")
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("XDG_STATE_HOME", self.dir.path().join("xdg-state"))
             .current_dir(self.dir.path());
         cmd
     }
