@@ -226,8 +226,15 @@ pub struct ImportArgs {
     #[arg(long)]
     pub json: bool,
     /// The files to import; - reads standard input (a pipe: curl ... | leadbox import -)
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "watch", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Watch a drop folder until Ctrl-C: import each file that appears or changes, once
+    /// whole, never the same bytes twice
+    #[arg(long, value_name = "DIR", conflicts_with = "files")]
+    pub watch: Option<PathBuf>,
+    /// With --watch: move each file imported without a rejected record into this folder
+    #[arg(long, value_name = "DIR", requires = "watch")]
+    pub move_to: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Default)]

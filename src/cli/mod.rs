@@ -484,6 +484,9 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
         received_at: args.received_at,
         strict: args.strict,
     };
+    if let Some(dir) = &args.watch {
+        return watch_folder(&mut store, dir, args.move_to, &options);
+    }
     let mut reports: Vec<FileReport> = Vec::new();
     for file in &args.files {
         let started = std::time::Instant::now();
@@ -553,6 +556,53 @@ fn progress_bar(file: &Path, terminal: bool) -> Option<indicatif::ProgressBar> {
     let bar = indicatif::ProgressBar::new(size).with_style(style);
     bar.set_message(truncate(&printable(&name), 30).into_owned());
     Some(bar)
+}
+
+/// `leadbox import --watch DIR`: imports what the folder receives until Ctrl-C or SIGTERM,
+/// printing each file's report as it goes.
+fn watch_folder(
+    store: &mut Store,
+    dir: &Path,
+    move_to: Option<PathBuf>,
+    options: &ImportOptions,
+) -> Result<ExitCode> {
+    use crate::import::watch::{watch, WatchOptions};
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    eprintln!(
+        "leadbox: watching {} (Ctrl-C stops)",
+        printable(&dir.display().to_string())
+    );
+    let watching = WatchOptions {
+        move_to,
+        ..WatchOptions::default()
+    };
+    let (mut files, mut clean) = (0u64, true);
+    let now = || crate::clock::now().unwrap_or_else(|_| Utc::now());
+    watch(store, dir, options, &watching, &stop, &now, &mut |report| {
+        files += 1;
+        clean &= report.is_clean();
+        for line in report.error_lines() {
+            eprintln!("error: {}", printable(&line));
+        }
+        println!("{}", printable(&report.to_string()));
+        let _ = std::io::stdout().flush();
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "leadbox: stopped watching ({files} file{} imported)",
+        if files == 1 { "" } else { "s" }
+    );
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// `-` among the files of `import` names standard input (`./-` is a file named `-`).

@@ -9,6 +9,7 @@ mod csv;
 mod decode;
 mod fields;
 mod json;
+pub mod watch;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -838,6 +838,15 @@ impl Store {
         Ok((previous, owner.map(str::to_string)))
     }
 
+    /// Whether a file with these bytes (its SHA-256, as the import history records it) was
+    /// imported before.
+    pub fn has_imported(&self, sha256: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM imports WHERE sha256 = ?1")?
+            .exists([sha256])?)
+    }
+
     pub fn last_import(&self) -> Result<Option<ImportRecord>> {
         Ok(self
             .conn
