@@ -114,3 +114,27 @@ fn a_drop_folder_imports_each_file_once_and_whole_across_restarts() {
     let drops = env.list(&["--search", "drop"]);
     assert_eq!(drops.len(), 4, "Drop1-3 and Drop5");
 }
+
+/// `--watch` without `import` opens the inbox: with a command, or naming no folder, it is a
+/// usage error that changes nothing.
+#[test]
+fn the_inbox_watch_refuses_a_command_or_a_missing_folder() {
+    let env = Env::new();
+    let folder = env.path("drop");
+    std::fs::create_dir(&folder).unwrap();
+    let run = env.run(["--watch", folder.to_str().unwrap(), "list"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("use import --watch DIR"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(["--watch", "nowhere"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nowhere: not a folder (--watch)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.db.exists());
+}

@@ -410,3 +410,36 @@ fn a_long_import_on_a_terminal_shows_its_progress() {
     );
     assert!(!screen.contains("ETA"), "the bar is cleared: {screen}");
 }
+
+/// `leadbox --watch DIR`: the inbox imports what the folder receives while it is open, says
+/// so in the status bar, and shows the new lead.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn the_inbox_shows_leads_dropped_into_its_watched_folder() {
+    tmux_or_skip();
+    let (dir, db) = store_with_fixtures();
+    let folder = dir.path().join("drop");
+    std::fs::create_dir(&folder).unwrap();
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}' --watch '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_leadbox"),
+        folder.display()
+    );
+    let tmux = Tmux::start("watch", "inbox", &command, 120, 30);
+    tmux.wait_for("shown of");
+    std::fs::write(
+        folder.join("flow.json"),
+        r#"{"FirstName":"Wanda","LastName":"Dropped","Email":"wanda@example.org","LeadSource":"TestDrive-StartTestDrive|a.b","receivedAt":"2026-11-21T17:30:00Z"}"#,
+    )
+    .unwrap();
+    let screen = tmux.wait_for("flow.json: 1 new");
+    let screen = if screen.contains("Wanda Dropped") {
+        screen
+    } else {
+        tmux.wait_for("Wanda Dropped")
+    };
+    assert!(screen.contains("Wanda Dropped"), "{screen}");
+    tmux.send(&["q"]);
+    wait_for_exit(&tmux);
+}

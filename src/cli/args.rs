@@ -30,6 +30,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// With no command: open the inbox and import what this drop folder receives meanwhile
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

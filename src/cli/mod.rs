@@ -119,6 +119,8 @@ struct Ctx {
     /// The inbox's keys, the settings' remappings applied.
     keymap: Keymap,
     color: ColorWhen,
+    /// The inbox's drop folder.
+    watch: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -251,11 +253,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    if let Some(dir) = &cli.watch {
+        let problem = if command.is_some() {
+            Some("--watch DIR opens the inbox; with a command, use import --watch DIR".into())
+        } else if !dir.is_dir() {
+            Some(format!("{}: not a folder (--watch)", dir.display()))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            eprintln!("leadbox: {}", printable(&problem));
+            return Ok(ExitCode::from(2));
+        }
+    }
     let ctx = Ctx {
         db: cli.db,
         config,
         keymap,
         color: cli.color,
+        watch: cli.watch,
     };
     let Some(command) = command else {
         let store = open_store(&ctx)?;
@@ -1024,6 +1040,7 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         theme: crate::tui::theme::Theme::new(ctx.config.theme, ctx.color.colors(true)),
         mouse: ctx.config.mouse,
         keymap: ctx.keymap.clone(),
+        watch: ctx.watch.clone(),
     }
 }
 

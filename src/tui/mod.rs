@@ -39,6 +39,8 @@ pub struct Options {
     /// Take the mouse (wheel, clicks) from the terminal.
     pub mouse: bool,
     pub keymap: keys::Keymap,
+    /// A drop folder to import from while the inbox is open (`leadbox --watch DIR`).
+    pub watch: Option<PathBuf>,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -52,6 +54,10 @@ pub fn run(
 ) -> Result<()> {
     let now = crate::clock::now()?;
     let counts = spawn_counts_worker(&store)?;
+    let folder = match &options.watch {
+        Some(dir) => Some(FolderWatch::start(&store, dir.clone())?),
+        None => None,
+    };
     let mut store = store;
     store.set_cache_mib(INBOX_CACHE_MIB)?;
     let mut app = if counts.is_some() {
@@ -72,7 +78,11 @@ pub fn run(
         theme,
         &quit_signal,
         counts.as_ref(),
+        folder.as_ref(),
     );
+    if let Some(folder) = folder {
+        folder.stop();
+    }
     restore_terminal();
     tracing::info!(
         ok = result.is_ok(),
@@ -147,6 +157,7 @@ fn event_loop(
     theme: Theme,
     quit_signal: &AtomicBool,
     counts: Option<&CountsWorker>,
+    folder: Option<&FolderWatch>,
 ) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height)?;
@@ -176,6 +187,15 @@ fn event_loop(
             }
         }
         app.apply_reports()?;
+        if let Some(folder) = folder {
+            // Its imports reach the list as any other process's do (`tick`).
+            while let Ok((line, clean)) = folder.reports.try_recv() {
+                match clean {
+                    true => app.flash_info(line),
+                    false => app.flash_error(line),
+                }
+            }
+        }
         app.tick(crate::clock::now()?)?;
         if let Some(worker) = counts {
             if let Some(request) = app.take_counts_request() {
@@ -224,6 +244,62 @@ fn quit(
 struct CountsWorker {
     requests: mpsc::Sender<app::CountsRequest>,
     replies: mpsc::Receiver<Result<app::CountsReply, String>>,
+}
+
+/// A drop folder watched beside the inbox: a thread with its own connection imports what
+/// arrives (`import::watch`); each file's report comes back as a line for the status bar.
+/// The inbox's UI thread writes nothing.
+struct FolderWatch {
+    stop: Arc<AtomicBool>,
+    /// Each report's line, and whether it was clean.
+    reports: mpsc::Receiver<(String, bool)>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl FolderWatch {
+    fn start(main: &Store, dir: PathBuf) -> Result<FolderWatch> {
+        anyhow::ensure!(
+            !main.is_in_memory(),
+            "a store in memory cannot take a watched folder's leads"
+        );
+        let mut store = Store::open(main.path())
+            .context("cannot open a second connection to the store for the watched folder")?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (send, reports) = mpsc::channel();
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            use crate::import::watch::{watch, WatchOptions};
+            let now = || crate::clock::now().unwrap_or_else(|_| chrono::Utc::now());
+            let options = crate::import::ImportOptions::default();
+            let result = watch(
+                &mut store,
+                &dir,
+                &options,
+                &WatchOptions::default(),
+                &flag,
+                &now,
+                &mut |report| {
+                    let line = crate::domain::text::printable(&report.to_string()).into_owned();
+                    let _ = send.send((line, report.is_clean()));
+                },
+            );
+            if let Err(e) = result {
+                let line = format!("stopped watching the folder: {e}");
+                let _ = send.send((crate::domain::text::printable(&line).into_owned(), false));
+            }
+        });
+        Ok(FolderWatch {
+            stop,
+            reports,
+            thread,
+        })
+    }
+
+    /// Stops between two files and waits for the thread.
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }
 
 fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
