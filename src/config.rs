@@ -8,6 +8,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 use crate::domain::sla::DEFAULT_SLA_HOURS;
+use crate::domain::time::Zone;
 
 /// The settings, each with its default.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,8 +22,30 @@ pub struct Config {
     /// Whether the inbox takes the mouse (wheel and clicks); off leaves the terminal's own
     /// selection to it.
     pub mouse: bool,
+    /// The zone times are shown in (an IANA name); none: `TZ`, else the system's zone.
+    pub time_zone: Option<Zone>,
+    /// The rep's own name, which `me` stands for as an owner; none: the login name.
+    pub owner: Option<String>,
     /// The inbox's remapped keys, in the file's order (`tui::keys::Keymap` checks them).
     pub keys: Vec<KeyRemap>,
+}
+
+impl Config {
+    /// The zone times are shown in.
+    pub fn zone(&self) -> Zone {
+        self.time_zone.unwrap_or(Zone::Local)
+    }
+
+    /// Who `me` is: the `owner` setting, else the login name (`USER`, `USERNAME`).
+    pub fn me(&self) -> Option<String> {
+        self.owner.clone().or_else(|| {
+            ["USER", "USERNAME"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok())
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+        })
+    }
 }
 
 impl Default for Config {
@@ -32,6 +55,8 @@ impl Default for Config {
             store: None,
             theme: ThemeName::Default,
             mouse: true,
+            time_zone: None,
+            owner: None,
             keys: Vec::new(),
         }
     }
@@ -55,6 +80,8 @@ struct RawConfig {
     store: Option<PathBuf>,
     theme: Option<ThemeName>,
     mouse: Option<bool>,
+    time_zone: Option<String>,
+    owner: Option<String>,
     #[serde(default)]
     keys: std::collections::BTreeMap<
         String,
@@ -183,11 +210,37 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         })
         .collect();
     keys.sort_by_key(|k| k.line);
+    let invalid = |key: &str, problem: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: key_line(text, key).unwrap_or(1),
+        key: Some(key.into()),
+        problem,
+    };
+    let time_zone = match raw.time_zone.as_deref() {
+        None => None,
+        Some(name) => Some(Zone::named(name).ok_or_else(|| {
+            invalid(
+                "time_zone",
+                format!("{name:?} is not a time zone: give an IANA name such as \"Europe/Berlin\" or \"UTC\""),
+            )
+        })?),
+    };
+    let owner = match raw.owner.as_deref().map(str::trim) {
+        Some("") => {
+            return Err(invalid(
+                "owner",
+                "empty: remove the line to use the login name".into(),
+            ))
+        }
+        owner => owner.map(str::to_string),
+    };
     let config = Config {
         sla_hours: raw.sla_hours.unwrap_or(defaults.sla_hours),
         store: raw.store,
         theme: raw.theme.unwrap_or(defaults.theme),
         mouse: raw.mouse.unwrap_or(defaults.mouse),
+        time_zone,
+        owner,
         keys,
     };
     if !SLA_HOURS.contains(&config.sla_hours) {
@@ -271,6 +324,13 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # light background) or "high-contrast". NO_COLOR=1 in the environment turns colours off.
 # theme = "default"
 
+# The time zone times are shown in, an IANA name (default: TZ, else the system's zone).
+# time_zone = "Europe/Berlin"
+
+# Your name as an owner: `leadbox assign ID me` and `me` in the inbox's owner prompt stand
+# for it (default: your login name).
+# owner = "Ana Lopez"
+
 # Whether the inbox takes the mouse (wheel scrolls, a click selects). false leaves the
 # terminal's own text selection alone.
 # mouse = true
@@ -341,6 +401,8 @@ mod tests {
         assert!(config.mouse);
         assert_eq!(config.store, Some(PathBuf::from("/home/me/leads/leads.db")));
         assert_eq!(config.keys.len(), 3);
+        assert_eq!(config.zone(), Zone::named("Europe/Berlin").unwrap());
+        assert_eq!(config.me().as_deref(), Some("Ana Lopez"));
     }
 
     #[test]
@@ -360,7 +422,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),
@@ -373,6 +435,14 @@ mod tests {
         assert_eq!(
             error("\nsla_hours = 0\n"),
             "config.toml:2: sla_hours: 0 is out of range: from 1 to 720 hours"
+        );
+        assert_eq!(
+            error("\ntime_zone = \"Mars/Olympus\"\n"),
+            "config.toml:2: time_zone: \"Mars/Olympus\" is not a time zone: give an IANA name such as \"Europe/Berlin\" or \"UTC\""
+        );
+        assert_eq!(
+            error("owner = \" \"\n"),
+            "config.toml:1: owner: empty: remove the line to use the login name"
         );
         let syntax = error("sla_hours = 24\ntheme = \n");
         assert!(syntax.starts_with("config.toml:2: theme: "), "{syntax}");

@@ -196,3 +196,53 @@ fn key_conflicts_are_reported_at_start() {
     std::fs::write(&path, "[keys.list]\nemail = \"E\"\ncall = \"e\"\n").unwrap();
     env.ok(["list"]);
 }
+
+/// `time_zone` moves every time `list` and `show` print; JSON stays UTC.
+#[test]
+fn time_zone_is_the_zone_of_the_times_shown() {
+    let env = Env::new();
+    env.import_good();
+    let leads = env.list(&[]);
+    let lead = leads
+        .iter()
+        .find(|l| l["received_at"] == "2026-11-21T12:00:00Z")
+        .expect("a lead received at noon UTC");
+    let id = lead["id"].to_string();
+    let show = env.ok(["show", &id]);
+    assert!(show.contains("2026-11-21 12:00"), "{show}");
+    write_config(&env, "time_zone = \"Asia/Tokyo\"\n");
+    let show = env.ok(["show", &id]);
+    assert!(show.contains("2026-11-21 21:00"), "{show}");
+    assert!(!show.contains("2026-11-21 12:00"), "{show}");
+    let table = env.ok(["list", "--include-test"]);
+    assert!(table.contains("2026-11-21 21:00"), "{table}");
+    let json = env.ok(["list", "--format", "json", "--include-test"]);
+    assert!(json.contains("\"2026-11-21T12:00:00Z\""));
+}
+
+/// `assign ID me` gives the lead to the rep: the owner setting, else the login name.
+#[test]
+fn me_is_the_owner_setting_else_the_login_name() {
+    let env = Env::new();
+    env.import_good();
+    let lead_id = env.list(&[])[0]["id"].clone();
+    let id = lead_id.to_string();
+    let owner = |env: &Env| {
+        env.list(&[])
+            .into_iter()
+            .find(|l| l["id"] == lead_id)
+            .unwrap()["owner"]
+            .clone()
+    };
+    let run = Run::from(
+        env.command(["assign", &id, "me"])
+            .env("USER", "ana")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(owner(&env), "ana");
+    write_config(&env, "owner = \"Ana Lopez\"\n");
+    env.ok(["assign", &id, "Me"]);
+    assert_eq!(owner(&env), "Ana Lopez");
+}

@@ -815,3 +815,29 @@ fn at_80_columns_nothing_important_is_cut() {
     let tabs = shown.lines().next().unwrap().trim_matches('"');
     assert!(tabs.trim_end().ends_with('…'), "{tabs}");
 }
+
+/// `me` in the owner prompt is the rep (the settings' owner, else the login name); without
+/// one known, `me` is taken as written.
+#[test]
+fn me_in_the_owner_prompt_is_the_rep() {
+    let mut app = app(120, 30);
+    app.me = Some("Ana Lopez".into());
+    key(&mut app, KeyCode::Enter);
+    let id = app.detail.as_ref().unwrap().lead.id;
+    keys(&mut app, "o");
+    keys(&mut app, "ME");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.store.lead(id).unwrap().owner.as_deref(),
+        Some("Ana Lopez")
+    );
+    app.me = None;
+    keys(&mut app, "o");
+    // The prompt starts with the owner: clear it.
+    for _ in 0..20 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "me");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.lead(id).unwrap().owner.as_deref(), Some("me"));
+}

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use crate::config::{self, Config};
 use crate::domain::text::{printable, printable_multiline, truncate};
+use crate::domain::time::Zone;
 use crate::domain::{Action, LeadFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{
@@ -287,7 +288,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Import(args) => import(&ctx, args, now),
         Command::List(args) => list(&ctx, &args.filter, args.format, now),
-        Command::Show { id, format } => show(&open_store(&ctx)?, id, format, now),
+        Command::Show { id, format } => {
+            show(&open_store(&ctx)?, id, format, now, ctx.config.zone())
+        }
         Command::Touch { id, kind, note, at } => {
             touch(&mut open_store(&ctx)?, id, kind, note.as_deref(), at, now)
         }
@@ -296,7 +299,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!("Lead {id}: status {previous} → {status}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assign { id, owner } => assign(&mut open_store(&ctx)?, id, &owner),
+        Command::Assign { id, owner } => {
+            // `me` is the rep (the owner setting, else the login name), whatever its case.
+            let owner = match owner.trim().eq_ignore_ascii_case("me") {
+                true => ctx.config.me().ok_or_else(|| {
+                    anyhow::anyhow!("who is me? set owner in the settings (leadbox config path)")
+                })?,
+                false => owner,
+            };
+            assign(&mut open_store(&ctx)?, id, &owner)
+        }
         Command::Export {
             filter,
             format,
@@ -378,7 +390,7 @@ fn list(
     let color = ctx.color.colors(std::io::stdout().is_terminal());
     let stdout = BufWriter::new(std::io::stdout().lock());
     match format {
-        ListFormat::Table => write_table(store, &filter, now, color, stdout)?,
+        ListFormat::Table => write_table(store, &filter, now, ctx.config.zone(), color, stdout)?,
         ListFormat::Json => write_json(store, &filter, now, stdout).map(drop)?,
         ListFormat::Csv => write_csv(store, &filter, now, stdout).map(drop)?,
     }
@@ -386,14 +398,20 @@ fn list(
 }
 
 /// `leadbox show ID`: every field, the touches, the customer's leads.
-fn show(store: &Store, id: i64, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCode> {
+fn show(
+    store: &Store,
+    id: i64,
+    format: ShowFormat,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Result<ExitCode> {
     let lead = store.lead(id)?;
     let touches = store.touches(id)?;
     let contact = store.contact_leads(lead.contact_id)?;
     let mut out = std::io::stdout().lock();
     match format {
         ShowFormat::Text => {
-            out.write_all(output::lead_text(&lead, &touches, &contact, now).as_bytes())?
+            out.write_all(output::lead_text(&lead, &touches, &contact, now, zone).as_bytes())?
         }
         ShowFormat::Json => {
             let value = output::ShowJson::new(&lead, &touches, &contact, now);
@@ -852,6 +870,7 @@ fn write_table(
     store: &Store,
     filter: &LeadFilter,
     now: DateTime<Utc>,
+    zone: Zone,
     color: bool,
     mut out: impl Write,
 ) -> Result<()> {
@@ -859,7 +878,7 @@ fn write_table(
     let mut shown = 0u64;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         shown += 1;
-        writeln!(out, "{}", output::table_row(&lead, now, color)).map_err(anyhow::Error::from)
+        writeln!(out, "{}", output::table_row(&lead, now, zone, color)).map_err(anyhow::Error::from)
     })?;
     writeln!(out, "{shown} lead{}", if shown == 1 { "" } else { "s" })?;
     out.flush()?;
@@ -1041,6 +1060,8 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         mouse: ctx.config.mouse,
         keymap: ctx.keymap.clone(),
         watch: ctx.watch.clone(),
+        zone: ctx.config.zone(),
+        me: ctx.config.me(),
     }
 }
 
@@ -1055,6 +1076,7 @@ fn demo(ctx: &Ctx, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
             &store,
             &LeadFilter::default(),
             now,
+            ctx.config.zone(),
             ctx.color.colors(std::io::stdout().is_terminal()),
             BufWriter::new(std::io::stdout().lock()),
         )?;

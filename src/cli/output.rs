@@ -1,6 +1,7 @@
 //! How leads and figures are written for people (tables, text) and for scripts (JSON, CSV).
 
-use chrono::{DateTime, Local, Utc};
+use crate::domain::time::Zone;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::Write;
@@ -205,8 +206,9 @@ impl<W: Write> JsonArrayWriter<W> {
     }
 }
 
-pub fn local_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+/// A time as the command line shows it, in the zone of the settings.
+pub fn shown_time(zone: Zone, t: DateTime<Utc>) -> String {
+    zone.format(t, "%Y-%m-%d %H:%M")
 }
 
 const TABLE: [(&str, usize); 8] = [
@@ -233,7 +235,7 @@ pub fn table_header() -> String {
 /// A lead as a line of the `list` table: the cells of its [`LeadRow`], with the SLA as a
 /// countdown and the time in the local zone; its SLA cell in colour with `color` (as the
 /// inbox shows it: overdue in bold red, due soon in yellow, met or exempt dimmed).
-pub fn table_row(lead: &Lead, now: DateTime<Utc>, color: bool) -> String {
+pub fn table_row(lead: &Lead, now: DateTime<Utc>, zone: Zone, color: bool) -> String {
     let row = LeadRow::new(lead, now);
     let text = |value: Option<Cow<'_, str>>, missing: &str| {
         value.map_or_else(|| missing.to_string(), Cow::into_owned)
@@ -251,7 +253,7 @@ pub fn table_row(lead: &Lead, now: DateTime<Utc>, color: bool) -> String {
         text(row.company, ""),
         text(row.offer, ""),
         text(row.source, ""),
-        local_time(lead.received_at),
+        shown_time(zone, lead.received_at),
     ];
     let sla = color.then(|| sla_color(lead, now)).flatten();
     cells
@@ -285,7 +287,13 @@ fn sla_color(lead: &Lead, now: DateTime<Utc>) -> Option<&'static str> {
 }
 
 /// A person-readable page about one lead.
-pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime<Utc>) -> String {
+pub fn lead_text(
+    lead: &Lead,
+    touches: &[Touch],
+    contact: &[Lead],
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> String {
     let action = lead.action.as_ref().map_or("no action".to_string(), |a| {
         format!("{a} ({})", a.describe())
     });
@@ -295,7 +303,7 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
         printable(&action),
         if lead.is_test { " · TEST LEAD" } else { "" }
     );
-    for (label, value) in lead_fields(lead, contact.len(), now) {
+    for (label, value) in lead_fields(lead, contact.len(), now, zone) {
         if let Some(value) = value {
             out.push_str(&format!("{label:<11} {}\n", printable(&value)));
         }
@@ -309,9 +317,9 @@ pub fn lead_text(lead: &Lead, touches: &[Touch], contact: &[Lead], now: DateTime
             out.push_str(&format!("  {line}\n"));
         }
     }
-    out.push_str(&touches_text(touches));
+    out.push_str(&touches_text(touches, zone));
     if contact.len() > 1 {
-        out.push_str(&contact_text(lead, contact));
+        out.push_str(&contact_text(lead, contact, zone));
     }
     out
 }
@@ -321,7 +329,9 @@ fn lead_fields(
     lead: &Lead,
     contact_leads: usize,
     now: DateTime<Utc>,
+    zone: Zone,
 ) -> [(&str, Option<String>); 17] {
+    let local_time = |t: DateTime<Utc>| shown_time(zone, t);
     let state = lead.sla_state(now);
     let sla = match state {
         SlaState::Exempt => "exempt (no follow-up owed)".to_string(),
@@ -371,7 +381,7 @@ fn lead_fields(
 }
 
 /// `show`'s touch log.
-fn touches_text(touches: &[Touch]) -> String {
+fn touches_text(touches: &[Touch], zone: Zone) -> String {
     let mut out = String::from("\nTouches\n");
     if touches.is_empty() {
         out.push_str("  none yet\n");
@@ -384,7 +394,7 @@ fn touches_text(touches: &[Touch]) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "  {}  {:<7}{note}\n",
-            local_time(touch.at),
+            shown_time(zone, touch.at),
             touch.kind.as_str()
         ));
     }
@@ -392,7 +402,7 @@ fn touches_text(touches: &[Touch]) -> String {
 }
 
 /// `show`'s list of the customer's leads, this one marked.
-fn contact_text(lead: &Lead, contact: &[Lead]) -> String {
+fn contact_text(lead: &Lead, contact: &[Lead], zone: Zone) -> String {
     let mut out = String::from("\nThis customer's leads\n");
     for other in contact {
         let marker = if other.id == lead.id {
@@ -402,7 +412,7 @@ fn contact_text(lead: &Lead, contact: &[Lead]) -> String {
         };
         out.push_str(&format!(
             "  {}  #{:<5} {:<15} {}{marker}\n",
-            local_time(other.received_at),
+            shown_time(zone, other.received_at),
             other.id,
             printable(other.action.as_ref().map_or("-", Action::as_str)),
             printable(other.offer.as_deref().unwrap_or(""))

@@ -1,6 +1,30 @@
-//! Reading the timestamps that exports carry.
+//! Reading the timestamps that exports carry, and the zone times are shown in.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
+
+/// How times are shown: the system's zone (`TZ`, else the system's setting), a zone of the
+/// IANA database (`time_zone` in the settings), or a fixed offset (tests pin it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Local,
+    Named(chrono_tz::Tz),
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    pub fn format(self, t: DateTime<Utc>, pattern: &str) -> String {
+        match self {
+            Zone::Local => t.with_timezone(&Local).format(pattern).to_string(),
+            Zone::Named(tz) => t.with_timezone(&tz).format(pattern).to_string(),
+            Zone::Fixed(offset) => t.with_timezone(&offset).format(pattern).to_string(),
+        }
+    }
+
+    /// A zone by its IANA name (`Europe/Berlin`, `America/New_York`, `UTC`).
+    pub fn named(name: &str) -> Option<Zone> {
+        name.parse::<chrono_tz::Tz>().ok().map(Zone::Named)
+    }
+}
 
 /// The years a time may fall in (in UTC). Leads, touches and the clock are all in this
 /// range; outside it a time is a typo or hostile (year 9999 plus a day of SLA would print as

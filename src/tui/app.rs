@@ -1,6 +1,6 @@
 //! The inbox's state and how commands change it. Drawing reads this state; it never changes it.
 
-use chrono::{DateTime, FixedOffset, Local, Utc};
+use chrono::{DateTime, Utc};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -33,21 +33,7 @@ impl Tab {
     }
 }
 
-/// How times are shown: the local zone, or a fixed one (tests pin it).
-#[derive(Debug, Clone, Copy)]
-pub enum Zone {
-    Local,
-    Fixed(FixedOffset),
-}
-
-impl Zone {
-    pub fn format(self, t: DateTime<Utc>, pattern: &str) -> String {
-        match self {
-            Zone::Local => t.with_timezone(&Local).format(pattern).to_string(),
-            Zone::Fixed(offset) => t.with_timezone(&offset).format(pattern).to_string(),
-        }
-    }
-}
+pub use crate::domain::time::Zone;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
@@ -233,6 +219,8 @@ impl CountsRequest {
 
 pub struct App {
     pub store: Store,
+    /// Who `me` is in the owner prompt.
+    pub me: Option<String>,
     /// The keys, with the rep's remappings: commands, help and hints read it.
     pub keymap: Keymap,
     pub now: DateTime<Utc>,
@@ -333,6 +321,7 @@ impl App {
             counts: ActionCounts::default(),
             counts_stale: true,
             keymap: Keymap::default(),
+            me: None,
             total: 0,
             store_total: 0,
             selected: 0,
@@ -785,7 +774,11 @@ impl App {
                     self.log_touch(TouchKind::Note, Some(text))?;
                 }
             }
-            Mode::Owner(_) => self.set_owner(&text)?,
+            // `me` is the rep (the owner setting, else the login name).
+            Mode::Owner(_) => match (text.trim().eq_ignore_ascii_case("me"), self.me.clone()) {
+                (true, Some(me)) => self.set_owner(&me)?,
+                _ => self.set_owner(&text)?,
+            },
             Mode::ImportPath(_) => {
                 let path = text.trim();
                 if !path.is_empty() {

@@ -41,6 +41,10 @@ pub struct Options {
     pub keymap: keys::Keymap,
     /// A drop folder to import from while the inbox is open (`leadbox --watch DIR`).
     pub watch: Option<PathBuf>,
+    /// The zone times are shown in.
+    pub zone: Zone,
+    /// Who `me` is in the owner prompt.
+    pub me: Option<String>,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -61,10 +65,11 @@ pub fn run(
     let mut store = store;
     store.set_cache_mib(INBOX_CACHE_MIB)?;
     let mut app = if counts.is_some() {
-        App::with_counts_worker(store, now, Zone::Local)?
+        App::with_counts_worker(store, now, options.zone)?
     } else {
-        App::new(store, now, Zone::Local)?
+        App::new(store, now, options.zone)?
     };
+    app.me = options.me.clone();
     app.complete_paths_with(complete);
     app.keymap = options.keymap;
     let theme = options.theme;
