@@ -4,6 +4,7 @@
 //! out of range is refused as a whole, naming its line and key: leadbox never runs half
 //! configured.
 
+use ratatui::style::Color;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,38 @@ pub struct Config {
     pub owner: Option<String>,
     /// The inbox's remapped keys, in the file's order (`tui::keys::Keymap` checks them).
     pub keys: Vec<KeyRemap>,
+    /// Colours of the theme replaced one by one.
+    pub colors: Colors,
+}
+
+/// The colours of `[colors]`, each replacing the theme's: a name (`red`, `light-blue`...),
+/// `#rrggbb`, or a number of the terminal's 256 colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Colors {
+    /// An overdue lead's SLA cell, and the overdue count.
+    pub overdue: Option<Color>,
+    /// A lead due within 4 hours.
+    pub due_soon: Option<Color>,
+    /// Column headers.
+    pub header: Option<Color>,
+    /// Keys in the hint bar and the help.
+    pub key: Option<Color>,
+    /// The selected filter's background.
+    pub tab: Option<Color>,
+    /// Error messages.
+    pub error: Option<Color>,
+}
+
+/// `[colors]` as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawColors {
+    overdue: Option<String>,
+    due_soon: Option<String>,
+    header: Option<String>,
+    key: Option<String>,
+    tab: Option<String>,
+    error: Option<String>,
 }
 
 impl Config {
@@ -58,6 +91,7 @@ impl Default for Config {
             time_zone: None,
             owner: None,
             keys: Vec::new(),
+            colors: Colors::default(),
         }
     }
 }
@@ -82,6 +116,8 @@ struct RawConfig {
     mouse: Option<bool>,
     time_zone: Option<String>,
     owner: Option<String>,
+    #[serde(default)]
+    colors: RawColors,
     #[serde(default)]
     keys: std::collections::BTreeMap<
         String,
@@ -234,6 +270,29 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
         owner => owner.map(str::to_string),
     };
+    let color = |key: &str, value: &Option<String>| -> Result<Option<Color>, ConfigError> {
+        let Some(value) = value else { return Ok(None) };
+        value
+            .parse::<Color>()
+            .map(Some)
+            .map_err(|_| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: key_line(text, key).unwrap_or(1),
+                key: Some(format!("colors.{key}")),
+                problem: format!(
+                    "{value:?} is not a colour: a name (red, light-blue...), #rrggbb or 0 to 255"
+                ),
+            })
+    };
+    let raw_colors = &raw.colors;
+    let colors = Colors {
+        overdue: color("overdue", &raw_colors.overdue)?,
+        due_soon: color("due_soon", &raw_colors.due_soon)?,
+        header: color("header", &raw_colors.header)?,
+        key: color("key", &raw_colors.key)?,
+        tab: color("tab", &raw_colors.tab)?,
+        error: color("error", &raw_colors.error)?,
+    };
     let config = Config {
         sla_hours: raw.sla_hours.unwrap_or(defaults.sla_hours),
         store: raw.store,
@@ -242,6 +301,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         time_zone,
         owner,
         keys,
+        colors,
     };
     if !SLA_HOURS.contains(&config.sla_hours) {
         let line = key_line(text, "sla_hours").unwrap_or(1);
@@ -335,6 +395,17 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # terminal's own text selection alone.
 # mouse = true
 
+# Tables come last in a TOML file: a setting above must stay above them.
+
+# Colours replacing the theme's, one by one: a name (red, light-blue...), #rrggbb, or 0-255.
+# [colors]
+# overdue = "light-red"
+# due_soon = "yellow"
+# header = "cyan"
+# key = "cyan"
+# tab = "cyan"
+# error = "light-red"
+
 # The inbox's keys, per view (list, detail): a command's name and its key, or a list of keys.
 # Keys: one character (E, ?), ctrl-x, or enter, esc, tab, shift-tab, space, backspace,
 # delete, up, down, left, right, home, end, pageup, pagedown, f1 to f12. The help (?) and the
@@ -402,6 +473,8 @@ mod tests {
         assert_eq!(config.store, Some(PathBuf::from("/home/me/leads/leads.db")));
         assert_eq!(config.keys.len(), 3);
         assert_eq!(config.zone(), Zone::named("Europe/Berlin").unwrap());
+        assert_eq!(config.colors.overdue, Some(Color::LightRed));
+        assert_eq!(config.colors.due_soon, Some(Color::Yellow));
         assert_eq!(config.me().as_deref(), Some("Ana Lopez"));
     }
 
@@ -422,7 +495,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `colors`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),
@@ -443,6 +516,10 @@ mod tests {
         assert_eq!(
             error("owner = \" \"\n"),
             "config.toml:1: owner: empty: remove the line to use the login name"
+        );
+        assert_eq!(
+            error("[colors]\nkey = \"#12345g\"\n"),
+            "config.toml:2: colors.key: \"#12345g\" is not a colour: a name (red, light-blue...), #rrggbb or 0 to 255"
         );
         let syntax = error("sla_hours = 24\ntheme = \n");
         assert!(syntax.starts_with("config.toml:2: theme: "), "{syntax}");

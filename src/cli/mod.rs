@@ -1056,7 +1056,8 @@ fn config_command(action: ConfigAction, source: &config::Source) -> Result<ExitC
 /// What the inbox takes from the settings and `--color` (the inbox is on a terminal).
 fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
     crate::tui::Options {
-        theme: crate::tui::theme::Theme::new(ctx.config.theme, ctx.color.colors(true)),
+        theme: crate::tui::theme::Theme::new(ctx.config.theme, ctx.color.colors(true))
+            .with_colors(ctx.config.colors),
         mouse: ctx.config.mouse,
         keymap: ctx.keymap.clone(),
         watch: ctx.watch.clone(),

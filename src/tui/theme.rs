@@ -3,12 +3,14 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::config::ThemeName;
+use crate::config::{Colors, ThemeName};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     color: bool,
     name: ThemeName,
+    /// The settings' `[colors]`, each replacing the theme's.
+    custom: Colors,
 }
 
 impl Theme {
@@ -22,13 +24,27 @@ impl Theme {
 
     /// The theme `name`, in colour or with emphasis only.
     pub fn new(name: ThemeName, color: bool) -> Theme {
-        Theme { color, name }
+        Theme {
+            color,
+            name,
+            custom: Colors::default(),
+        }
+    }
+
+    /// This theme with some of its colours replaced.
+    pub fn with_colors(self, custom: Colors) -> Theme {
+        Theme { custom, ..self }
     }
 
     pub fn plain() -> Theme {
-        Theme {
-            color: false,
-            name: ThemeName::Default,
+        Theme::new(ThemeName::Default, false)
+    }
+
+    /// `custom` when the settings give it, else the theme's `style`.
+    fn or_custom(self, custom: Option<Color>, style: Style) -> Style {
+        match custom {
+            Some(color) if self.color => style.fg(color),
+            _ => style,
         }
     }
 
@@ -52,11 +68,16 @@ impl Theme {
     }
 
     pub fn overdue(self) -> Style {
-        self.pick(Color::LightRed, Color::Red)
-            .add_modifier(Modifier::BOLD)
+        let style = self
+            .pick(Color::LightRed, Color::Red)
+            .add_modifier(Modifier::BOLD);
+        self.or_custom(self.custom.overdue, style)
     }
     pub fn due_soon(self) -> Style {
-        self.pick(Color::Yellow, Color::Magenta)
+        self.or_custom(
+            self.custom.due_soon,
+            self.pick(Color::Yellow, Color::Magenta),
+        )
     }
     /// Faint text: the terminal's own colour, dimmed (a fixed grey such as colour 8 is the
     /// background of some dark themes, Solarized Dark among them). High contrast does not
@@ -71,14 +92,17 @@ impl Theme {
         Style::default().add_modifier(Modifier::REVERSED)
     }
     pub fn header(self) -> Style {
-        self.pick(Color::Cyan, Color::Blue)
-            .add_modifier(Modifier::BOLD)
+        let style = self
+            .pick(Color::Cyan, Color::Blue)
+            .add_modifier(Modifier::BOLD);
+        self.or_custom(self.custom.header, style)
     }
     pub fn tab_active(self) -> Style {
         if self.color {
-            let background = match self.name {
-                ThemeName::Light => Color::Blue,
-                _ => Color::Cyan,
+            let background = match (self.custom.tab, self.name) {
+                (Some(custom), _) => custom,
+                (None, ThemeName::Light) => Color::Blue,
+                (None, _) => Color::Cyan,
             };
             let text = match self.name {
                 ThemeName::Light => Color::White,
@@ -93,12 +117,16 @@ impl Theme {
         }
     }
     pub fn key(self) -> Style {
-        self.pick(Color::Cyan, Color::Blue)
-            .add_modifier(Modifier::BOLD)
+        let style = self
+            .pick(Color::Cyan, Color::Blue)
+            .add_modifier(Modifier::BOLD);
+        self.or_custom(self.custom.key, style)
     }
     pub fn error(self) -> Style {
-        self.pick(Color::LightRed, Color::Red)
-            .add_modifier(Modifier::BOLD)
+        let style = self
+            .pick(Color::LightRed, Color::Red)
+            .add_modifier(Modifier::BOLD);
+        self.or_custom(self.custom.error, style)
     }
     pub fn label(self) -> Style {
         match self.name {
@@ -127,7 +155,7 @@ mod tests {
     use super::*;
 
     fn theme(name: ThemeName) -> Theme {
-        Theme { color: true, name }
+        Theme::new(name, true)
     }
 
     #[test]
@@ -149,12 +177,27 @@ mod tests {
 
     #[test]
     fn without_colour_only_emphasis_remains() {
-        let plain = Theme {
-            color: false,
-            name: ThemeName::Light,
+        let custom = Colors {
+            overdue: Some(Color::Indexed(208)),
+            ..Colors::default()
         };
+        let plain = Theme::new(ThemeName::Light, false).with_colors(custom);
         assert_eq!(plain.overdue().fg, None);
         assert!(plain.overdue().add_modifier.contains(Modifier::BOLD));
         assert_eq!(plain.tab_active().bg, None);
+    }
+
+    #[test]
+    fn the_settings_colours_replace_the_themes_one_by_one() {
+        let custom = Colors {
+            overdue: Some(Color::Indexed(208)),
+            tab: Some(Color::Rgb(0x12, 0x34, 0x56)),
+            ..Colors::default()
+        };
+        let t = theme(ThemeName::Default).with_colors(custom);
+        assert_eq!(t.overdue().fg, Some(Color::Indexed(208)));
+        assert!(t.overdue().add_modifier.contains(Modifier::BOLD));
+        assert_eq!(t.tab_active().bg, Some(Color::Rgb(0x12, 0x34, 0x56)));
+        assert_eq!(t.due_soon().fg, Some(Color::Yellow), "not replaced");
     }
 }
