@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::sla::DEFAULT_SLA_HOURS;
 use crate::domain::time::Zone;
+use crate::domain::{Action, SortKey};
 
 /// The settings, each with its default.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,26 @@ pub struct Config {
     pub keys: Vec<KeyRemap>,
     /// Colours of the theme replaced one by one.
     pub colors: Colors,
+    /// What the inbox shows first.
+    pub inbox: InboxStart,
+}
+
+/// `[inbox]`: the filter, the sort order and the test leads the inbox opens with.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct InboxStart {
+    /// The filter tab: 0 All, then the known actions in the bar's order, then Other.
+    pub tab: usize,
+    pub sort: SortKey,
+    pub test_leads: bool,
+}
+
+/// `[inbox]` as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawInbox {
+    tab: Option<String>,
+    sort: Option<String>,
+    test_leads: Option<bool>,
 }
 
 /// The colours of `[colors]`, each replacing the theme's: a name (`red`, `light-blue`...),
@@ -92,6 +113,7 @@ impl Default for Config {
             owner: None,
             keys: Vec::new(),
             colors: Colors::default(),
+            inbox: InboxStart::default(),
         }
     }
 }
@@ -118,6 +140,8 @@ struct RawConfig {
     owner: Option<String>,
     #[serde(default)]
     colors: RawColors,
+    #[serde(default)]
+    inbox: RawInbox,
     #[serde(default)]
     keys: std::collections::BTreeMap<
         String,
@@ -277,7 +301,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             .map(Some)
             .map_err(|_| ConfigError::Invalid {
                 path: path.to_path_buf(),
-                line: key_line(text, key).unwrap_or(1),
+                line: key_line_in(text, Some("colors"), key).unwrap_or(1),
                 key: Some(format!("colors.{key}")),
                 problem: format!(
                     "{value:?} is not a colour: a name (red, light-blue...), #rrggbb or 0 to 255"
@@ -293,6 +317,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         tab: color("tab", &raw_colors.tab)?,
         error: color("error", &raw_colors.error)?,
     };
+    let inbox = inbox_start(&raw.inbox).map_err(|(key, problem)| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: key_line_in(text, Some("inbox"), key).unwrap_or(1),
+        key: Some(format!("inbox.{key}")),
+        problem,
+    })?;
     let config = Config {
         sla_hours: raw.sla_hours.unwrap_or(defaults.sla_hours),
         store: raw.store,
@@ -302,6 +332,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         owner,
         keys,
         colors,
+        inbox,
     };
     if !SLA_HOURS.contains(&config.sla_hours) {
         let line = key_line(text, "sla_hours").unwrap_or(1);
@@ -318,6 +349,40 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         });
     }
     Ok(config)
+}
+
+/// `[inbox]` checked: the tab by its name in the filter bar, the sort by its name.
+fn inbox_start(raw: &RawInbox) -> Result<InboxStart, (&'static str, String)> {
+    let tabs: Vec<&str> = std::iter::once("All")
+        .chain(Action::KNOWN.iter().map(Action::as_str))
+        .chain(["Other"])
+        .collect();
+    let tab = match &raw.tab {
+        None => 0,
+        Some(name) => tabs
+            .iter()
+            .position(|t| t.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| ("tab", format!("{name:?} is no filter: {}", tabs.join(", "))))?,
+    };
+    let sort = match &raw.sort {
+        None => SortKey::default(),
+        Some(name) => SortKey::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = SortKey::ALL.iter().map(|k| k.as_str()).collect();
+                (
+                    "sort",
+                    format!("{name:?} is no sort order: {}", names.join(", ")),
+                )
+            })?,
+    };
+    Ok(InboxStart {
+        tab,
+        sort,
+        test_leads: raw.test_leads.unwrap_or(false),
+    })
 }
 
 /// The line (1-based) of the byte at `offset`.
@@ -338,9 +403,21 @@ fn key_on(text: &str, line: usize) -> Option<String> {
 
 /// The line that sets `key` at the top of the file.
 fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| key_on_line(line) == Some(key))
-        .map(|at| at + 1)
+    key_line_in(text, None, key)
+}
+
+/// The line that sets `key` in the table `table` (none: the top of the file).
+fn key_line_in(text: &str, table: Option<&str>, key: &str) -> Option<usize> {
+    let mut current: Option<String> = None;
+    for (at, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[') {
+            current = Some(name.trim_end_matches(']').trim().to_string());
+        } else if current.as_deref() == table && key_on_line(line) == Some(key) {
+            return Some(at + 1);
+        }
+    }
+    None
 }
 
 fn key_on_line(line: &str) -> Option<&str> {
@@ -396,6 +473,13 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # mouse = true
 
 # Tables come last in a TOML file: a setting above must stay above them.
+
+# What the inbox opens with: a filter of the bar (All, INS, PLT, DNC, Create,
+# StartTestDrive, Other), a sort order (urgency, received, company, offer), test leads shown.
+# [inbox]
+# tab = "All"
+# sort = "urgency"
+# test_leads = false
 
 # Colours replacing the theme's, one by one: a name (red, light-blue...), #rrggbb, or 0-255.
 # [colors]
@@ -475,6 +559,17 @@ mod tests {
         assert_eq!(config.zone(), Zone::named("Europe/Berlin").unwrap());
         assert_eq!(config.colors.overdue, Some(Color::LightRed));
         assert_eq!(config.colors.due_soon, Some(Color::Yellow));
+        assert_eq!(config.inbox, InboxStart::default());
+        let inbox = parse(
+            Path::new("c.toml"),
+            "[inbox]\ntab = \"plt\"\nsort = \"Received\"\ntest_leads = true\n",
+        )
+        .unwrap()
+        .inbox;
+        assert_eq!(
+            (inbox.tab, inbox.sort, inbox.test_leads),
+            (2, SortKey::Received, true)
+        );
         assert_eq!(config.me().as_deref(), Some("Ana Lopez"));
     }
 
@@ -495,7 +590,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `colors`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `colors`, `inbox`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),
@@ -520,6 +615,10 @@ mod tests {
         assert_eq!(
             error("[colors]\nkey = \"#12345g\"\n"),
             "config.toml:2: colors.key: \"#12345g\" is not a colour: a name (red, light-blue...), #rrggbb or 0 to 255"
+        );
+        assert_eq!(
+            error("[colors]\ntab = \"cyan\"\n[inbox]\n\ntab = \"TD\"\n"),
+            "config.toml:5: inbox.tab: \"TD\" is no filter: All, INS, PLT, DNC, Create, StartTestDrive, Other"
         );
         let syntax = error("sla_hours = 24\ntheme = \n");
         assert!(syntax.starts_with("config.toml:2: theme: "), "{syntax}");

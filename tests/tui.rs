@@ -841,3 +841,26 @@ fn me_in_the_owner_prompt_is_the_rep() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.store.lead(id).unwrap().owner.as_deref(), Some("me"));
 }
+
+/// `[inbox]` in the settings: the inbox opens on a filter, a sort order and with test leads,
+/// as the keys would have left it.
+#[test]
+fn the_inbox_opens_as_the_settings_say() {
+    let mut by_keys = app(80, 24);
+    keys(&mut by_keys, "3st");
+    let mut started = app(80, 24);
+    started.start_with(2, SortKey::Received, true).unwrap();
+    assert_eq!(started.sort, SortKey::Received);
+    assert!(started.include_test);
+    assert_eq!(started.tab, 2);
+    // The filter bar and the list are the same; the status line differs only by the
+    // messages the keys left.
+    let rows =
+        |app: &App| -> Vec<String> { screen(app).lines().take(21).map(String::from).collect() };
+    assert_eq!(rows(&started), rows(&by_keys));
+    let shown = screen(&started);
+    assert!(
+        shown.contains("sort received") && shown.contains("test leads"),
+        "{shown}"
+    );
+}

@@ -1063,6 +1063,7 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         watch: ctx.watch.clone(),
         zone: ctx.config.zone(),
         me: ctx.config.me(),
+        start: ctx.config.inbox,
     }
 }
 

@@ -896,6 +896,28 @@ impl App {
         self.prompt(Mode::Owner(Input::with(&owner)));
     }
 
+    /// Opens on the filter `tab` (its place in the bar), sorted by `sort`, with or without
+    /// test leads (`[inbox]` in the settings).
+    pub fn start_with(
+        &mut self,
+        tab: usize,
+        sort: SortKey,
+        include_test: bool,
+    ) -> Result<(), StoreError> {
+        self.sort = sort;
+        if self.include_test != include_test {
+            self.include_test = include_test;
+            self.counts_stale = true;
+            self.refresh_counts()?;
+        }
+        self.tab_number(tab)?;
+        if self.tab != tab {
+            // No such filter: the first one, in the order asked for.
+            self.load_from_top()?;
+        }
+        Ok(())
+    }
+
     fn toggle_test(&mut self) -> Result<(), StoreError> {
         self.include_test = !self.include_test;
         self.counts_stale = true;

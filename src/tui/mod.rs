@@ -45,6 +45,8 @@ pub struct Options {
     pub zone: Zone,
     /// Who `me` is in the owner prompt.
     pub me: Option<String>,
+    /// The filter, sort and test leads it opens with.
+    pub start: crate::config::InboxStart,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -70,6 +72,10 @@ pub fn run(
         App::new(store, now, options.zone)?
     };
     app.me = options.me.clone();
+    let start = options.start;
+    if start != crate::config::InboxStart::default() {
+        app.start_with(start.tab, start.sort, start.test_leads)?;
+    }
     app.complete_paths_with(complete);
     app.keymap = options.keymap;
     let theme = options.theme;
