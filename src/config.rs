@@ -6,6 +6,7 @@
 
 use ratatui::style::Color;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::domain::sla::DEFAULT_SLA_HOURS;
@@ -149,6 +150,9 @@ struct RawConfig {
     >,
 }
 
+/// `[keys.VIEW]` as written: by view, each command's keys with where they are.
+type RawKeys = BTreeMap<String, BTreeMap<String, toml::Spanned<OneOrMore>>>;
+
 /// A key, or a list of keys.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -253,9 +257,66 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             problem: plain_problem(e.message()),
         }
     })?;
+    settings_of(raw, text).map_err(|(table, key, problem)| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: key_line_in(text, table, key).unwrap_or(1),
+        key: Some(match table {
+            Some(table) => format!("{table}.{key}"),
+            None => key.to_string(),
+        }),
+        problem,
+    })
+}
+
+/// A setting that cannot be used: its table (none: the top of the file), its key, and why.
+type Refusal = (Option<&'static str>, &'static str, String);
+
+/// The settings of a file serde has read, each checked.
+fn settings_of(raw: RawConfig, text: &str) -> Result<Config, Refusal> {
     let defaults = Config::default();
+    let sla_hours = raw.sla_hours.unwrap_or(defaults.sla_hours);
+    if !SLA_HOURS.contains(&sla_hours) {
+        let (low, high) = (SLA_HOURS.start(), SLA_HOURS.end());
+        let problem = format!("{sla_hours} is out of range: from {low} to {high} hours");
+        return Err((None, "sla_hours", problem));
+    }
+    Ok(Config {
+        sla_hours,
+        store: raw.store,
+        theme: raw.theme.unwrap_or(defaults.theme),
+        mouse: raw.mouse.unwrap_or(defaults.mouse),
+        time_zone: time_zone(raw.time_zone.as_deref())?,
+        owner: owner(raw.owner.as_deref())?,
+        keys: key_remaps(raw.keys, text),
+        colors: colors(&raw.colors)?,
+        inbox: inbox_start(&raw.inbox)?,
+    })
+}
+
+fn time_zone(name: Option<&str>) -> Result<Option<Zone>, Refusal> {
+    let Some(name) = name else { return Ok(None) };
+    Zone::named(name).map(Some).ok_or_else(|| {
+        let problem = format!(
+            "{name:?} is not a time zone: give an IANA name such as \"Europe/Berlin\" or \"UTC\""
+        );
+        (None, "time_zone", problem)
+    })
+}
+
+fn owner(owner: Option<&str>) -> Result<Option<String>, Refusal> {
+    match owner.map(str::trim) {
+        Some("") => Err((
+            None,
+            "owner",
+            "empty: remove the line to use the login name".into(),
+        )),
+        owner => Ok(owner.map(str::to_string)),
+    }
+}
+
+/// `[keys.VIEW]`'s lines in the file's order, each with its line.
+fn key_remaps(raw: RawKeys, text: &str) -> Vec<KeyRemap> {
     let mut keys: Vec<KeyRemap> = raw
-        .keys
         .into_iter()
         .flat_map(|(view, names)| {
             names.into_iter().map(move |(name, keys)| KeyRemap {
@@ -270,89 +331,31 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         })
         .collect();
     keys.sort_by_key(|k| k.line);
-    let invalid = |key: &str, problem: String| ConfigError::Invalid {
-        path: path.to_path_buf(),
-        line: key_line(text, key).unwrap_or(1),
-        key: Some(key.into()),
-        problem,
-    };
-    let time_zone = match raw.time_zone.as_deref() {
-        None => None,
-        Some(name) => Some(Zone::named(name).ok_or_else(|| {
-            invalid(
-                "time_zone",
-                format!("{name:?} is not a time zone: give an IANA name such as \"Europe/Berlin\" or \"UTC\""),
-            )
-        })?),
-    };
-    let owner = match raw.owner.as_deref().map(str::trim) {
-        Some("") => {
-            return Err(invalid(
-                "owner",
-                "empty: remove the line to use the login name".into(),
-            ))
-        }
-        owner => owner.map(str::to_string),
-    };
-    let color = |key: &str, value: &Option<String>| -> Result<Option<Color>, ConfigError> {
+    keys
+}
+
+fn colors(raw: &RawColors) -> Result<Colors, Refusal> {
+    let color = |key: &'static str, value: &Option<String>| -> Result<Option<Color>, Refusal> {
         let Some(value) = value else { return Ok(None) };
-        value
-            .parse::<Color>()
-            .map(Some)
-            .map_err(|_| ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line: key_line_in(text, Some("colors"), key).unwrap_or(1),
-                key: Some(format!("colors.{key}")),
-                problem: format!(
-                    "{value:?} is not a colour: a name (red, light-blue...), #rrggbb or 0 to 255"
-                ),
-            })
+        value.parse::<Color>().map(Some).map_err(|_| {
+            let problem = format!(
+                "{value:?} is not a colour: a name (red, light-blue...), #rrggbb or 0 to 255"
+            );
+            (Some("colors"), key, problem)
+        })
     };
-    let raw_colors = &raw.colors;
-    let colors = Colors {
-        overdue: color("overdue", &raw_colors.overdue)?,
-        due_soon: color("due_soon", &raw_colors.due_soon)?,
-        header: color("header", &raw_colors.header)?,
-        key: color("key", &raw_colors.key)?,
-        tab: color("tab", &raw_colors.tab)?,
-        error: color("error", &raw_colors.error)?,
-    };
-    let inbox = inbox_start(&raw.inbox).map_err(|(key, problem)| ConfigError::Invalid {
-        path: path.to_path_buf(),
-        line: key_line_in(text, Some("inbox"), key).unwrap_or(1),
-        key: Some(format!("inbox.{key}")),
-        problem,
-    })?;
-    let config = Config {
-        sla_hours: raw.sla_hours.unwrap_or(defaults.sla_hours),
-        store: raw.store,
-        theme: raw.theme.unwrap_or(defaults.theme),
-        mouse: raw.mouse.unwrap_or(defaults.mouse),
-        time_zone,
-        owner,
-        keys,
-        colors,
-        inbox,
-    };
-    if !SLA_HOURS.contains(&config.sla_hours) {
-        let line = key_line(text, "sla_hours").unwrap_or(1);
-        return Err(ConfigError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            key: Some("sla_hours".into()),
-            problem: format!(
-                "{} is out of range: from {} to {} hours",
-                config.sla_hours,
-                SLA_HOURS.start(),
-                SLA_HOURS.end()
-            ),
-        });
-    }
-    Ok(config)
+    Ok(Colors {
+        overdue: color("overdue", &raw.overdue)?,
+        due_soon: color("due_soon", &raw.due_soon)?,
+        header: color("header", &raw.header)?,
+        key: color("key", &raw.key)?,
+        tab: color("tab", &raw.tab)?,
+        error: color("error", &raw.error)?,
+    })
 }
 
 /// `[inbox]` checked: the tab by its name in the filter bar, the sort by its name.
-fn inbox_start(raw: &RawInbox) -> Result<InboxStart, (&'static str, String)> {
+fn inbox_start(raw: &RawInbox) -> Result<InboxStart, Refusal> {
     let tabs: Vec<&str> = std::iter::once("All")
         .chain(Action::KNOWN.iter().map(Action::as_str))
         .chain(["Other"])
@@ -362,7 +365,10 @@ fn inbox_start(raw: &RawInbox) -> Result<InboxStart, (&'static str, String)> {
         Some(name) => tabs
             .iter()
             .position(|t| t.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| ("tab", format!("{name:?} is no filter: {}", tabs.join(", "))))?,
+            .ok_or_else(|| {
+                let problem = format!("{name:?} is no filter: {}", tabs.join(", "));
+                (Some("inbox"), "tab", problem)
+            })?,
     };
     let sort = match &raw.sort {
         None => SortKey::default(),
@@ -372,10 +378,8 @@ fn inbox_start(raw: &RawInbox) -> Result<InboxStart, (&'static str, String)> {
             .find(|k| k.as_str().eq_ignore_ascii_case(name.trim()))
             .ok_or_else(|| {
                 let names: Vec<&str> = SortKey::ALL.iter().map(|k| k.as_str()).collect();
-                (
-                    "sort",
-                    format!("{name:?} is no sort order: {}", names.join(", ")),
-                )
+                let problem = format!("{name:?} is no sort order: {}", names.join(", "));
+                (Some("inbox"), "sort", problem)
             })?,
     };
     Ok(InboxStart {
@@ -399,11 +403,6 @@ fn key_on(text: &str, line: usize) -> Option<String> {
     let (key, _) = line.split_once('=')?;
     let key = key.trim().trim_matches('"');
     (!key.is_empty()).then(|| key.to_string())
-}
-
-/// The line that sets `key` at the top of the file.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    key_line_in(text, None, key)
 }
 
 /// The line that sets `key` in the table `table` (none: the top of the file).

@@ -215,6 +215,48 @@ fn readable_by_others(_store: &Path) -> Vec<String> {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    start_log(&cli);
+    let source = config::source(cli.config.as_deref())?;
+    let command = match cli.command {
+        // These need neither the settings, nor the store, nor the time.
+        Some(Command::Completions { shell }) => return completions(shell),
+        Some(Command::Man { dir }) => return man(dir.as_deref()),
+        Some(Command::Config { action }) => return config_command(action, &source),
+        command => command,
+    };
+    // Never half configured: a bad file (its keys included) stops everything, as a usage
+    // error does; so does a --watch that cannot be.
+    let settled = settings(&source).and_then(|(config, keymap)| {
+        check_inbox_watch(cli.watch.as_deref(), command.is_some())?;
+        Ok((config, keymap))
+    });
+    let (config, keymap) = match settled {
+        Ok(settled) => settled,
+        Err(problem) => {
+            eprintln!("leadbox: {}", printable(&problem));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let ctx = Ctx {
+        db: cli.db,
+        config,
+        keymap,
+        color: cli.color,
+        watch: cli.watch,
+    };
+    match command {
+        None => {
+            let store = open_store(&ctx)?;
+            let options = inbox_options(&ctx);
+            crate::tui::run(store, None, crate::import::complete_path, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(command) => run_command(&ctx, command, crate::clock::now()?),
+    }
+}
+
+/// Starts the log when asked (`--verbose`, `LEADBOX_LOG`) and notes the command in it.
+fn start_log(cli: &Cli) {
     if let Some(path) = crate::log::init(cli.verbose) {
         if cli.verbose {
             eprintln!(
@@ -228,97 +270,59 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         version = env!("CARGO_PKG_VERSION"),
         "start"
     );
-    let source = config::source(cli.config.as_deref())?;
-    let command = match cli.command {
-        // These need neither the settings, nor the store, nor the time.
-        Some(Command::Completions { shell }) => return completions(shell),
-        Some(Command::Man { dir }) => return man(dir.as_deref()),
-        Some(Command::Config { action }) => return config_command(action, &source),
-        command => command,
-    };
-    // Never half configured: a bad file (its keys included) stops everything, as a usage
-    // error does.
-    let loaded = config::load(&source).and_then(|config| {
-        let keymap = Keymap::with(&config.keys).map_err(|e| config::ConfigError::Invalid {
+}
+
+/// The settings of `source` and the key map they give, or why they cannot be used.
+fn settings(source: &config::Source) -> Result<(Config, Keymap), String> {
+    let config = config::load(source).map_err(|e| e.to_string())?;
+    let keymap = Keymap::with(&config.keys).map_err(|e| {
+        config::ConfigError::Invalid {
             path: source.path.clone(),
             line: e.line,
             key: Some(e.key),
             problem: e.problem,
-        })?;
-        Ok((config, keymap))
-    });
-    let (config, keymap) = match loaded {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            eprintln!("leadbox: {}", printable(&e.to_string()));
-            return Ok(ExitCode::from(2));
         }
-    };
-    if let Some(dir) = &cli.watch {
-        let problem = if command.is_some() {
-            Some("--watch DIR opens the inbox; with a command, use import --watch DIR".into())
-        } else if !dir.is_dir() {
-            Some(format!("{}: not a folder (--watch)", dir.display()))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            eprintln!("leadbox: {}", printable(&problem));
-            return Ok(ExitCode::from(2));
+        .to_string()
+    })?;
+    Ok((config, keymap))
+}
+
+/// `leadbox --watch DIR` opens the inbox on a folder that exists.
+fn check_inbox_watch(dir: Option<&Path>, with_command: bool) -> Result<(), String> {
+    match dir {
+        Some(_) if with_command => {
+            Err("--watch DIR opens the inbox; with a command, use import --watch DIR".into())
         }
+        Some(dir) if !dir.is_dir() => Err(format!("{}: not a folder (--watch)", dir.display())),
+        _ => Ok(()),
     }
-    let ctx = Ctx {
-        db: cli.db,
-        config,
-        keymap,
-        color: cli.color,
-        watch: cli.watch,
-    };
-    let Some(command) = command else {
-        let store = open_store(&ctx)?;
-        crate::tui::run(
-            store,
-            None,
-            crate::import::complete_path,
-            inbox_options(&ctx),
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    };
-    let now = crate::clock::now()?;
+}
+
+/// One command of the command line, with the settings in `ctx`.
+fn run_command(ctx: &Ctx, command: Command, now: DateTime<Utc>) -> Result<ExitCode> {
     match command {
-        Command::Import(args) => import(&ctx, args, now),
-        Command::List(args) => list(&ctx, &args.filter, args.format, now),
-        Command::Show { id, format } => {
-            show(&open_store(&ctx)?, id, format, now, ctx.config.zone())
-        }
+        Command::Import(args) => import(ctx, args, now),
+        Command::List(args) => list(ctx, &args.filter, args.format, now),
+        Command::Show { id, format } => show(&open_store(ctx)?, id, format, now, ctx.config.zone()),
         Command::Touch { id, kind, note, at } => {
-            touch(&mut open_store(&ctx)?, id, kind, note.as_deref(), at, now)
+            touch(&mut open_store(ctx)?, id, kind, note.as_deref(), at, now)
         }
         Command::Status { id, status } => {
-            let (previous, _) = open_store(&ctx)?.set_status_at(id, status, now)?;
+            let (previous, _) = open_store(ctx)?.set_status_at(id, status, now)?;
             println!("Lead {id}: status {previous} → {status}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assign { id, owner } => {
-            // `me` is the rep (the owner setting, else the login name), whatever its case.
-            let owner = match owner.trim().eq_ignore_ascii_case("me") {
-                true => ctx.config.me().ok_or_else(|| {
-                    anyhow::anyhow!("who is me? set owner in the settings (leadbox config path)")
-                })?,
-                false => owner,
-            };
-            assign(&mut open_store(&ctx)?, id, &owner)
-        }
+        Command::Assign { id, owner } => assign(ctx, id, owner),
         Command::Export {
             filter,
             format,
             output,
-        } => export(&open_store(&ctx)?, &filter, format, output.as_deref(), now),
-        Command::Stats { format } => stats(&open_store(&ctx)?, format, now),
-        Command::Delete { ids, yes } => delete(&ctx, &ids, yes),
-        Command::Forget { email, yes } => forget(&ctx, &email, yes),
-        Command::Purge { before, yes } => purge(&ctx, before, yes),
-        Command::Demo { list } => demo(&ctx, list, now),
+        } => export(&open_store(ctx)?, &filter, format, output.as_deref(), now),
+        Command::Stats { format } => stats(&open_store(ctx)?, format, now),
+        Command::Delete { ids, yes } => delete(ctx, &ids, yes),
+        Command::Forget { email, yes } => forget(ctx, &email, yes),
+        Command::Purge { before, yes } => purge(ctx, before, yes),
+        Command::Demo { list } => demo(ctx, list, now),
         Command::Generate {
             count,
             seed,
@@ -341,7 +345,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { .. } | Command::Man { .. } | Command::Config { .. } => {
-            unreachable!("handled above")
+            unreachable!("handled by run")
         }
     }
 }
@@ -444,8 +448,16 @@ fn touch(
 }
 
 /// `leadbox assign ID OWNER`.
-fn assign(store: &mut Store, id: i64, owner: &str) -> Result<ExitCode> {
-    match store.set_owner(id, Some(owner))?.1 {
+/// `leadbox assign ID OWNER`, where `me` is the rep (the owner setting, else the login
+/// name), whatever its case.
+fn assign(ctx: &Ctx, id: i64, owner: String) -> Result<ExitCode> {
+    let owner = match owner.trim().eq_ignore_ascii_case("me") {
+        true => ctx.config.me().ok_or_else(|| {
+            anyhow::anyhow!("who is me? set owner in the settings (leadbox config path)")
+        })?,
+        false => owner,
+    };
+    match open_store(ctx)?.set_owner(id, Some(&owner))?.1 {
         Some(owner) => println!("Lead {id}: owner {}", printable(&owner)),
         None => println!("Lead {id}: no owner"),
     }
@@ -523,33 +535,7 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
     }
     let mut reports: Vec<FileReport> = Vec::new();
     for file in &args.files {
-        let started = std::time::Instant::now();
-        let report = if is_stdin(file) {
-            import_stdin(&mut store, &options, now)?
-        } else {
-            let bar = progress_bar(file, std::io::stderr().is_terminal());
-            let report =
-                import_path_with_progress(&mut store, file, &options, now, &mut |read, size| {
-                    if let Some(bar) = &bar {
-                        bar.set_length(size);
-                        bar.set_position(read);
-                    }
-                });
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
-            }
-            report?
-        };
-        // Counts and the format only: a file's name can hold an email.
-        tracing::info!(
-            format = report.format.map(|f| f.as_str()),
-            new = report.new,
-            duplicates = report.duplicates,
-            rejected = report.rejected,
-            failed = report.failed.is_some(),
-            ms = started.elapsed().as_millis() as u64,
-            "file imported"
-        );
+        let report = import_one(&mut store, file, &options, now)?;
         for line in report.error_lines() {
             eprintln!("error: {}", printable(&line));
         }
@@ -566,6 +552,44 @@ fn import(ctx: &Ctx, args: ImportArgs, now: DateTime<Utc>) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Imports one file (`-`: standard input), with a progress bar when it is long and stderr
+/// is a terminal; the log gets its counts.
+fn import_one(
+    store: &mut Store,
+    file: &Path,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<FileReport> {
+    use std::io::IsTerminal;
+    let started = std::time::Instant::now();
+    let report = if is_stdin(file) {
+        import_stdin(store, options, now)?
+    } else {
+        let bar = progress_bar(file, std::io::stderr().is_terminal());
+        let report = import_path_with_progress(store, file, options, now, &mut |read, size| {
+            if let Some(bar) = &bar {
+                bar.set_length(size);
+                bar.set_position(read);
+            }
+        });
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        report?
+    };
+    // Counts and the format only: a file's name can hold an email.
+    tracing::info!(
+        format = report.format.map(|f| f.as_str()),
+        new = report.new,
+        duplicates = report.duplicates,
+        rejected = report.rejected,
+        failed = report.failed.is_some(),
+        ms = started.elapsed().as_millis() as u64,
+        "file imported"
+    );
+    Ok(report)
 }
 
 /// Files at least this large show a progress bar while they import (about 20,000 leads).
@@ -613,12 +637,13 @@ fn watch_folder(
         printable(&dir.display().to_string())
     );
     let watching = WatchOptions {
+        import: options.clone(),
         move_to,
         ..WatchOptions::default()
     };
     let (mut files, mut clean) = (0u64, true);
     let now = || crate::clock::now().unwrap_or_else(|_| Utc::now());
-    watch(store, dir, options, &watching, &stop, &now, &mut |report| {
+    watch(store, dir, &watching, &stop, &now, &mut |report| {
         files += 1;
         clean &= report.is_clean();
         for line in report.error_lines() {

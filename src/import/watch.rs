@@ -31,6 +31,8 @@ use crate::store::{Store, StoreError};
 /// How a folder is watched.
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
+    /// How each file is imported.
+    pub import: ImportOptions,
     /// How long a file must stay unchanged before it is imported.
     pub settle: Duration,
     /// Where files imported without a rejected record are moved (none: left in place).
@@ -40,6 +42,7 @@ pub struct WatchOptions {
 impl Default for WatchOptions {
     fn default() -> WatchOptions {
         WatchOptions {
+            import: ImportOptions::default(),
             settle: Duration::from_secs(1),
             move_to: None,
         }
@@ -75,7 +78,6 @@ const RESCAN: Duration = Duration::from_secs(5);
 pub fn watch(
     store: &mut Store,
     dir: &Path,
-    options: &ImportOptions,
     watching: &WatchOptions,
     stop: &AtomicBool,
     now: &dyn Fn() -> DateTime<Utc>,
@@ -88,14 +90,43 @@ pub fn watch(
     if !dir.is_dir() {
         return Err(folder_error("not a folder".into()));
     }
-    if let Some(to) = &watching.move_to {
-        if !to.is_dir() {
-            return Err(WatchError::Folder {
-                path: to.clone(),
-                problem: "not a folder (--move-to)".into(),
-            });
-        }
+    if let Some(to) = watching.move_to.as_ref().filter(|to| !to.is_dir()) {
+        return Err(WatchError::Folder {
+            path: to.clone(),
+            problem: "not a folder (--move-to)".into(),
+        });
     }
+    // Kept for as long as the loop runs: dropping it stops the events.
+    let (_watcher, changed) = events_of(dir).map_err(folder_error)?;
+    let mut folder = Folder::default();
+    let mut scanned = Instant::now() - RESCAN;
+    while !stop.load(Ordering::Relaxed) {
+        if scanned.elapsed() >= RESCAN {
+            let files = files_in(dir).map_err(|e| folder_error(crate::io_error::describe(&e)))?;
+            files.into_iter().for_each(|path| folder.note(path));
+            scanned = Instant::now();
+        }
+        while let Ok(path) = changed.try_recv() {
+            if path.parent() == Some(dir) || path.parent().is_some_and(|p| same_dir(p, dir)) {
+                folder.note(path);
+            }
+        }
+        for path in folder.settled(watching.settle) {
+            let Some(report) = import_once(store, &path, &watching.import, now())? else {
+                continue;
+            };
+            reported(&report);
+            if let (Some(to), true) = (&watching.move_to, report.is_clean()) {
+                move_into(&path, to);
+            }
+        }
+        std::thread::sleep(TICK);
+    }
+    Ok(())
+}
+
+/// The folder's file events, as the paths they name.
+fn events_of(dir: &Path) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<PathBuf>), String> {
     let (events, changed) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
@@ -104,46 +135,68 @@ pub fn watch(
             }
         }
     })
-    .map_err(|e| folder_error(format!("cannot watch it: {e}")))?;
+    .map_err(|e| format!("cannot watch it: {e}"))?;
     watcher
         .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(|e| folder_error(format!("cannot watch it: {e}")))?;
-    let mut pending: HashMap<PathBuf, Pending> = HashMap::new();
-    // Files already handled (imported, skipped or refused), as they looked then: a rescan
-    // passes over them until they change.
-    let mut handled: HashMap<PathBuf, Seen> = HashMap::new();
-    let mut scanned = Instant::now() - RESCAN;
-    while !stop.load(Ordering::Relaxed) {
-        if scanned.elapsed() >= RESCAN {
-            for path in files_in(dir).map_err(|e| folder_error(crate::io_error::describe(&e)))? {
-                note(&mut pending, &handled, path);
-            }
-            scanned = Instant::now();
+        .map_err(|e| format!("cannot watch it: {e}"))?;
+    Ok((watcher, changed))
+}
+
+/// The files of the folder being waited for, and those already handled.
+#[derive(Default)]
+struct Folder {
+    pending: HashMap<PathBuf, Pending>,
+    /// Files already handled (imported, skipped or refused), as they looked then: a rescan
+    /// passes over them until they change.
+    handled: HashMap<PathBuf, Seen>,
+}
+
+impl Folder {
+    /// Records what `path` looks like now: a change starts its wait again; a file handled
+    /// as it is now is left alone.
+    fn note(&mut self, path: PathBuf) {
+        if !is_lead_file(&path) {
+            return;
         }
-        while let Ok(path) = changed.try_recv() {
-            if path.parent() == Some(dir) || path.parent().is_some_and(|p| same_dir(p, dir)) {
-                note(&mut pending, &handled, path);
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            self.pending.remove(&path); // gone (renamed away, deleted)
+            return;
+        };
+        if !metadata.is_file() {
+            return;
+        }
+        let seen = (metadata.len(), metadata.modified().ok());
+        if self.handled.get(&path) == Some(&seen) {
+            return;
+        }
+        match self.pending.get_mut(&path) {
+            Some(p) if p.seen == seen => {}
+            Some(p) => {
+                p.seen = seen;
+                p.since = Instant::now();
+            }
+            None => {
+                let since = Instant::now();
+                self.pending.insert(path, Pending { seen, since });
             }
         }
-        let settled: Vec<PathBuf> = pending
+    }
+
+    /// The files unchanged for `settle`, now handled.
+    fn settled(&mut self, settle: Duration) -> Vec<PathBuf> {
+        let settled: Vec<PathBuf> = self
+            .pending
             .iter()
-            .filter(|(_, p)| p.since.elapsed() >= watching.settle)
+            .filter(|(_, p)| p.since.elapsed() >= settle)
             .map(|(path, _)| path.clone())
             .collect();
-        for path in settled {
-            if let Some(p) = pending.remove(&path) {
-                handled.insert(path.clone(), p.seen);
-            }
-            if let Some(report) = import_once(store, &path, options, now())? {
-                reported(&report);
-                if let (Some(to), true) = (&watching.move_to, report.is_clean()) {
-                    move_into(&path, to);
-                }
+        for path in &settled {
+            if let Some(p) = self.pending.remove(path) {
+                self.handled.insert(path.clone(), p.seen);
             }
         }
-        std::thread::sleep(TICK);
+        settled
     }
-    Ok(())
 }
 
 /// Whether two paths name the same folder (events may carry the folder's canonical path).
@@ -151,41 +204,6 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
-    }
-}
-
-/// Records what `path` looks like now: a change starts its wait again; a file handled as it
-/// is now is left alone.
-fn note(pending: &mut HashMap<PathBuf, Pending>, handled: &HashMap<PathBuf, Seen>, path: PathBuf) {
-    if !is_lead_file(&path) {
-        return;
-    }
-    let Ok(metadata) = std::fs::metadata(&path) else {
-        pending.remove(&path); // gone (renamed away, deleted)
-        return;
-    };
-    if !metadata.is_file() {
-        return;
-    }
-    let seen = (metadata.len(), metadata.modified().ok());
-    if handled.get(&path) == Some(&seen) {
-        return;
-    }
-    match pending.get_mut(&path) {
-        Some(p) if p.seen == seen => {}
-        Some(p) => {
-            p.seen = seen;
-            p.since = Instant::now();
-        }
-        None => {
-            pending.insert(
-                path,
-                Pending {
-                    seen,
-                    since: Instant::now(),
-                },
-            );
-        }
     }
 }
 

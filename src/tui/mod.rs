@@ -281,11 +281,9 @@ impl FolderWatch {
         let thread = std::thread::spawn(move || {
             use crate::import::watch::{watch, WatchOptions};
             let now = || crate::clock::now().unwrap_or_else(|_| chrono::Utc::now());
-            let options = crate::import::ImportOptions::default();
             let result = watch(
                 &mut store,
                 &dir,
-                &options,
                 &WatchOptions::default(),
                 &flag,
                 &now,
