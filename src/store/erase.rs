@@ -18,10 +18,11 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use super::orders::{self, id_list};
+use super::orders;
 use super::query::SEARCH_COLUMNS;
 use super::{
-    lead_from_row, open, refresh_first_touches, search, Result, Store, StoreError, LEAD_COLUMNS,
+    id_list, lead_from_row, open, refresh_first_touches, search, Result, Store, StoreError,
+    LEAD_COLUMNS,
 };
 use crate::domain::{email_identity, fold_email, identity_hash, Lead, TouchKind};
 

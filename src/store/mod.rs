@@ -1033,6 +1033,15 @@ fn derived_checks() -> Vec<(&'static str, String)> {
     checks
 }
 
+/// Ids as one value for `rarray(?)`.
+fn id_list(ids: &[i64]) -> std::rc::Rc<Vec<rusqlite::types::Value>> {
+    std::rc::Rc::new(
+        ids.iter()
+            .map(|&id| rusqlite::types::Value::Integer(id))
+            .collect(),
+    )
+}
+
 /// Refuses a store of a version this leadbox cannot read (0 is a new store).
 fn check_version(path: &Path, found: i64, schema: schema::Schema) -> Result<()> {
     if found > schema.version() {
@@ -1548,7 +1557,7 @@ fn refresh_first_touches(tx: &Connection, contact_id: i64) -> Result<()> {
              WHERE id IN rarray(?1)",
             TouchKind::reaches_customer_sql("t.kind")
         ))?
-        .execute([orders::id_list(&ids)])?;
+        .execute([id_list(&ids)])?;
         Ok(())
     })
 }

@@ -28,11 +28,10 @@ use rusqlite::types::Value;
 use rusqlite::types::ValueRef::{self, Integer, Text};
 use rusqlite::{params_from_iter, Connection};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
 use std::sync::mpsc::sync_channel;
 
 use super::bulk::{HashedKeys, Inserts};
-use super::{Result, StoreError};
+use super::{id_list, Result, StoreError};
 use crate::domain::order;
 
 /// The derived tables of the leads, in the order a bulk run writes them.
@@ -134,11 +133,6 @@ struct Keys {
     offer: String,
 }
 
-/// Ids as one value for `rarray(?)`.
-pub(super) fn id_list(ids: &[i64]) -> Rc<Vec<Value>> {
-    Rc::new(ids.iter().map(|&id| Value::Integer(id)).collect())
-}
-
 /// The keys of the stored leads among `ids`.
 fn stored_keys(conn: &Connection, ids: &[i64]) -> Result<BTreeMap<i64, Keys>> {
     let list = id_list(ids);
@@ -194,6 +188,7 @@ fn move_entries(
 ) -> Result<()> {
     let ids: std::collections::BTreeSet<i64> = before.keys().chain(after.keys()).copied().collect();
     for table in Table::ALL {
+        let (delete, insert) = (table.delete_sql(), table.insert_sql());
         for &id in &ids {
             let old = before.get(&id).map(|k| table.entry(id, k));
             let new = after.get(&id).map(|k| table.entry(id, k));
@@ -201,11 +196,11 @@ fn move_entries(
                 continue;
             }
             if let Some(old) = old {
-                conn.prepare_cached(&table.delete_sql())?
+                conn.prepare_cached(&delete)?
                     .execute(params_from_iter(old))?;
             }
             if let Some(new) = new {
-                conn.prepare_cached(&table.insert_sql())?
+                conn.prepare_cached(&insert)?
                     .execute(params_from_iter(new))?;
             }
         }

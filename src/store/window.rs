@@ -46,9 +46,7 @@ fn plain(values: Vec<Value>) -> Vec<Param> {
 }
 
 fn id_array(ids: &[i64]) -> Param {
-    Param::Ids(std::rc::Rc::new(
-        ids.iter().map(|id| Value::Integer(*id)).collect(),
-    ))
+    Param::Ids(super::id_list(ids))
 }
 
 /// A lead's place in a sorted list.
