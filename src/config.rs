@@ -396,22 +396,19 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// The key that line `line` sets (`key = value`), or the table it opens (`[table]`).
 fn key_on(text: &str, line: usize) -> Option<String> {
-    let line = text.lines().nth(line - 1)?.trim();
-    if let Some(table) = line.strip_prefix('[') {
-        return Some(table.trim_end_matches(']').trim().to_string());
-    }
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches('"');
-    (!key.is_empty()).then(|| key.to_string())
+    let line = text.lines().nth(line - 1)?;
+    table_on_line(line)
+        .or_else(|| key_on_line(line))
+        .filter(|key| !key.is_empty())
+        .map(str::to_string)
 }
 
 /// The line that sets `key` in the table `table` (none: the top of the file).
 fn key_line_in(text: &str, table: Option<&str>, key: &str) -> Option<usize> {
     let mut current: Option<String> = None;
     for (at, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if let Some(name) = trimmed.strip_prefix('[') {
-            current = Some(name.trim_end_matches(']').trim().to_string());
+        if let Some(name) = table_on_line(line) {
+            current = Some(name.to_string());
         } else if current.as_deref() == table && key_on_line(line) == Some(key) {
             return Some(at + 1);
         }
@@ -419,6 +416,13 @@ fn key_line_in(text: &str, table: Option<&str>, key: &str) -> Option<usize> {
     None
 }
 
+/// The table a line opens (`[name]`).
+fn table_on_line(line: &str) -> Option<&str> {
+    let name = line.trim().strip_prefix('[')?;
+    Some(name.trim_end_matches(']').trim())
+}
+
+/// The key a line sets (`key = value`).
 fn key_on_line(line: &str) -> Option<&str> {
     let (key, _) = line.trim().split_once('=')?;
     Some(key.trim().trim_matches('"'))

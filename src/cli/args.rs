@@ -196,9 +196,7 @@ impl ColorWhen {
         match self {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
+            ColorWhen::Auto => terminal && !crate::tui::theme::no_color(),
         }
     }
 }

@@ -915,13 +915,17 @@ pub struct Metered {
 
 impl Metered {
     fn sha256(&self) -> String {
-        self.hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex_sha256(self.hasher.clone())
     }
+}
+
+/// A hash's digest as the import history records it: lower-case hex.
+fn hex_sha256(hasher: Sha256) -> String {
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Counts and hashes the raw bytes of a file as the importer reads them.

@@ -19,7 +19,6 @@ use chrono::{DateTime, Utc};
 use notify::{RecursiveMode, Watcher};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -261,21 +260,9 @@ fn import_once(
 
 /// The SHA-256 of a file's bytes, as the import history records it.
 fn file_sha256(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 << 10];
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(super::hex_sha256(hasher))
 }
 
 /// Moves an imported file into `to` (a rename; a file of the same name there is kept and

@@ -5,6 +5,11 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::config::{Colors, ThemeName};
 
+/// Whether `NO_COLOR` asks for no colour (set and not empty): the one reading of it.
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     color: bool,
