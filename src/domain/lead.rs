@@ -225,6 +225,15 @@ impl NewLead {
         display_name(&self.first_name, &self.last_name, &self.full_name)
     }
 
+    /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
+    pub fn is_reachable(&self) -> bool {
+        sla::is_reachable(
+            self.email.as_deref(),
+            self.phone.as_deref(),
+            self.name().as_deref(),
+        )
+    }
+
     pub fn is_test(&self) -> bool {
         [
             &self.first_name,
@@ -321,7 +330,16 @@ impl Lead {
     }
 
     pub fn is_contactable(&self) -> bool {
-        sla::is_contactable(self.action.as_ref(), self.is_test)
+        sla::is_contactable(self.action.as_ref(), self.is_test, self.is_reachable())
+    }
+
+    /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
+    pub fn is_reachable(&self) -> bool {
+        sla::is_reachable(
+            self.email.as_deref(),
+            self.phone.as_deref(),
+            self.name().as_deref(),
+        )
     }
 
     pub fn sla_state(&self, now: DateTime<Utc>) -> SlaState {

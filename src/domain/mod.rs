@@ -1,6 +1,7 @@
 //! The pure core: no files, no database, no terminal.
 
 mod filter;
+pub mod follow_up;
 mod identity;
 pub mod lane;
 mod lead;

@@ -1,6 +1,6 @@
 //! The follow-up rule every view and report shares.
 //!
-//! A contactable lead (not DNC, not a test lead) is due for a first customer touch
+//! A contactable lead (not DNC, not a test lead, reachable) is due for a first customer touch
 //! a fixed number of hours after it arrived. Closing it (won or lost) stops the clock: a
 //! closed lead without a customer touch is never overdue, and counts as missed when it was
 //! closed at or after its due time, as exempt when closed before.
@@ -58,18 +58,34 @@ impl FromStr for SlaState {
     }
 }
 
-pub fn is_contactable(action: Option<&Action>, is_test: bool) -> bool {
-    !is_test && action != Some(&Action::Dnc)
+/// Whom a lead can be followed up with: not DNC, not a Microsoft test lead, and reachable
+/// ([`is_reachable`]). The SLA, the Today queue and every figure count only these; the
+/// others are `exempt`. The store keeps the answer as `sla_due_at IS NOT NULL`.
+pub fn is_contactable(action: Option<&Action>, is_test: bool, reachable: bool) -> bool {
+    !is_test && action != Some(&Action::Dnc) && reachable
 }
 
-/// When the first touch is owed; `None` for an exempt lead.
+/// A lead with no email, no phone and no name (its personal data was withheld) has no one
+/// to contact.
+pub fn is_reachable(email: Option<&str>, phone: Option<&str>, name: Option<&str>) -> bool {
+    [email, phone, name].iter().any(Option::is_some)
+}
+
+/// [`is_reachable`] in SQL over the lead's columns.
+pub fn reachable_sql() -> &'static str {
+    "(email IS NOT NULL OR phone IS NOT NULL OR first_name IS NOT NULL \
+     OR last_name IS NOT NULL OR full_name IS NOT NULL)"
+}
+
+/// When the first touch is owed; `None` for a lead that is not contactable.
 pub fn due_at(
     received_at: DateTime<Utc>,
     action: Option<&Action>,
     is_test: bool,
+    reachable: bool,
     sla_hours: i64,
 ) -> Option<DateTime<Utc>> {
-    is_contactable(action, is_test).then(|| received_at + Duration::hours(sla_hours))
+    is_contactable(action, is_test, reachable).then(|| received_at + Duration::hours(sla_hours))
 }
 
 /// A lead still owed its first touch within this many hours is shown as due soon (the
@@ -189,17 +205,32 @@ mod tests {
     }
 
     #[test]
+    fn unreachable_leads_are_exempt() {
+        assert_eq!(due_at(t(8, 0), Some(&Action::Plt), false, false, 24), None);
+        assert!(!is_reachable(None, None, None));
+        assert!(is_reachable(None, Some("+1 425"), None));
+        assert!(is_reachable(None, None, Some("Ada")));
+    }
+
+    #[test]
     fn dnc_and_test_leads_are_exempt() {
-        assert_eq!(due_at(t(8, 0), Some(&Action::Dnc), false, 24), None);
-        assert_eq!(due_at(t(8, 0), Some(&Action::Ins), true, 24), None);
+        assert_eq!(due_at(t(8, 0), Some(&Action::Dnc), false, true, 24), None);
+        assert_eq!(due_at(t(8, 0), Some(&Action::Ins), true, true, 24), None);
         assert_eq!(state(None, None, None, t(9, 0)), SlaState::Exempt);
     }
 
     #[test]
     fn unknown_actions_are_contactable() {
-        let due = due_at(t(8, 0), Some(&Action::Other("XSELL".into())), false, 24).unwrap();
+        let due = due_at(
+            t(8, 0),
+            Some(&Action::Other("XSELL".into())),
+            false,
+            true,
+            24,
+        )
+        .unwrap();
         assert_eq!(due, t(8, 0) + Duration::hours(24));
-        assert!(due_at(t(8, 0), None, false, 24).is_some());
+        assert!(due_at(t(8, 0), None, false, true, 24).is_some());
     }
 
     #[test]
@@ -273,7 +304,7 @@ mod tests {
             let got: i64 = conn
                 .query_row(&sql, [received.timestamp(), hours], |r| r.get(0))
                 .unwrap();
-            let due = due_at(received, Some(&Action::Plt), false, hours).unwrap();
+            let due = due_at(received, Some(&Action::Plt), false, true, hours).unwrap();
             assert_eq!(got, due.timestamp(), "{hours} hours");
         }
     }

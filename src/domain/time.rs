@@ -1,6 +1,6 @@
 //! Reading the timestamps that exports carry, and the zone times are shown in.
 
-use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// How times are shown: the system's zone (`TZ`, else the system's setting), a zone of the
 /// IANA database (`time_zone` in the settings), or a fixed offset (tests pin it).
@@ -23,6 +23,49 @@ impl Zone {
     /// A zone by its IANA name (`Europe/Berlin`, `America/New_York`, `UTC`).
     pub fn named(name: &str) -> Option<Zone> {
         name.parse::<chrono_tz::Tz>().ok().map(Zone::Named)
+    }
+
+    /// The calendar day `t` falls on in this zone.
+    pub fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
+        self.local(t).date()
+    }
+
+    /// The wall-clock time `t` shows in this zone.
+    pub fn local(self, t: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            Zone::Local => t.with_timezone(&Local).naive_local(),
+            Zone::Named(tz) => t.with_timezone(&tz).naive_local(),
+            Zone::Fixed(offset) => t.with_timezone(&offset).naive_local(),
+        }
+    }
+
+    /// The instant a wall-clock time of this zone names. A time a daylight-saving change
+    /// skips is read as the same time an hour later; one it repeats, as the earlier.
+    pub fn instant(self, wall: NaiveDateTime) -> DateTime<Utc> {
+        fn pick<Tz: TimeZone>(tz: &Tz, wall: NaiveDateTime) -> DateTime<Utc> {
+            let found = tz.from_local_datetime(&wall).earliest().or_else(|| {
+                tz.from_local_datetime(&(wall + chrono::Duration::hours(1)))
+                    .earliest()
+            });
+            found.map_or_else(|| wall.and_utc(), |t| t.with_timezone(&Utc))
+        }
+        match self {
+            Zone::Local => pick(&Local, wall),
+            Zone::Named(tz) => pick(&tz, wall),
+            Zone::Fixed(offset) => pick(&offset, wall),
+        }
+    }
+
+    /// The first instant of the local day after the one `t` falls on ("the end of today").
+    pub fn end_of_day(self, t: DateTime<Utc>) -> DateTime<Utc> {
+        let next = self.date_of(t).succ_opt().unwrap_or(NaiveDate::MAX);
+        self.instant(next.and_time(chrono::NaiveTime::MIN))
+    }
+
+    /// `days` calendar days after `t`, at the same local time (across a daylight-saving
+    /// change that is 23 or 25 hours a day).
+    pub fn add_days(self, t: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+        self.instant(self.local(t) + chrono::Duration::days(days))
     }
 }
 

@@ -1241,6 +1241,7 @@ impl ImportSession<'_> {
             received_at,
             lead.action.as_ref(),
             keys.is_test,
+            lead.is_reachable(),
             self.sla_hours,
         );
         let row = LeadRow {
