@@ -16,6 +16,43 @@ pub struct LeadFilter {
     /// Case-insensitive text over name, email, company, offer and notes.
     pub search: Option<String>,
     pub include_test: bool,
+    /// Whose customers.
+    pub owner: OwnerFilter,
+}
+
+/// Whose customers a queue or a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OwnerFilter {
+    /// Everyone's.
+    #[default]
+    Any,
+    /// One owner's (names compare case-insensitively).
+    Named(String),
+    /// Customers nobody owns.
+    Nobody,
+}
+
+impl OwnerFilter {
+    /// The condition on the owner column `column`, and its parameter. (SQLite's `lower`
+    /// folds ASCII letters only, as [`OwnerFilter::admits`] is made to.)
+    pub fn sql(&self, column: &str) -> (String, Option<&str>) {
+        match self {
+            OwnerFilter::Any => ("1".into(), None),
+            OwnerFilter::Named(name) => {
+                (format!("lower({column}) = lower(?)"), Some(name.as_str()))
+            }
+            OwnerFilter::Nobody => (format!("{column} IS NULL"), None),
+        }
+    }
+
+    pub fn admits(&self, owner: Option<&str>) -> bool {
+        match (self, owner) {
+            (OwnerFilter::Any, _) => true,
+            (OwnerFilter::Named(name), Some(owner)) => name.eq_ignore_ascii_case(owner),
+            (OwnerFilter::Named(_), None) => false,
+            (OwnerFilter::Nobody, owner) => owner.is_none(),
+        }
+    }
 }
 
 impl LeadFilter {

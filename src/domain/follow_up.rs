@@ -179,6 +179,25 @@ pub fn touch_days(touches: &[DateTime<Utc>], zone: Zone) -> usize {
         .len()
 }
 
+/// When the customer's cadence started: their newest contactable lead's arrival.
+fn cadence_start(leads: &[CustomerLead]) -> Option<DateTime<Utc>> {
+    leads
+        .iter()
+        .filter(|l| l.is_contactable())
+        .map(|l| l.received_at)
+        .max()
+}
+
+/// The cadence's count: the days with a customer touch since the customer's newest
+/// contactable lead arrived (what closing a customer early is judged by).
+pub fn cadence_touch_days(leads: &[CustomerLead], touches: &[DateTime<Utc>], zone: Zone) -> usize {
+    let Some(since) = cadence_start(leads) else {
+        return touch_days(touches, zone);
+    };
+    let recent: Vec<DateTime<Utc>> = touches.iter().copied().filter(|&t| t >= since).collect();
+    touch_days(&recent, zone)
+}
+
 /// A customer's next item, or none when nothing more is owed. `leads` are all the
 /// customer's leads; `touches` the times of every customer touch on any of them.
 pub fn next(
@@ -214,11 +233,7 @@ pub fn next(
         return None;
     }
     let lead = newest_open(Status::is_open)?;
-    let since = leads
-        .iter()
-        .filter(|l| l.is_contactable())
-        .map(|l| l.received_at)
-        .max()?;
+    let since = cadence_start(leads)?;
     let recent: Vec<DateTime<Utc>> = touches.iter().copied().filter(|&t| t >= since).collect();
     let last = *recent.iter().max()?;
     let n = touch_days(&recent, zone);
@@ -358,6 +373,33 @@ pub fn checklist_item<'a>(raw: &str, rules: &'a Rules) -> Result<&'a str, String
                 rules.checklist.join(", ")
             )
         })
+}
+
+/// Why a follow-up write was refused (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error(
+        "cannot qualify lead {lead}: the checklist lacks {}; check them, or qualify with an \
+         override and its reason",
+        .missing.join(", ")
+    )]
+    ChecklistIncomplete { lead: i64, missing: Vec<String> },
+    #[error(
+        "lead {lead}'s customer was touched on {days} day(s), fewer than the {min} the \
+         settings ask before closing: confirm to close it anyway"
+    )]
+    TooFewTouches { lead: i64, days: usize, min: u32 },
+    #[error("a lost lead needs a reason: {0}")]
+    LostReason(String),
+    #[error(
+        "cannot snooze lead {lead}: its customer waits for a first touch, which is never \
+         snoozed"
+    )]
+    FirstTouchOwed { lead: i64 },
+    #[error("nothing to snooze for lead {lead}: its customer has no follow-up to come")]
+    NothingOwed { lead: i64 },
+    #[error("cannot write to lead {lead}: its customer opted out")]
+    OptedOut { lead: i64 },
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod sla;
 pub mod text;
 pub mod time;
 
-pub use filter::{LeadFilter, SortKey};
+pub use filter::{LeadFilter, OwnerFilter, SortKey};
 pub use identity::{email_identity, fold_email, identity_hash, is_test_text, LeadKeys};
 #[cfg(test)]
 pub(crate) use lead::bare_lead;

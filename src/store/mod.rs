@@ -2,6 +2,7 @@
 
 mod bulk;
 mod erase;
+mod follow_up;
 pub mod open;
 mod orders;
 mod query;
@@ -9,9 +10,11 @@ mod schema;
 mod search;
 #[cfg(feature = "static-bind")]
 mod static_insert;
+mod upgrade;
 mod window;
 
 pub use erase::{Deleted, Forgotten, Purged, Reclaimed, ERASED_PATH};
+pub use follow_up::{Close, Customer, FollowUpMarks, QueueDetails, QueueItem, Today};
 pub use search::{SearchLists, SearchTuning};
 pub use window::{Cursor, PageEnd, PageStart};
 
@@ -73,6 +76,9 @@ pub enum StoreError {
     /// A rule of the lead forbids the write (nothing was written).
     #[error(transparent)]
     Refused(#[from] TouchRefused),
+    /// A follow-up rule forbids the write (nothing was written).
+    #[error(transparent)]
+    FollowUp(#[from] crate::domain::follow_up::Refused),
 }
 
 fn no_such_leads(ids: &[i64]) -> String {
@@ -141,6 +147,8 @@ pub struct Store {
     generation: Option<u64>,
     /// Set on the placeholder of a store whose [`Store::reopen`] failed: its file.
     closed_from: Option<PathBuf>,
+    /// What the last upgrade has to tell the user ([`Store::take_upgrade_notes`]).
+    upgrade_notes: Vec<String>,
 }
 
 impl Drop for Store {
@@ -315,6 +323,7 @@ impl Store {
             files: open::OpenedFiles::default(),
             generation: None,
             closed_from: None,
+            upgrade_notes: Vec::new(),
         })
     }
 
@@ -358,8 +367,13 @@ impl Store {
             check_version(&self.path, found, schema)?;
         }
         let at = open::schema_version(&tx)?;
-        for step in &schema.steps[(at - schema::BASE_VERSION) as usize..] {
-            tx.execute_batch(step)?;
+        for (i, step) in schema.steps.iter().enumerate() {
+            let to = schema::BASE_VERSION + i as i64 + 1;
+            if to > at {
+                self.upgrade_notes.extend(upgrade::before(&tx, to)?);
+                tx.execute_batch(&schema::step(step))?;
+                upgrade::after(&tx, to)?;
+            }
         }
         tx.pragma_update(None, "application_id", open::APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", version)?;
@@ -778,14 +792,18 @@ impl Store {
         previous: Option<&str>,
     ) -> Result<Undone> {
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE lead_rows SET owner = ?3 WHERE id = ?1 AND owner IS ?2",
-            params![lead_id, written, previous],
-        )?;
-        if changed == 0 {
-            lead_contact_and_status(&tx, lead_id)?;
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT owner FROM lead_rows WHERE id = ?1",
+                [lead_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchLead(lead_id))?;
+        if current.as_deref() != written {
             return Ok(Undone::ChangedSince);
         }
+        tx.execute(SET_CUSTOMER_OWNER, params![lead_id, previous])?;
         tx.commit()?;
         Ok(Undone::Yes)
     }
@@ -801,20 +819,13 @@ impl Store {
     ) -> Result<(Status, Option<DateTime<Utc>>)> {
         let tx = self.conn.transaction()?;
         let lead = lead_in(&tx, lead_id)?;
-        let closed_at = sla::closed_at(status, lead.closed_at, now);
-        orders::follow(&tx, &[lead_id], || {
-            tx.execute(
-                "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
-                params![lead_id, status.as_str(), closed_at.map(|t| t.timestamp())],
-            )?;
-            Ok(())
-        })?;
+        follow_up::write_status(&tx, &lead, status, now)?;
         tx.commit()?;
         Ok((lead.status, lead.closed_at))
     }
 
-    /// Sets or clears the owner (trimmed; blank clears it); returns the one it replaced and
-    /// the one it wrote.
+    /// Sets or clears the owner (trimmed; blank clears it) of lead `lead_id`'s customer:
+    /// every lead of it has the same owner. Returns the one it replaced and the one it wrote.
     pub fn set_owner(
         &mut self,
         lead_id: i64,
@@ -830,10 +841,7 @@ impl Store {
             .optional()?
             .ok_or(StoreError::NoSuchLead(lead_id))?;
         let owner = owner.map(str::trim).filter(|o| !o.is_empty());
-        tx.execute(
-            "UPDATE lead_rows SET owner = ?2 WHERE id = ?1",
-            params![lead_id, owner],
-        )?;
+        tx.execute(SET_CUSTOMER_OWNER, params![lead_id, owner])?;
         tx.commit()?;
         Ok((previous, owner.map(str::to_string)))
     }
@@ -1257,7 +1265,19 @@ impl ImportSession<'_> {
             origin_id: self.origin_of(&lead)?,
             lead,
         };
-        Ok(Added::New(self.write_row(row)?))
+        let id = self.write_row(row)?;
+        if known_contact && self.bulk.is_none() {
+            // A customer has one owner: a new lead of it has the owner its leads have.
+            self.conn
+                .prepare_cached(
+                    "UPDATE lead_rows SET owner = (
+                        SELECT o.owner FROM contact_leads c JOIN lead_rows o ON o.id = c.lead_id
+                        WHERE c.contact_id = ?2 AND o.owner IS NOT NULL LIMIT 1)
+                     WHERE id = ?1",
+                )?
+                .execute([id, contact_id])?;
+        }
+        Ok(Added::New(id))
     }
 
     /// Whether a lead with this record hash is stored, or was added earlier in this import.
@@ -1563,6 +1583,11 @@ fn refresh_first_touches(tx: &Connection, contact_id: i64) -> Result<()> {
     })
 }
 
+/// Gives every lead of lead `?1`'s customer the owner `?2`.
+const SET_CUSTOMER_OWNER: &str = "UPDATE lead_rows SET owner = ?2
+    WHERE id IN (SELECT lead_id FROM contact_leads
+        WHERE contact_id = (SELECT contact_id FROM lead_rows WHERE id = ?1))";
+
 const LEAD_COLUMNS: &str = "id, contact_id, received_at, source, action, offer, offer_name, lead_source,
     first_name, last_name, full_name, email, phone, country, company, title, description, is_test, status,
     owner, touch_count, last_touch_at, first_touch_at, sla_due_at, closed_at,
@@ -1859,6 +1884,56 @@ mod tests {
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.sla_hours, 4);
+    }
+
+    /// A version-8 store gains one owner per customer (the newest lead's, the conflicts
+    /// told) and leaves a lead with no one to contact out of the SLA.
+    #[test]
+    fn the_follow_up_step_gives_each_customer_one_owner_and_exempts_unreachable_leads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        {
+            let eight = schema::Schema {
+                steps: &schema::CURRENT.steps[..1],
+            };
+            let mut store = Store::open_with(&path, eight).unwrap();
+            let leads = concat!(
+                r#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AppSource-PLT|a.b","receivedAt":"2026-11-21T08:00:00Z"}"#,
+                "\n",
+                r#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AppSource-INS|a.b","receivedAt":"2026-11-21T09:00:00Z"}"#,
+                "\n",
+                r#"{"Country":"US","LeadSource":"AppSource-PLT|a.b","receivedAt":"2026-11-21T10:00:00Z"}"#,
+            );
+            let options = crate::import::ImportOptions::default();
+            let bytes = leads.as_bytes();
+            crate::import::import_bytes(&mut store, "l.ndjson", bytes, now, &options, now).unwrap();
+            // As version 8 left them: per-lead owners, and a due time for every lead.
+            store
+                .conn
+                .execute_batch(
+                    "UPDATE lead_rows SET owner = 'bo' WHERE id = 1;
+                     UPDATE lead_rows SET owner = 'cy' WHERE id = 2;
+                     UPDATE lead_rows SET sla_due_at = received_at + 86400 WHERE id = 3;",
+                )
+                .unwrap();
+            orders::rewrite_urgency(&store.conn).unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.take_upgrade_notes(),
+            vec![
+                r#"customer 1: its leads had the owners "bo", "cy"; every lead now has "cy" (its newest lead's)"#
+            ]
+        );
+        assert_eq!(store.lead(1).unwrap().owner.as_deref(), Some("cy"));
+        assert_eq!(store.lead(2).unwrap().owner.as_deref(), Some("cy"));
+        assert_eq!(store.lead(3).unwrap().sla_due_at, None);
+        assert_eq!(store.lead(3).unwrap().sla_state(now), SlaState::Exempt);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     /// One lead (Ana, PLT, arrived 2026-11-21T08:00:00Z) in a store of its own.

@@ -5,7 +5,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::domain::{search, sla, Action, LeadFilter, SortKey, SEARCH_FIELDS};
+use crate::domain::{search, sla, Action, LeadFilter, OwnerFilter, SortKey, SEARCH_FIELDS};
 use std::sync::LazyLock;
 
 /// A WHERE clause with `?` placeholders and its values, in order.
@@ -37,6 +37,11 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
         if with_now {
             params.push(now.timestamp().into());
         }
+    }
+    if filter.owner != OwnerFilter::Any {
+        let (condition, param) = filter.owner.sql("owner");
+        terms.push(condition);
+        params.extend(param.map(|p| p.to_string().into()));
     }
     if let Some(words) = filter.search.as_deref().map(search::words) {
         if words.is_empty() {

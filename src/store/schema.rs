@@ -7,7 +7,7 @@
 //! `sqlite3` shell and `PRAGMA integrity_check` would not know). A rule whose result is
 //! stored (a sort key, the lane) that changes needs a new step that rewrites what it stored.
 
-use crate::domain::{order, TouchKind};
+use crate::domain::{order, sla, Status, TouchKind};
 
 /// The version of the base schema: the first a released leadbox reads. Stores of earlier
 /// (development) versions are refused.
@@ -23,7 +23,10 @@ pub struct Schema {
 
 /// This leadbox's schema.
 pub const CURRENT: Schema = Schema {
-    steps: &[include_str!("migrations/0008_settings.sql")],
+    steps: &[
+        include_str!("migrations/0008_settings.sql"),
+        include_str!("migrations/0009_follow_up.sql"),
+    ],
 };
 
 impl Schema {
@@ -47,6 +50,20 @@ pub fn base() -> String {
         .replace("{touch_kinds}", &touch_kinds.join(", "))
 }
 
+/// A step's SQL, with each rule filled in.
+pub fn step(sql: &str) -> String {
+    sql.replace("{reachable}", sla::reachable_sql())
+        .replace("{waiting}", &waiting_sql())
+}
+
+/// A lead waiting for its first touch: contactable (it has a due time), open, untouched.
+pub fn waiting_sql() -> String {
+    format!(
+        "sla_due_at IS NOT NULL AND first_touch_at IS NULL AND {}",
+        Status::is_open_sql("status")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +76,14 @@ mod tests {
             .filter(|line| !line.trim_start().starts_with("--"))
             .collect();
         assert!(!code.contains('{') && !code.contains('}'), "{sql}");
+        for step in CURRENT.steps {
+            let sql = super::step(step);
+            let code: String = sql
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("--"))
+                .collect();
+            assert!(!code.contains('{') && !code.contains('}'), "{sql}");
+        }
         assert!(sql.contains("CHECK (kind IN ('email', 'call', 'meeting', 'note'))"));
     }
 }

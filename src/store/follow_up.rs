@@ -1,0 +1,598 @@
+//! Following customers up: what the rules of `domain::follow_up` read (a customer's leads,
+//! touches, snooze, next step, checklist), the Today queue, and the writes that snooze,
+//! qualify and close.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{HashMap, HashSet};
+
+use super::{from_ts, lead_in, orders, schema, Result, Store, StoreError};
+use crate::domain::follow_up::{self, CustomerLead, CustomerState, Next, Reason, Refused, Rules};
+use crate::domain::time::Zone;
+use crate::domain::{lane, Lead, OwnerFilter, Status, TouchKind};
+
+/// One customer as the follow-up rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub contact_id: i64,
+    pub leads: Vec<CustomerLead>,
+    /// Every customer touch on any of its leads, oldest first.
+    pub touches: Vec<DateTime<Utc>>,
+    pub state: CustomerState,
+    /// The checklist items checked, as stored.
+    pub checked: Vec<String>,
+    pub owner: Option<String>,
+}
+
+impl Customer {
+    pub fn next(&self, rules: &Rules, zone: Zone) -> Option<Next> {
+        follow_up::next(&self.leads, &self.touches, &self.state, rules, zone)
+    }
+}
+
+/// A row of the Today queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueueItem {
+    pub contact_id: i64,
+    pub reason: Reason,
+    pub next: Next,
+}
+
+/// The Today queue, in order, and when the next item not in it falls due.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Today {
+    pub items: Vec<QueueItem>,
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+/// What a queue row shows of its customer: the lead to act on and the customer's touches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueDetails {
+    /// Without its notes.
+    pub lead: Lead,
+    /// Customer touches across all of the customer's leads.
+    pub customer_touches: u32,
+    pub last_touch_at: Option<DateTime<Utc>>,
+}
+
+/// What `list` and `export` add to each lead of a followed customer: its next follow-up or
+/// decision (not a first touch: `sla_due_at` tells that), the snooze that moved it, and
+/// each lost lead's reason.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FollowUpMarks {
+    by_customer: HashMap<i64, Next>,
+    lost_reasons: HashMap<i64, String>,
+}
+
+impl FollowUpMarks {
+    /// `(next_follow_up_at, snoozed_until, lost_reason)` of `lead`.
+    pub fn of(&self, lead: &Lead) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<&str>) {
+        let next = self.by_customer.get(&lead.contact_id);
+        (
+            next.map(|n| n.due_at),
+            next.filter(|n| n.snoozed).map(|n| n.due_at),
+            self.lost_reasons.get(&lead.id).map(String::as_str),
+        )
+    }
+}
+
+/// Why a lead was closed or qualified out of the ordinary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Close {
+    /// Why it was lost.
+    pub reason: Option<String>,
+    /// Why it was qualified without a complete checklist.
+    pub override_reason: Option<String>,
+    /// Closed with fewer touch days than the settings ask, confirmed.
+    pub forced: bool,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// What the last upgrade of the store has to tell the user (once).
+    pub fn take_upgrade_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.upgrade_notes)
+    }
+
+    /// The customer lead `lead_id` belongs to.
+    pub fn customer_of(&self, lead_id: i64) -> Result<Customer> {
+        let contact_id = lead_in(&self.conn, lead_id)?.contact_id;
+        customer(&self.conn, contact_id)
+    }
+
+    /// The Today queue at `now` for the customers `owner` admits: one row per customer
+    /// whose next item ([`follow_up::next`]) is in a group today.
+    pub fn today(
+        &self,
+        rules: &Rules,
+        zone: Zone,
+        now: DateTime<Utc>,
+        owner: &OwnerFilter,
+    ) -> Result<Today> {
+        let end_of_today = zone.end_of_day(now);
+        let mut today = Today::default();
+        let mut take = |contact_id: i64, next: Option<Next>| {
+            let Some(next) = next else { return };
+            match next.reason(now, end_of_today) {
+                Some(reason) => today.items.push(QueueItem {
+                    contact_id,
+                    reason,
+                    next,
+                }),
+                None => {
+                    let due = today.next_due.map_or(next.due_at, |d| d.min(next.due_at));
+                    today.next_due = Some(due);
+                }
+            }
+        };
+        let waiting = waiting_customers(&self.conn, rules, zone, owner, &mut take)?;
+        for contact_id in followed_customers(&self.conn)? {
+            if waiting.contains(&contact_id) {
+                continue;
+            }
+            let customer = customer(&self.conn, contact_id)?;
+            if owner.admits(customer.owner.as_deref()) {
+                take(contact_id, customer.next(rules, zone));
+            }
+        }
+        today
+            .items
+            .sort_by_key(|i| (i.next.queue_key(i.reason), i.contact_id));
+        Ok(today)
+    }
+
+    /// The lead and touch figures a queue row shows.
+    pub fn queue_details(&self, item: &QueueItem) -> Result<QueueDetails> {
+        let sql = format!(
+            "SELECT {} FROM leads WHERE id = ?1",
+            super::LEAD_COLUMNS.replacen("description,", "NULL,", 1)
+        );
+        let lead = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([item.next.lead_id], super::lead_from_row)
+            .optional()?
+            .ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
+        let (customer_touches, last): (u32, Option<i64>) = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT COUNT(*), MAX(t.at) FROM contact_leads c
+                 JOIN touches t ON t.lead_id = c.lead_id WHERE c.contact_id = ?1 AND {}",
+                TouchKind::reaches_customer_sql("t.kind")
+            ))?
+            .query_row([item.contact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(QueueDetails {
+            lead,
+            customer_touches,
+            last_touch_at: last.map(from_ts),
+        })
+    }
+
+    /// [`FollowUpMarks`] of every followed customer (one with a customer touch, a snooze or
+    /// a next step) and every lost lead.
+    pub fn follow_up_marks(&self, rules: &Rules, zone: Zone) -> Result<FollowUpMarks> {
+        let mut marks = FollowUpMarks::default();
+        for contact_id in followed_customers(&self.conn)? {
+            let next = customer(&self.conn, contact_id)?.next(rules, zone);
+            if let Some(next) =
+                next.filter(|n| !matches!(n.owed, follow_up::Owed::FirstTouch { .. }))
+            {
+                marks.by_customer.insert(contact_id, next);
+            }
+        }
+        marks.lost_reasons = self
+            .conn
+            .prepare("SELECT lead_id, reason FROM lead_closes WHERE reason IS NOT NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(marks)
+    }
+
+    /// Snoozes the next follow-up (or decision) of the customers of leads `lead_ids` until
+    /// `until`, all or none; returns each item as it now is. A first touch is never
+    /// snoozed.
+    pub fn snooze(
+        &mut self,
+        lead_ids: &[i64],
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+        rules: &Rules,
+        zone: Zone,
+    ) -> Result<Vec<Next>> {
+        let tx = self.conn.transaction()?;
+        let mut moved = Vec::new();
+        for &lead_id in lead_ids {
+            let customer = customer(&tx, lead_in(&tx, lead_id)?.contact_id)?;
+            match customer.next(rules, zone) {
+                None => return Err(Refused::NothingOwed { lead: lead_id }.into()),
+                Some(next) if matches!(next.owed, follow_up::Owed::FirstTouch { .. }) => {
+                    return Err(Refused::FirstTouchOwed { lead: lead_id }.into())
+                }
+                Some(_) => {}
+            }
+            tx.execute(
+                "INSERT INTO customer_follow_ups (contact_id, snoozed_until, snoozed_at)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (contact_id) DO UPDATE
+                    SET snoozed_until = excluded.snoozed_until, snoozed_at = excluded.snoozed_at",
+                params![customer.contact_id, until.timestamp(), now.timestamp()],
+            )?;
+            let next = self::customer(&tx, customer.contact_id)?
+                .next(rules, zone)
+                .ok_or(Refused::NothingOwed { lead: lead_id })?;
+            moved.push(next);
+        }
+        tx.commit()?;
+        Ok(moved)
+    }
+
+    /// Takes back a snooze of lead `lead_id`'s customer: the one before it (`previous`,
+    /// until and set at) is put back.
+    pub fn unsnooze(
+        &mut self,
+        lead_id: i64,
+        previous: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let contact_id = lead_in(&tx, lead_id)?.contact_id;
+        tx.execute(
+            "UPDATE customer_follow_ups SET snoozed_until = ?2, snoozed_at = ?3
+             WHERE contact_id = ?1",
+            params![
+                contact_id,
+                previous.map(|p| p.0.timestamp()),
+                previous.map(|p| p.1.timestamp())
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Checks (`true`) or unchecks checklist items of lead `lead_id`'s customer; returns the
+    /// items checked after.
+    pub fn set_checks(
+        &mut self,
+        lead_id: i64,
+        changes: &[(&str, bool)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
+        let tx = self.conn.transaction()?;
+        let contact_id = lead_in(&tx, lead_id)?.contact_id;
+        for &(item, on) in changes {
+            if on {
+                tx.execute(
+                    "INSERT OR IGNORE INTO customer_checks (contact_id, item, checked_at)
+                     VALUES (?1, ?2, ?3)",
+                    params![contact_id, item, now.timestamp()],
+                )?;
+            } else {
+                tx.execute(
+                    "DELETE FROM customer_checks WHERE contact_id = ?1 AND item = ?2",
+                    params![contact_id, item],
+                )?;
+            }
+        }
+        let checked = checks(&tx, contact_id)?;
+        tx.commit()?;
+        Ok(checked)
+    }
+
+    /// Sets leads `lead_ids` qualified, all or none: each customer's checklist must be
+    /// complete, unless `override_reason` says why not (it is kept). `next_step` is what
+    /// comes next and when (a follow-up in the queue). Returns the statuses replaced and
+    /// their close times.
+    pub fn qualify(
+        &mut self,
+        lead_ids: &[i64],
+        override_reason: Option<&str>,
+        next_step: Option<(&str, DateTime<Utc>)>,
+        rules: &Rules,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Status, Option<DateTime<Utc>>)>> {
+        self.all_or_none(lead_ids, |tx, lead_id| {
+            qualify_in(tx, lead_id, override_reason, next_step, rules, now)
+        })
+    }
+
+    /// Sets leads `lead_ids` lost for `reason` ([`follow_up::lost_reason`] reads it), all
+    /// or none. With fewer touch days on a customer than the settings ask, only when
+    /// `forced`. Returns the statuses replaced and their close times.
+    pub fn lose(
+        &mut self,
+        lead_ids: &[i64],
+        reason: &str,
+        forced: bool,
+        rules: &Rules,
+        zone: Zone,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Status, Option<DateTime<Utc>>)>> {
+        let reason = follow_up::lost_reason(reason, rules).map_err(Refused::LostReason)?;
+        self.all_or_none(lead_ids, |tx, lead_id| {
+            lose_in(tx, lead_id, &reason, forced, rules, zone, now)
+        })
+    }
+
+    /// Runs `each` on every lead in one transaction: a refusal of one changes none.
+    fn all_or_none<T>(
+        &mut self,
+        lead_ids: &[i64],
+        mut each: impl FnMut(&Connection, i64) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let tx = self.conn.transaction()?;
+        let done = lead_ids
+            .iter()
+            .map(|&id| each(&tx, id))
+            .collect::<Result<Vec<T>>>()?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Why lead `lead_id` was lost or qualified out of the ordinary, if it was.
+    pub fn close_of(&self, lead_id: i64) -> Result<Option<Close>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT reason, override, forced, at FROM lead_closes WHERE lead_id = ?1",
+            )?
+            .query_row([lead_id], |r| {
+                Ok(Close {
+                    reason: r.get(0)?,
+                    override_reason: r.get(1)?,
+                    forced: r.get(2)?,
+                    at: from_ts(r.get(3)?),
+                })
+            })
+            .optional()?)
+    }
+}
+
+/// Qualifies one lead inside a transaction ([`Store::qualify`]).
+fn qualify_in(
+    tx: &Connection,
+    lead_id: i64,
+    override_reason: Option<&str>,
+    next_step: Option<(&str, DateTime<Utc>)>,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<(Status, Option<DateTime<Utc>>)> {
+    let lead = lead_in(tx, lead_id)?;
+    let missing = follow_up::unchecked(&checks(tx, lead.contact_id)?, rules);
+    let override_reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    if !missing.is_empty() && override_reason.is_none() {
+        let missing = missing.iter().map(|m| m.to_string()).collect();
+        return Err(Refused::ChecklistIncomplete {
+            lead: lead_id,
+            missing,
+        }
+        .into());
+    }
+    write_status(tx, &lead, Status::Qualified, now)?;
+    if let Some(reason) = override_reason.filter(|_| !missing.is_empty()) {
+        write_close(tx, lead_id, None, Some(reason), false, now)?;
+    }
+    if let Some((step, at)) = next_step {
+        tx.execute(
+            "INSERT INTO customer_follow_ups (contact_id, next_step, next_step_at)
+             VALUES (?1, ?2, ?3)
+             ON CONFLICT (contact_id) DO UPDATE
+                SET next_step = excluded.next_step, next_step_at = excluded.next_step_at",
+            params![lead.contact_id, step.trim(), at.timestamp()],
+        )?;
+    }
+    Ok((lead.status, lead.closed_at))
+}
+
+/// Loses one lead inside a transaction ([`Store::lose`]); `reason` as read.
+fn lose_in(
+    tx: &Connection,
+    lead_id: i64,
+    reason: &str,
+    forced: bool,
+    rules: &Rules,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<(Status, Option<DateTime<Utc>>)> {
+    let lead = lead_in(tx, lead_id)?;
+    let customer = customer(tx, lead.contact_id)?;
+    let days = follow_up::cadence_touch_days(&customer.leads, &customer.touches, zone);
+    let early = days < rules.min_touch_days as usize;
+    if early && !forced {
+        return Err(Refused::TooFewTouches {
+            lead: lead_id,
+            days,
+            min: rules.min_touch_days,
+        }
+        .into());
+    }
+    write_status(tx, &lead, Status::Lost, now)?;
+    write_close(tx, lead_id, Some(reason), None, early, now)?;
+    Ok((lead.status, lead.closed_at))
+}
+
+/// Writes a status with its close time, moving the lead in the sort orders; the reasons of
+/// an earlier close go.
+pub(super) fn write_status(
+    tx: &Connection,
+    lead: &Lead,
+    status: Status,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let closed_at = crate::domain::sla::closed_at(status, lead.closed_at, now);
+    orders::follow(tx, &[lead.id], || {
+        tx.execute(
+            "UPDATE lead_rows SET status = ?2, closed_at = ?3 WHERE id = ?1",
+            params![lead.id, status.as_str(), closed_at.map(|t| t.timestamp())],
+        )?;
+        Ok(())
+    })?;
+    tx.execute("DELETE FROM lead_closes WHERE lead_id = ?1", [lead.id])?;
+    Ok(())
+}
+
+fn write_close(
+    tx: &Connection,
+    lead_id: i64,
+    reason: Option<&str>,
+    override_reason: Option<&str>,
+    forced: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO lead_closes (lead_id, reason, override, forced, at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![lead_id, reason, override_reason, forced, now.timestamp()],
+    )?;
+    Ok(())
+}
+
+/// The customer `contact_id`: its leads, customer touches, follow-up state and checklist.
+pub(super) fn customer(conn: &Connection, contact_id: i64) -> Result<Customer> {
+    let mut owner = None;
+    let leads = conn
+        .prepare_cached(
+            "SELECT id, received_at, action, status, sla_due_at, first_touch_at, owner
+             FROM leads WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)
+             ORDER BY received_at, id",
+        )?
+        .query_map([contact_id], |r| {
+            let status: String = r.get(3)?;
+            let lead_owner: Option<String> = r.get(6)?;
+            Ok((
+                CustomerLead {
+                    id: r.get(0)?,
+                    received_at: from_ts(r.get(1)?),
+                    action: r
+                        .get::<_, Option<String>>(2)?
+                        .as_deref()
+                        .and_then(crate::domain::Action::parse),
+                    status: status.parse().unwrap_or(Status::New),
+                    sla_due_at: r.get::<_, Option<i64>>(4)?.map(from_ts),
+                    first_touch_at: r.get::<_, Option<i64>>(5)?.map(from_ts),
+                },
+                lead_owner,
+            ))
+        })?
+        .map(|row| {
+            row.map(|(lead, lead_owner)| {
+                owner = owner.take().or(lead_owner);
+                lead
+            })
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if leads.is_empty() {
+        return Err(StoreError::NoSuchLead(contact_id));
+    }
+    let touches = conn
+        .prepare_cached(&format!(
+            "SELECT t.at FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
+             WHERE c.contact_id = ?1 AND {} ORDER BY t.at",
+            TouchKind::reaches_customer_sql("t.kind")
+        ))?
+        .query_map([contact_id], |r| Ok(from_ts(r.get(0)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let row = conn
+        .prepare_cached(
+            "SELECT snoozed_until, snoozed_at, next_step, next_step_at
+             FROM customer_follow_ups WHERE contact_id = ?1",
+        )?
+        .query_row([contact_id], |r| {
+            let snooze = match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
+                (Some(until), Some(at)) => Some((from_ts(until), from_ts(at))),
+                _ => None,
+            };
+            let next_step = match (r.get::<_, Option<String>>(2)?, r.get::<_, Option<i64>>(3)?) {
+                (Some(step), Some(at)) => Some((step, from_ts(at))),
+                _ => None,
+            };
+            Ok((snooze, next_step))
+        })
+        .optional()?;
+    let (snooze, next_step) = row.unwrap_or_default();
+    let opted_out = conn
+        .prepare_cached(
+            "SELECT 1 FROM contact_leads c JOIN lead_closes l ON l.lead_id = c.lead_id
+             JOIN lead_rows r ON r.id = c.lead_id
+             WHERE c.contact_id = ?1 AND l.reason = ?2 AND r.status = 'lost'",
+        )?
+        .exists(params![contact_id, follow_up::OPTED_OUT])?;
+    Ok(Customer {
+        contact_id,
+        leads,
+        touches,
+        state: CustomerState {
+            snooze,
+            next_step,
+            opted_out,
+        },
+        checked: checks(conn, contact_id)?,
+        owner,
+    })
+}
+
+fn checks(conn: &Connection, contact_id: i64) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT item FROM customer_checks WHERE contact_id = ?1 ORDER BY checked_at, item",
+        )?
+        .query_map([contact_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Hands each customer with a lead waiting for its first touch to `take`, with its next
+/// item (a first touch: their other leads do not change it); returns those customers.
+fn waiting_customers(
+    conn: &Connection,
+    rules: &Rules,
+    zone: Zone,
+    owner: &OwnerFilter,
+    take: &mut impl FnMut(i64, Option<Next>),
+) -> Result<HashSet<i64>> {
+    let (owner_sql, owner_param) = owner.sql("owner");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT contact_id, id, received_at, lane, status, sla_due_at FROM lead_rows
+         INDEXED BY lead_rows_waiting WHERE {} AND {owner_sql} ORDER BY contact_id",
+        schema::waiting_sql()
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
+    let mut seen = HashSet::new();
+    let mut leads: Vec<CustomerLead> = Vec::new();
+    let mut current = None;
+    let none = CustomerState::default();
+    while let Some(r) = rows.next()? {
+        let contact_id: i64 = r.get(0)?;
+        if current != Some(contact_id) {
+            if let Some(done) = current {
+                take(done, follow_up::next(&leads, &[], &none, rules, zone));
+            }
+            leads.clear();
+            current = Some(contact_id);
+            seen.insert(contact_id);
+        }
+        let status: String = r.get(4)?;
+        leads.push(CustomerLead {
+            id: r.get(1)?,
+            received_at: from_ts(r.get(2)?),
+            action: lane::action(r.get(3)?).cloned(),
+            status: status.parse().unwrap_or(Status::New),
+            sla_due_at: r.get::<_, Option<i64>>(5)?.map(from_ts),
+            first_touch_at: None,
+        });
+    }
+    if let Some(done) = current {
+        take(done, follow_up::next(&leads, &[], &none, rules, zone));
+    }
+    Ok(seen)
+}
+
+/// The customers with a customer touch or a follow-up of their own (snooze, next step).
+fn followed_customers(conn: &Connection) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT DISTINCT l.contact_id FROM touches t JOIN lead_rows l ON l.id = t.lead_id
+             WHERE {}
+             UNION SELECT contact_id FROM customer_follow_ups",
+            TouchKind::reaches_customer_sql("t.kind")
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
