@@ -9,6 +9,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::domain::follow_up;
 use crate::domain::sla::DEFAULT_SLA_HOURS;
 use crate::domain::time::Zone;
 use crate::domain::{Action, SortKey};
@@ -35,6 +36,19 @@ pub struct Config {
     pub colors: Colors,
     /// What the inbox shows first.
     pub inbox: InboxStart,
+    /// `[follow_up]`: the cadence, the day start, the checklist, the lost reasons.
+    pub follow_up: follow_up::Rules,
+}
+
+/// `[follow_up]` as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFollowUp {
+    cadence_days: Option<Vec<u32>>,
+    day_start: Option<String>,
+    checklist: Option<Vec<String>>,
+    lost_reasons: Option<Vec<String>>,
+    min_touch_days: Option<u32>,
 }
 
 /// `[inbox]`: the filter, the sort order and the test leads the inbox opens with.
@@ -115,6 +129,7 @@ impl Default for Config {
             keys: Vec::new(),
             colors: Colors::default(),
             inbox: InboxStart::default(),
+            follow_up: follow_up::Rules::default(),
         }
     }
 }
@@ -143,6 +158,8 @@ struct RawConfig {
     colors: RawColors,
     #[serde(default)]
     inbox: RawInbox,
+    #[serde(default)]
+    follow_up: RawFollowUp,
     #[serde(default)]
     keys: std::collections::BTreeMap<
         String,
@@ -290,6 +307,58 @@ fn settings_of(raw: RawConfig, text: &str) -> Result<Config, Refusal> {
         keys: key_remaps(raw.keys, text),
         colors: colors(&raw.colors)?,
         inbox: inbox_start(&raw.inbox)?,
+        follow_up: follow_up_rules(raw.follow_up)?,
+    })
+}
+
+/// `[follow_up]` checked: a cadence of 1 to 365 days a step, a day start as HH:MM, named
+/// checklist items and lost reasons.
+fn follow_up_rules(raw: RawFollowUp) -> Result<follow_up::Rules, Refusal> {
+    let defaults = follow_up::Rules::default();
+    let refuse = |key: &'static str, problem: String| (Some("follow_up"), key, problem);
+    let cadence_days = raw.cadence_days.unwrap_or(defaults.cadence_days);
+    if cadence_days.is_empty() || cadence_days.iter().any(|d| !(1..=365).contains(d)) {
+        let problem = "give one or more steps of 1 to 365 days, e.g. [2, 5, 10]".to_string();
+        return Err(refuse("cadence_days", problem));
+    }
+    let day_start = match raw.day_start {
+        None => defaults.day_start,
+        Some(text) => chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+            refuse(
+                "day_start",
+                format!("{text:?} is no time of day: give HH:MM, e.g. \"09:00\""),
+            )
+        })?,
+    };
+    let names = |key: &'static str, list: Option<Vec<String>>, default: Vec<String>| {
+        let list: Vec<String> = list
+            .unwrap_or(default)
+            .iter()
+            .map(|item| item.trim().to_string())
+            .collect();
+        match list.iter().any(String::is_empty) {
+            true => Err(refuse(key, "an empty name in the list".into())),
+            false => Ok(list),
+        }
+    };
+    let checklist = names("checklist", raw.checklist, defaults.checklist)?;
+    let lost_reasons = names("lost_reasons", raw.lost_reasons, defaults.lost_reasons)?;
+    if lost_reasons.is_empty() {
+        return Err(refuse("lost_reasons", "give at least one reason".into()));
+    }
+    let min_touch_days = raw.min_touch_days.unwrap_or(defaults.min_touch_days);
+    if min_touch_days > 30 {
+        return Err(refuse(
+            "min_touch_days",
+            format!("{min_touch_days} is out of range: from 0 to 30"),
+        ));
+    }
+    Ok(follow_up::Rules {
+        cadence_days,
+        day_start,
+        checklist,
+        lost_reasons,
+        min_touch_days,
     })
 }
 
@@ -484,6 +553,18 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # sort = "urgency"
 # test_leads = false
 
+# Following customers up after the first touch. cadence_days: each step's gap, in calendar
+# days after the previous customer touch (after the last step, a decision is due as long
+# after); day_start: when "tomorrow" and a weekday start, as a snooze; checklist: what
+# qualifying a customer requires; lost_reasons: what a lost lead may be closed for (beside
+# "other: TEXT"); min_touch_days: closing a customer touched on fewer days asks first.
+# [follow_up]
+# cadence_days = [2, 5, 10]
+# day_start = "09:00"
+# checklist = ["budget", "authority", "need", "timeline"]
+# lost_reasons = ["no response", "no budget", "not a fit", "competitor", "opted out"]
+# min_touch_days = 3
+
 # Colours replacing the theme's, one by one: a name (red, light-blue...), #rrggbb, or 0-255.
 # [colors]
 # overdue = "light-red"
@@ -593,7 +674,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `colors`, `inbox`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `colors`, `inbox`, `follow_up`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),
