@@ -706,7 +706,13 @@ fn reimport_keeps_the_work_done_on_leads() {
     let hid = id(&hannah).to_string();
     env.ok(["assign", &hid, "Ana"]);
     env.touch(id(&hannah), "call", "2026-11-19T11:00:00Z");
-    env.ok(["status", &hid, "qualified"]);
+    env.ok([
+        "status",
+        &hid,
+        "qualified",
+        "--override",
+        "agreed on a call",
+    ]);
     let before = env.list(&[]);
     import_good_again(&env);
     assert_eq!(env.list(&[]), before);

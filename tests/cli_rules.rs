@@ -288,13 +288,30 @@ fn a_lead_closed_before_its_due_time_without_a_touch_is_exempt_not_overdue() {
     );
 
     // Lost after won keeps the first close (before the due time).
-    ok_at(&env, LATER, &["status", &ben.to_string(), "lost"]);
+    ok_at(
+        &env,
+        LATER,
+        &[
+            "status",
+            &ben.to_string(),
+            "lost",
+            "--reason",
+            "no response",
+            "--force",
+        ],
+    );
     assert_eq!(
         states_at(&env, LATER, &["--sla", "exempt"]),
         [(ben, s("exempt"))]
     );
     // Reopened, its clock runs again: overdue later.
-    env.ok(["status", &ben.to_string(), "qualified"]);
+    env.ok([
+        "status",
+        &ben.to_string(),
+        "qualified",
+        "--override",
+        "agreed on a call",
+    ]);
     assert_eq!(
         states_at(&env, LATER, &["--sla", "overdue"]),
         [
@@ -312,7 +329,14 @@ fn a_lead_closed_after_its_due_time_without_a_touch_is_missed() {
     let (ben, cleo, dan) = three_customers(&env);
     let s = |state: &str| state.to_string();
     // Cleo was due at 06:00; she is lost at 18:00.
-    env.ok(["status", &cleo.to_string(), "lost"]);
+    env.ok([
+        "status",
+        &cleo.to_string(),
+        "lost",
+        "--reason",
+        "no response",
+        "--force",
+    ]);
     assert_eq!(
         states_at(&env, NOW, &[]),
         [(ben, s("due")), (dan, s("due")), (cleo, s("missed"))],
@@ -346,7 +370,14 @@ fn a_customer_touch_still_decides_for_a_closed_lead() {
     env.ok(["status", &cleo.to_string(), "won"]);
     // Ben was answered in time, then lost: met.
     env.touch(ben, "call", "2026-11-21T09:00:00Z");
-    env.ok(["status", &ben.to_string(), "lost"]);
+    env.ok([
+        "status",
+        &ben.to_string(),
+        "lost",
+        "--reason",
+        "no response",
+        "--force",
+    ]);
     let stats = stats_at(&env, LATER);
     assert_eq!(stats["sla"]["met"], 1);
     assert_eq!(stats["sla"]["missed"], 1);

@@ -49,8 +49,8 @@ fn touch_help_explains_the_id_kind_and_note() {
             .to_string()
     };
     assert_eq!(
-        line("<ID>"),
-        "<ID>  The lead's id (the first column of list)"
+        line("<ID>..."),
+        "<ID>...  The leads' ids (the first column of list)"
     );
     assert!(
         line("--kind").ends_with(

@@ -54,8 +54,9 @@ pub enum Command {
     },
     /// Log a touch on a lead (email, call and meeting reach the customer; a note does not)
     Touch {
-        /// The lead's id (the first column of list)
-        id: i64,
+        /// The leads' ids (the first column of list)
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
         /// email, call or meeting (a touch of the customer: counts for the SLA), or note
         #[arg(long, value_parser = parse_touch_kind)]
         kind: crate::domain::TouchKind,
@@ -66,20 +67,71 @@ pub enum Command {
         #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// Set a lead's status: new, contacted, qualified, won or lost
+    /// Set leads' status: new, contacted, qualified, won or lost
+    ///
+    /// Qualified asks for the customer's checklist complete (leadbox qualify), or
+    /// --override with the reason; lost asks for --reason, and --force when the customer
+    /// was touched on fewer days than the settings ask (min_touch_days).
     Status {
-        /// The lead's id (the first column of list)
-        id: i64,
-        /// new, contacted, qualified, won or lost (won and lost stop the SLA clock)
-        #[arg(value_parser = parse_status)]
-        status: crate::domain::Status,
+        /// The leads' ids, then the status: new, contacted, qualified, won or lost (won and
+        /// lost stop the SLA clock)
+        #[arg(required = true, num_args = 2.., value_name = "ID... STATUS")]
+        args: Vec<String>,
+        /// Qualified: why the checklist may stay incomplete (it is recorded)
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+        /// Qualified: what comes next (a follow-up in the Today queue at --next-at)
+        #[arg(long, value_name = "TEXT", requires = "next_at")]
+        next_step: Option<String>,
+        /// Qualified: when the next step is due (1h, 3d, tomorrow, monday, a date/time)
+        #[arg(long, value_name = "WHEN", requires = "next_step")]
+        next_at: Option<String>,
+        /// Lost: why (one of the settings' lost_reasons, or "other: TEXT")
+        #[arg(long, value_name = "REASON")]
+        reason: Option<String>,
+        /// Lost: close even though the customer was touched on fewer days than the
+        /// settings ask
+        #[arg(long)]
+        force: bool,
     },
-    /// Give a lead to an owner ("" clears it)
+    /// Give leads' customers to an owner ("" clears it): every lead of a customer has its
+    /// owner
     Assign {
-        /// The lead's id (the first column of list)
+        /// The leads' ids, then who follows them up (me: the owner setting, else your
+        /// login name; "" for nobody)
+        #[arg(required = true, num_args = 2.., value_name = "ID... OWNER")]
+        args: Vec<String>,
+    },
+    /// The customers to act on today: overdue first touches, first touches, follow-ups due
+    /// today and decisions, one row per customer
+    Today {
+        /// Only this owner's customers (any case), me, or none (nobody's); default: all
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        /// table (for reading) or json (for scripts)
+        #[arg(long, value_enum, default_value_t = TodayFormat::Table)]
+        format: TodayFormat,
+    },
+    /// Snooze the next follow-up of leads' customers (never a first touch)
+    Snooze {
+        /// The leads' ids (the first column of list)
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+        /// 1h (hours later), 3d (days later), tomorrow, monday (a weekday: the next one),
+        /// a date (at the day start) or a date and time
+        #[arg(long, value_name = "WHEN")]
+        until: String,
+    },
+    /// Show or change a customer's qualification checklist
+    Qualify {
+        /// A lead of the customer
         id: i64,
-        /// Who follows the lead up ("" for nobody)
-        owner: String,
+        /// Check an item (budget, authority, need, timeline: the settings' checklist)
+        #[arg(long, value_name = "ITEM")]
+        check: Vec<String>,
+        /// Uncheck an item
+        #[arg(long, value_name = "ITEM")]
+        uncheck: Vec<String>,
     },
     /// Delete leads with their touches (asks first on a terminal)
     Delete {
@@ -262,6 +314,10 @@ pub struct FilterArgs {
     /// Show Microsoft's test leads too
     #[arg(long)]
     pub include_test: bool,
+    /// Only the customers of this owner (any case), me (the owner setting, else your login
+    /// name) or none (nobody's)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -278,6 +334,12 @@ pub enum ListFormat {
     Table,
     Json,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TodayFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

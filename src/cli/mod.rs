@@ -2,6 +2,7 @@
 
 mod args;
 mod confirm;
+mod follow_up;
 pub mod output;
 
 use anyhow::{bail, Context, Result};
@@ -15,12 +16,12 @@ use std::process::ExitCode;
 use crate::config::{self, Config};
 use crate::domain::text::{printable, printable_multiline, truncate};
 use crate::domain::time::Zone;
-use crate::domain::{Action, LeadFilter, SortKey};
+use crate::domain::{Action, LeadFilter, OwnerFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{
     import_bytes, import_path_with_progress, import_stdin, FileReport, ImportOptions,
 };
-use crate::store::{Deleted, Reclaimed, Store, StoreError};
+use crate::store::{Deleted, FollowUpMarks, Reclaimed, Store, StoreError};
 use crate::tui::keys::Keymap;
 pub use args::Cli;
 use args::{
@@ -61,10 +62,18 @@ pub fn main() -> ExitCode {
                 "leadbox: {}",
                 printable(&crate::io_error::describe_chain(e.as_ref()))
             );
-            ExitCode::FAILURE
+            match e.is::<UsageError>() {
+                true => ExitCode::from(2),
+                false => ExitCode::FAILURE,
+            }
         }
     }
 }
+
+/// A command line clap let through that a command refuses: exit status 2, as clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
 
 /// Reads the command line. The usage line of an error names only the arguments given on
 /// the command line: clap counts `--db` taken from `LEADBOX_DB` as given, and would show
@@ -125,6 +134,11 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// What `list`, `export` and `show` add to the leads of followed customers.
+    fn marks(&self, store: &Store) -> Result<FollowUpMarks> {
+        Ok(store.follow_up_marks(&self.config.follow_up, self.config.zone())?)
+    }
+
     /// The store's path: `--db`, else the settings' `store`, else the platform's data dir.
     fn db_path(&self) -> Result<PathBuf> {
         match self.db.as_ref().or(self.config.store.as_ref()) {
@@ -154,6 +168,9 @@ fn open_store(ctx: &Ctx) -> Result<Store> {
         eprintln!("leadbox: warning: {}", printable(&warning));
     }
     let mut store = store;
+    for note in store.take_upgrade_notes() {
+        eprintln!("leadbox: upgrade: {}", printable(&note));
+    }
     apply_settings(&mut store, &ctx.config)?;
     tracing::debug!(
         schema = store.schema_version()?,
@@ -303,21 +320,42 @@ fn run_command(ctx: &Ctx, command: Command, now: DateTime<Utc>) -> Result<ExitCo
     match command {
         Command::Import(args) => import(ctx, args, now),
         Command::List(args) => list(ctx, &args.filter, args.format, now),
-        Command::Show { id, format } => show(&open_store(ctx)?, id, format, now, ctx.config.zone()),
-        Command::Touch { id, kind, note, at } => {
-            touch(&mut open_store(ctx)?, id, kind, note.as_deref(), at, now)
+        Command::Show { id, format } => show(ctx, id, format, now),
+        Command::Touch {
+            ids,
+            kind,
+            note,
+            at,
+        } => follow_up::touch(ctx, &ids, kind, note.as_deref(), at, now),
+        Command::Status {
+            args,
+            override_reason,
+            next_step,
+            next_at,
+            reason,
+            force,
+        } => {
+            let asked = follow_up::StatusArgs {
+                args,
+                override_reason,
+                next_step,
+                next_at,
+                reason,
+                force,
+            };
+            follow_up::status(ctx, asked, now)
         }
-        Command::Status { id, status } => {
-            let (previous, _) = open_store(ctx)?.set_status_at(id, status, now)?;
-            println!("Lead {id}: status {previous} → {status}");
-            Ok(ExitCode::SUCCESS)
+        Command::Assign { args } => follow_up::assign(ctx, &args),
+        Command::Today { owner, format } => follow_up::today(ctx, owner.as_deref(), format, now),
+        Command::Snooze { ids, until } => follow_up::snooze(ctx, &ids, &until, now),
+        Command::Qualify { id, check, uncheck } => {
+            follow_up::qualify(ctx, id, &check, &uncheck, now)
         }
-        Command::Assign { id, owner } => assign(ctx, id, owner),
         Command::Export {
             filter,
             format,
             output,
-        } => export(&open_store(ctx)?, &filter, format, output.as_deref(), now),
+        } => export(ctx, &filter, format, output.as_deref(), now),
         Command::Stats { format } => stats(&open_store(ctx)?, format, now),
         Command::Delete { ids, yes } => delete(ctx, &ids, yes),
         Command::Forget { email, yes } => forget(ctx, &email, yes),
@@ -389,26 +427,23 @@ fn list(
     now: DateTime<Utc>,
 ) -> Result<ExitCode> {
     use std::io::IsTerminal;
-    let filter = lead_filter(filter)?;
+    let filter = lead_filter(&ctx.config, filter)?;
     let store = &open_store(ctx)?;
     let color = ctx.color.colors(std::io::stdout().is_terminal());
     let stdout = BufWriter::new(std::io::stdout().lock());
     match format {
         ListFormat::Table => write_table(store, &filter, now, ctx.config.zone(), color, stdout)?,
-        ListFormat::Json => write_json(store, &filter, now, stdout).map(drop)?,
-        ListFormat::Csv => write_csv(store, &filter, now, stdout).map(drop)?,
+        ListFormat::Json => {
+            write_json(store, &filter, now, &ctx.marks(store)?, stdout).map(drop)?
+        }
+        ListFormat::Csv => write_csv(store, &filter, now, &ctx.marks(store)?, stdout).map(drop)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `leadbox show ID`: every field, the touches, the customer's leads.
-fn show(
-    store: &Store,
-    id: i64,
-    format: ShowFormat,
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> Result<ExitCode> {
+fn show(ctx: &Ctx, id: i64, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCode> {
+    let (store, zone) = (&open_store(ctx)?, ctx.config.zone());
     let lead = store.lead(id)?;
     let touches = store.touches(id)?;
     let contact = store.contact_leads(lead.contact_id)?;
@@ -418,7 +453,8 @@ fn show(
             out.write_all(output::lead_text(&lead, &touches, &contact, now, zone).as_bytes())?
         }
         ShowFormat::Json => {
-            let value = output::ShowJson::new(&lead, &touches, &contact, now);
+            let marks = ctx.marks(store)?;
+            let value = output::ShowJson::new(&lead, &touches, &contact, now, &marks);
             serde_json::to_writer_pretty(&mut out, &value)?;
             out.write_all(b"\n")?;
         }
@@ -427,52 +463,17 @@ fn show(
 }
 
 /// `leadbox touch ID --kind K`: logs a touch (at `at`, else now).
-fn touch(
-    store: &mut Store,
-    id: i64,
-    kind: crate::domain::TouchKind,
-    note: Option<&str>,
-    at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<ExitCode> {
-    let at = at.unwrap_or(now);
-    store.add_touch(id, kind, note, at, now)?;
-    let lead = store.lead(id)?;
-    println!(
-        "Lead {id}: {kind} logged at {}; status {}, SLA {}",
-        crate::domain::time::format_time(at),
-        lead.status,
-        lead.sla_state(now)
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `leadbox assign ID OWNER`.
-/// `leadbox assign ID OWNER`, where `me` is the rep (the owner setting, else the login
-/// name), whatever its case.
-fn assign(ctx: &Ctx, id: i64, owner: String) -> Result<ExitCode> {
-    let owner = match owner.trim().eq_ignore_ascii_case("me") {
-        true => ctx.config.me().ok_or_else(|| {
-            anyhow::anyhow!("who is me? set owner in the settings (leadbox config path)")
-        })?,
-        false => owner,
-    };
-    match open_store(ctx)?.set_owner(id, Some(&owner))?.1 {
-        Some(owner) => println!("Lead {id}: owner {}", printable(&owner)),
-        None => println!("Lead {id}: no owner"),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 /// `leadbox export`: the leads as CSV or JSON, to stdout or a private file.
 fn export(
-    store: &Store,
+    ctx: &Ctx,
     filter: &FilterArgs,
     format: ExportFormat,
     output: Option<&Path>,
     now: DateTime<Utc>,
 ) -> Result<ExitCode> {
-    let filter = lead_filter(filter)?;
+    let filter = lead_filter(&ctx.config, filter)?;
+    let store = &open_store(ctx)?;
+    let marks = &ctx.marks(store)?;
     if let Some(path) = output.filter(|p| store.is_own_file(p)) {
         bail!(
             "{}: this is the store itself (or one of its files): choose another file",
@@ -486,8 +487,8 @@ fn export(
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     let written = match format {
-        ExportFormat::Csv => write_csv(store, &filter, now, out),
-        ExportFormat::Json => write_json(store, &filter, now, out),
+        ExportFormat::Csv => write_csv(store, &filter, now, marks, out),
+        ExportFormat::Json => write_json(store, &filter, now, marks, out),
     };
     let count = match output {
         Some(path) => written.with_context(|| format!("cannot write {}", path.display()))?,
@@ -861,13 +862,14 @@ fn purge(ctx: &Ctx, before: DateTime<Utc>, yes: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn lead_filter(args: &FilterArgs) -> Result<LeadFilter> {
+fn lead_filter(config: &Config, args: &FilterArgs) -> Result<LeadFilter> {
     let mut filter = LeadFilter {
         source: args.source.clone(),
         offer: args.offer.clone(),
         status: args.status,
         sla: args.sla,
         include_test: args.include_test,
+        owner: owner_filter(config, args.owner.as_deref())?,
         ..LeadFilter::default()
     }
     .with_search(args.search.as_deref().unwrap_or(""));
@@ -889,6 +891,23 @@ fn lead_filter(args: &FilterArgs) -> Result<LeadFilter> {
         );
     }
     Ok(filter)
+}
+
+/// `--owner NAME|me|none`: one owner's customers (`me`: the rep), or nobody's.
+fn owner_filter(config: &Config, owner: Option<&str>) -> Result<OwnerFilter> {
+    Ok(match owner.map(str::trim) {
+        None => OwnerFilter::Any,
+        Some(none) if none.eq_ignore_ascii_case("none") => OwnerFilter::Nobody,
+        Some(me) if me.eq_ignore_ascii_case("me") => OwnerFilter::Named(who_is_me(config)?),
+        Some(name) => OwnerFilter::Named(name.to_string()),
+    })
+}
+
+/// The rep's own name: the owner setting, else the login name.
+fn who_is_me(config: &Config) -> Result<String> {
+    config.me().ok_or_else(|| {
+        anyhow::anyhow!("who is me? set owner in the settings (leadbox config path)")
+    })
 }
 
 fn write_table(
@@ -914,6 +933,7 @@ fn write_json(
     store: &Store,
     filter: &LeadFilter,
     now: DateTime<Utc>,
+    marks: &FollowUpMarks,
     out: impl Write,
 ) -> Result<u64> {
     let mut array = JsonArrayWriter::new(out)?;
@@ -921,7 +941,7 @@ fn write_json(
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         written += 1;
         array
-            .push(&LeadRow::new(&lead, now))
+            .push(&LeadRow::new(&lead, now).marked(marks, &lead, false))
             .map_err(anyhow::Error::from)
     })?;
     array.finish()?;
@@ -932,13 +952,14 @@ fn write_csv(
     store: &Store,
     filter: &LeadFilter,
     now: DateTime<Utc>,
+    marks: &FollowUpMarks,
     out: impl Write,
 ) -> Result<u64> {
     let mut csv = CsvWriter::new(out)?;
     let mut written = 0;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         written += 1;
-        csv.push(&lead, now).map_err(anyhow::Error::from)
+        csv.push(&lead, now, marks).map_err(anyhow::Error::from)
     })?;
     csv.finish()?;
     Ok(written)
@@ -1047,6 +1068,9 @@ fn command_name(command: Option<&Command>) -> &'static str {
         Some(Command::Touch { .. }) => "touch",
         Some(Command::Status { .. }) => "status",
         Some(Command::Assign { .. }) => "assign",
+        Some(Command::Today { .. }) => "today",
+        Some(Command::Snooze { .. }) => "snooze",
+        Some(Command::Qualify { .. }) => "qualify",
         Some(Command::Delete { .. }) => "delete",
         Some(Command::Forget { .. }) => "forget",
         Some(Command::Purge { .. }) => "purge",

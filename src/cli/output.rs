@@ -10,7 +10,7 @@ use crate::domain::sla::countdown;
 use crate::domain::text::{fit, printable, truncate};
 use crate::domain::time::format_time;
 use crate::domain::{Action, Lead, SlaState, Touch};
-use crate::store::Stats;
+use crate::store::{FollowUpMarks, Stats};
 use unicode_width::UnicodeWidthStr;
 
 /// A lead as scripts read it: the object of `list --format json`, `export` and `show`, and
@@ -42,6 +42,11 @@ pub struct LeadRow<'a> {
     pub last_touch_at: Option<Cow<'a, str>>,
     pub sla_due_at: Option<Cow<'a, str>>,
     pub sla_state: Cow<'a, str>,
+    /// The customer's next follow-up or decision (none while a first touch is owed).
+    pub next_follow_up_at: Option<Cow<'a, str>>,
+    /// The snooze that moved it, while it does.
+    pub snoozed_until: Option<Cow<'a, str>>,
+    pub lost_reason: Option<Cow<'a, str>>,
 }
 
 impl<'a> LeadRow<'a> {
@@ -90,7 +95,22 @@ impl<'a> LeadRow<'a> {
             last_touch_at: made(lead.last_touch_at.map(format_time)),
             sla_due_at: made(lead.sla_due_at.map(format_time)),
             sla_state: text(lead.sla_state(now).as_str().into()),
+            next_follow_up_at: None,
+            snoozed_until: None,
+            lost_reason: None,
         }
+    }
+
+    /// The row with what `marks` say of its lead's customer; `csv` neutralizes the reason.
+    pub fn marked(mut self, marks: &'a FollowUpMarks, lead: &Lead, csv: bool) -> LeadRow<'a> {
+        let (next, snoozed, lost) = marks.of(lead);
+        self.next_follow_up_at = next.map(|t| format_time(t).into());
+        self.snoozed_until = snoozed.map(|t| format_time(t).into());
+        self.lost_reason = lost.map(|reason| match csv {
+            true => neutralize_formula(Cow::Borrowed(reason)),
+            false => Cow::Borrowed(reason),
+        });
+        self
     }
 }
 
@@ -116,9 +136,10 @@ impl<'a> ShowJson<'a> {
         touches: &'a [Touch],
         contact: &'a [Lead],
         now: DateTime<Utc>,
+        marks: &'a FollowUpMarks,
     ) -> ShowJson<'a> {
         ShowJson {
-            lead: LeadRow::new(lead, now),
+            lead: LeadRow::new(lead, now).marked(marks, lead, false),
             touches: touches
                 .iter()
                 .map(|t| TouchJson {
@@ -128,7 +149,10 @@ impl<'a> ShowJson<'a> {
                     at: format_time(t.at),
                 })
                 .collect(),
-            contact_leads: contact.iter().map(|l| LeadRow::new(l, now)).collect(),
+            contact_leads: contact
+                .iter()
+                .map(|l| LeadRow::new(l, now).marked(marks, l, false))
+                .collect(),
         }
     }
 }
@@ -161,8 +185,14 @@ impl<W: Write> CsvWriter<W> {
         Ok(CsvWriter { csv })
     }
 
-    pub fn push(&mut self, lead: &Lead, now: DateTime<Utc>) -> csv::Result<()> {
-        self.csv.serialize(LeadRow::for_csv(lead, now))
+    pub fn push(
+        &mut self,
+        lead: &Lead,
+        now: DateTime<Utc>,
+        marks: &FollowUpMarks,
+    ) -> csv::Result<()> {
+        self.csv
+            .serialize(LeadRow::for_csv(lead, now).marked(marks, lead, true))
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
@@ -223,13 +253,7 @@ const TABLE: [(&str, usize); 8] = [
 ];
 
 pub fn table_header() -> String {
-    TABLE
-        .iter()
-        .map(|(name, w)| fit(name, *w))
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end()
-        .to_string()
+    table_heading(&TABLE.map(|(name, _)| name), &TABLE.map(|(_, w)| w))
 }
 
 /// A lead as a line of the `list` table: the cells of its [`LeadRow`], with the SLA as a
@@ -256,13 +280,19 @@ pub fn table_row(lead: &Lead, now: DateTime<Utc>, zone: Zone, color: bool) -> St
         shown_time(zone, lead.received_at),
     ];
     let sla = color.then(|| sla_color(lead, now)).flatten();
+    let widths = TABLE.map(|(_, w)| w);
+    table_line(&cells, &widths, sla.map(|sgr| (1, sgr)))
+}
+
+/// Cells fitted to their widths, made printable, one of them (`colored`: its index and SGR
+/// parameters) in colour around its text, not its padding.
+pub fn table_line(cells: &[String], widths: &[usize], colored: Option<(usize, &str)>) -> String {
     cells
         .iter()
-        .zip(TABLE)
+        .zip(widths)
         .enumerate()
-        .map(|(i, (cell, (_, w)))| match (i, sla) {
-            // The colour around the cell's text, not its padding.
-            (1, Some(sgr)) => {
+        .map(|(i, (cell, &w))| match colored {
+            Some((at, sgr)) if at == i => {
                 let text = truncate(&printable(cell), w).into_owned();
                 let pad = " ".repeat(w.saturating_sub(text.width()));
                 format!("\x1b[{sgr}m{text}\x1b[0m{pad}")
@@ -275,8 +305,20 @@ pub fn table_row(lead: &Lead, now: DateTime<Utc>, zone: Zone, color: bool) -> St
         .to_string()
 }
 
+/// Column names fitted to their widths.
+pub fn table_heading(names: &[&str], widths: &[usize]) -> String {
+    names
+        .iter()
+        .zip(widths)
+        .map(|(name, &w)| fit(name, w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end()
+        .to_string()
+}
+
 /// The SGR parameters of a lead's SLA cell, when it has a colour.
-fn sla_color(lead: &Lead, now: DateTime<Utc>) -> Option<&'static str> {
+pub fn sla_color(lead: &Lead, now: DateTime<Utc>) -> Option<&'static str> {
     let state = lead.sla_state(now);
     match state {
         SlaState::Overdue => Some("1;91"),
@@ -503,7 +545,7 @@ mod tests {
         let mut out = Vec::new();
         let mut csv = CsvWriter::new(&mut out).unwrap();
         for lead in leads {
-            csv.push(lead, now).unwrap();
+            csv.push(lead, now, &FollowUpMarks::default()).unwrap();
         }
         csv.finish().unwrap();
         String::from_utf8(out).unwrap()
@@ -549,12 +591,13 @@ mod tests {
             csv_text(&[bare, full], now),
             "id,contact_id,received_at,source,action,offer,offer_name,lead_source,first_name,\
              last_name,name,email,phone,country,company,title,description,is_test,status,owner,\
-             touches,last_touch_at,sla_due_at,sla_state\n\
-             1,1,2026-11-20T09:00:00Z,,,,,,,,,,,,,,,false,new,,0,,,exempt\n\
+             touches,last_touch_at,sla_due_at,sla_state,next_follow_up_at,snoozed_until,\
+             lost_reason\n\
+             1,1,2026-11-20T09:00:00Z,,,,,,,,,,,,,,,false,new,,0,,,exempt,,,\n\
              2,2,2026-11-20T09:00:00Z,AzureMarketplace,INS,'-offer,\"'+Offer, \"\"the\"\" one\",\
              '@source,'\tAna,\"'\rSilva\",\"'\tAna \rSilva\",ana@example.com,'+1 425 555 0100,\
              '=1+1,\"Multi\nline\",CTO,\"a\r\nb\",true,contacted,'@ops,2,2026-11-20T10:00:00Z,\
-             2026-11-21T09:00:00Z,met\n"
+             2026-11-21T09:00:00Z,met,,,\n"
         );
     }
 }

@@ -27,7 +27,7 @@ pub const GOOD: [&str; 7] = [
 ];
 
 /// The documented keys of a lead in JSON, in order (also the CSV header).
-pub const LEAD_KEYS: [&str; 24] = [
+pub const LEAD_KEYS: [&str; 27] = [
     "id",
     "contact_id",
     "received_at",
@@ -52,6 +52,9 @@ pub const LEAD_KEYS: [&str; 24] = [
     "last_touch_at",
     "sla_due_at",
     "sla_state",
+    "next_follow_up_at",
+    "snoozed_until",
+    "lost_reason",
 ];
 
 pub fn fixture(rel: &str) -> PathBuf {
