@@ -4,7 +4,10 @@
 //! A template is a text file, `NAME.txt`: a first line `Subject: ...`, a blank line, then
 //! the body, in Jinja syntax (`{{ first_name }}`, `{% if company %}...{% endif %}`). The
 //! shipped ones (`assets/templates/`) are built into the program; a file of the same name
-//! in the templates folder (the `templates` setting) replaces one.
+//! in the templates folder (the `templates` setting) replaces one. [`send`] hands a draft
+//! to the rep's mail program.
+
+pub mod send;
 
 use minijinja::value::Value;
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
