@@ -614,7 +614,7 @@ mod tests {
                     }
                 }
                 assert!(
-                    !subject.is_empty() && !subject.ends_with(':'),
+                    subject.starts_with(|c: char| c.is_uppercase()) && !subject.ends_with(':'),
                     "{name}: {subject:?}"
                 );
                 assert!(body.starts_with("Hello,\n\n"), "{name}: {body}");
