@@ -243,6 +243,24 @@ fn find(name: &str, dir: Option<&Path>) -> Result<Option<(String, String)>, Comp
         .map(|(_, text)| (format!("assets/templates/{name}.txt"), text.to_string())))
 }
 
+/// The names of the values a template gets ([`values`]).
+pub const VALUES: [&str; 14] = [
+    "greeting",
+    "first_name",
+    "last_name",
+    "name",
+    "company",
+    "title",
+    "country",
+    "email",
+    "offer",
+    "offer_name",
+    "action",
+    "notes",
+    "owner",
+    "step",
+];
+
 /// What a template can use. Every value is there, empty when the lead lacks it, so that a
 /// misspelt name is an error rather than a silent gap.
 fn values(lead: &Lead, purpose: Purpose, owner: Option<&str>) -> Value {
@@ -328,9 +346,19 @@ fn render(label: &str, text: &str, values: &Value) -> Result<(String, String), C
         .expect("the default delimiters");
     env.set_syntax(syntax);
     let fill = |source: &str| {
-        env.template_from_named_str(label, source)
-            .and_then(|template| template.render(values))
-            .map_err(|e| bad(template_problem(&e)))
+        let template = env
+            .template_from_named_str(label, source)
+            .map_err(|e| bad(template_problem(&e, &[])))?;
+        template.render(values).map_err(|e| {
+            let mut unknown: Vec<String> = template
+                .undeclared_variables(false)
+                .into_iter()
+                .filter(|name| !VALUES.contains(&name.as_str()))
+                .filter(|name| !env.globals().any(|(global, _)| global == name))
+                .collect();
+            unknown.sort();
+            bad(template_problem(&e, &unknown))
+        })
     };
     let subject = one_line(Some(&fill(subject)?));
     // The body keeps its lines where the file has them: errors name the file's line.
@@ -338,12 +366,20 @@ fn render(label: &str, text: &str, values: &Value) -> Result<(String, String), C
     Ok((subject, body))
 }
 
-/// minijinja's error in one line: what is wrong, and where.
-fn template_problem(error: &minijinja::Error) -> String {
-    let what = error
-        .detail()
-        .map(|detail| format!("{}: {detail}", error.kind()))
-        .unwrap_or_else(|| error.kind().to_string());
+/// minijinja's error in one line: what is wrong, and where; for a value that is not there,
+/// its name (`unknown`: the template's names that are no value) and the ones there are.
+fn template_problem(error: &minijinja::Error, unknown: &[String]) -> String {
+    let what = match error.kind() {
+        minijinja::ErrorKind::UndefinedError if !unknown.is_empty() => format!(
+            "no value named {}: the values are {}",
+            unknown.join(", "),
+            VALUES.join(", ")
+        ),
+        kind => error
+            .detail()
+            .map(|detail| format!("{kind}: {detail}"))
+            .unwrap_or_else(|| kind.to_string()),
+    };
     match error.line() {
         Some(line) => format!("line {line}: {what}"),
         None => what,
@@ -771,7 +807,22 @@ mod tests {
             format!("{path}: the first line must be \"Subject: ...\"")
         );
         write("Subject: Hi\n\nDear {{ frist_name }},\n");
-        assert_eq!(problem(), format!("{path}: line 3: undefined value"));
+        assert_eq!(
+            problem(),
+            format!(
+                "{path}: line 3: no value named frist_name: the values are greeting, \
+                 first_name, last_name, name, company, title, country, email, offer, \
+                 offer_name, action, notes, owner, step"
+            )
+        );
+        // A global of minijinja's is no unknown value: the attribute is what is missing.
+        write("Subject: Hi\n\n{{ range.x }} {{ company.x.y }}\n");
+        let message = problem();
+        assert!(
+            message.starts_with(&format!("{path}: line 3: ")),
+            "{message}"
+        );
+        assert!(!message.contains("no value named"), "{message}");
         write("Subject: Hi\n\n{% if company %}\nno end\n");
         let message = problem();
         assert!(
@@ -781,6 +832,21 @@ mod tests {
         std::fs::write(dir.path().join("fallback.txt"), b"Subject: \xff\n").unwrap();
         let message = problem();
         assert!(message.starts_with(&format!("{path}: ")), "{message}");
+    }
+
+    #[test]
+    fn every_value_is_named_in_values() {
+        let lead = lead(Some(Action::Plt));
+        let given = values(&lead, Purpose::FirstTouch, None);
+        let mut names: Vec<String> = given
+            .try_iter()
+            .unwrap()
+            .map(|key| key.to_string())
+            .collect();
+        names.sort();
+        let mut expected = VALUES.map(String::from).to_vec();
+        expected.sort();
+        assert_eq!(names, expected);
     }
 
     #[test]
