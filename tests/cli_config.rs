@@ -275,7 +275,7 @@ fn a_bad_mail_command_or_templates_folder_stops_leadbox() {
         ),
     ] {
         let path = write_config(&env, text);
-        for args in [vec!["list"], vec!["stats"]] {
+        for args in [vec!["list"], vec!["stats"], vec!["compose", "1"]] {
             let run = env.run(&args);
             assert_eq!(run.code, 2, "{text:?} {args:?}");
             assert_eq!(

@@ -1,6 +1,7 @@
 //! The `leadbox` command line: every command goes through the same core and store.
 
 mod args;
+mod compose;
 mod confirm;
 pub mod output;
 
@@ -304,6 +305,11 @@ fn run_command(ctx: &Ctx, command: Command, now: DateTime<Utc>) -> Result<ExitCo
         Command::Import(args) => import(ctx, args, now),
         Command::List(args) => list(ctx, &args.filter, args.format, now),
         Command::Show { id, format } => show(&open_store(ctx)?, id, format, now, ctx.config.zone()),
+        Command::Compose {
+            id,
+            template,
+            format,
+        } => compose::compose(ctx, id, template.as_deref(), format),
         Command::Touch { id, kind, note, at } => {
             touch(&mut open_store(ctx)?, id, kind, note.as_deref(), at, now)
         }
@@ -1044,6 +1050,7 @@ fn command_name(command: Option<&Command>) -> &'static str {
         Some(Command::Import(_)) => "import",
         Some(Command::List(_)) => "list",
         Some(Command::Show { .. }) => "show",
+        Some(Command::Compose { .. }) => "compose",
         Some(Command::Touch { .. }) => "touch",
         Some(Command::Status { .. }) => "status",
         Some(Command::Assign { .. }) => "assign",
