@@ -30,6 +30,11 @@ pub struct Config {
     pub time_zone: Option<Zone>,
     /// The rep's own name, which `me` stands for as an owner; none: the login name.
     pub owner: Option<String>,
+    /// The command line that opens a draft's `mailto:` URL (`{url}` stands for it, else it
+    /// goes last); none: the system's opener.
+    pub mail_command: Option<String>,
+    /// The folder whose email templates replace the shipped ones of the same name.
+    pub templates: Option<PathBuf>,
     /// The inbox's remapped keys, in the file's order (`tui::keys::Keymap` checks them).
     pub keys: Vec<KeyRemap>,
     /// Colours of the theme replaced one by one.
@@ -126,6 +131,8 @@ impl Default for Config {
             mouse: true,
             time_zone: None,
             owner: None,
+            mail_command: None,
+            templates: None,
             keys: Vec::new(),
             colors: Colors::default(),
             inbox: InboxStart::default(),
@@ -154,6 +161,8 @@ struct RawConfig {
     mouse: Option<bool>,
     time_zone: Option<String>,
     owner: Option<String>,
+    mail_command: Option<String>,
+    templates: Option<PathBuf>,
     #[serde(default)]
     colors: RawColors,
     #[serde(default)]
@@ -304,6 +313,8 @@ fn settings_of(raw: RawConfig, text: &str) -> Result<Config, Refusal> {
         mouse: raw.mouse.unwrap_or(defaults.mouse),
         time_zone: time_zone(raw.time_zone.as_deref())?,
         owner: owner(raw.owner.as_deref())?,
+        mail_command: mail_command(raw.mail_command)?,
+        templates: templates(raw.templates)?,
         keys: key_remaps(raw.keys, text),
         colors: colors(&raw.colors)?,
         inbox: inbox_start(&raw.inbox)?,
@@ -380,6 +391,31 @@ fn owner(owner: Option<&str>) -> Result<Option<String>, Refusal> {
             "empty: remove the line to use the login name".into(),
         )),
         owner => Ok(owner.map(str::to_string)),
+    }
+}
+
+/// A command line that splits into words (`compose::send::split_command_line`).
+fn mail_command(command: Option<String>) -> Result<Option<String>, Refusal> {
+    let Some(command) = command else {
+        return Ok(None);
+    };
+    if command.trim().is_empty() {
+        let problem = "empty: remove the line to use the system's opener".to_string();
+        return Err((None, "mail_command", problem));
+    }
+    crate::compose::send::split_command_line(&command)
+        .map_err(|problem| (None, "mail_command", format!("{command:?}: {problem}")))?;
+    Ok(Some(command))
+}
+
+fn templates(folder: Option<PathBuf>) -> Result<Option<PathBuf>, Refusal> {
+    match folder {
+        Some(folder) if folder.as_os_str().is_empty() => Err((
+            None,
+            "templates",
+            "empty: remove the line to use the shipped templates".into(),
+        )),
+        folder => Ok(folder),
     }
 }
 
@@ -506,7 +542,8 @@ fn plain_problem(message: &str) -> String {
     let message = message
         .replace("expected i64", "expected an integer")
         .replace("expected a boolean", "expected true or false")
-        .replace("expected a string", "expected a text in quotes");
+        .replace("expected a string", "expected a text in quotes")
+        .replace("expected path string", "expected a path in quotes");
     match message.split_once(", expected ") {
         // `invalid type: string "x", expected an integer` -> `expected an integer, found string "x"`
         Some((found, expected)) if found.starts_with("invalid type: ") => format!(
@@ -539,6 +576,15 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # Your name as an owner: `leadbox assign ID me` and `me` in the inbox's owner prompt stand
 # for it (default: your login name).
 # owner = "Ana Lopez"
+
+# The command that opens an email draft in your mail program, given its mailto: URL: {url}
+# in it stands for the URL, else the URL goes last (default: the system's opener, xdg-open,
+# open or start). Words split at spaces; quotes keep spaces in one.
+# mail_command = "thunderbird -compose {url}"
+
+# A folder of your own email templates (NAME.txt), each replacing the shipped template of
+# that name (the README's "Email templates" lists them and their values).
+# templates = "/home/me/leads/templates"
 
 # Whether the inbox takes the mouse (wheel scrolls, a click selects). false leaves the
 # terminal's own text selection alone.
@@ -655,6 +701,14 @@ mod tests {
             (2, SortKey::Received, true)
         );
         assert_eq!(config.me().as_deref(), Some("Ana Lopez"));
+        assert_eq!(
+            config.mail_command.as_deref(),
+            Some("thunderbird -compose {url}")
+        );
+        assert_eq!(
+            config.templates,
+            Some(PathBuf::from("/home/me/leads/templates"))
+        );
     }
 
     #[test]
@@ -674,7 +728,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `colors`, `inbox`, `follow_up`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `mail_command`, `templates`, `colors`, `inbox`, `follow_up`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),
@@ -703,6 +757,26 @@ mod tests {
         assert_eq!(
             error("[colors]\ntab = \"cyan\"\n[inbox]\n\ntab = \"TD\"\n"),
             "config.toml:5: inbox.tab: \"TD\" is no filter: All, INS, PLT, DNC, Create, StartTestDrive, Other"
+        );
+        assert_eq!(
+            error("mail_command = \"\"\n"),
+            "config.toml:1: mail_command: empty: remove the line to use the system's opener"
+        );
+        assert_eq!(
+            error("\nmail_command = \"mutt '{url}\"\n"),
+            "config.toml:2: mail_command: \"mutt '{url}\": a ' is not closed"
+        );
+        assert_eq!(
+            error("mail_command = [\"mutt\"]\n"),
+            "config.toml:1: mail_command: expected a text in quotes, found sequence"
+        );
+        assert_eq!(
+            error("templates = \"\"\n"),
+            "config.toml:1: templates: empty: remove the line to use the shipped templates"
+        );
+        assert_eq!(
+            error("templates = 3\n"),
+            "config.toml:1: templates: expected a path in quotes, found integer `3`"
         );
         let syntax = error("sla_hours = 24\ntheme = \n");
         assert!(syntax.starts_with("config.toml:2: theme: "), "{syntax}");

@@ -4,6 +4,7 @@
 //! - [`domain`]: the lead model, LeadSource parsing, SLA arithmetic and filters. Pure, no I/O.
 //! - [`store`]: the SQLite store. All SQL lives there.
 //! - [`import`]: one importer per file format, all producing [`domain::NewLead`].
+//! - [`compose`]: follow-up emails from templates, and handing them to a mail program.
 //! - [`tui`]: the interactive inbox.
 //! - [`cli`]: the `leadbox` command line.
 //!
@@ -16,6 +17,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod compose;
 pub mod config;
 pub mod domain;
 pub mod generate;

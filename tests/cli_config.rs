@@ -246,3 +246,50 @@ fn me_is_the_owner_setting_else_the_login_name() {
     env.ok(["assign", &id, "Me"]);
     assert_eq!(owner(&env), "Ana Lopez");
 }
+
+/// A bad `mail_command` or `templates` stops every command at start, naming its line and
+/// key, like any other setting.
+#[test]
+fn a_bad_mail_command_or_templates_folder_stops_leadbox() {
+    let env = Env::new();
+    for (text, line_and_problem) in [
+        (
+            "mail_command = \" \"\n",
+            "1: mail_command: empty: remove the line to use the system's opener",
+        ),
+        (
+            "# mine\nmail_command = \"thunderbird -compose '{url}\"\n",
+            "2: mail_command: \"thunderbird -compose '{url}\": a ' is not closed",
+        ),
+        (
+            "mail_command = true\n",
+            "1: mail_command: expected a text in quotes, found boolean `true`",
+        ),
+        (
+            "templates = \"\"\n",
+            "1: templates: empty: remove the line to use the shipped templates",
+        ),
+        (
+            "theme = \"light\"\ntemplates = [\"a\", \"b\"]\n",
+            "2: templates: expected a path in quotes, found sequence",
+        ),
+    ] {
+        let path = write_config(&env, text);
+        for args in [vec!["list"], vec!["stats"], vec!["compose", "1"]] {
+            let run = env.run(&args);
+            assert_eq!(run.code, 2, "{text:?} {args:?}");
+            assert_eq!(
+                run.stderr.trim(),
+                format!("leadbox: {}:{line_and_problem}", path.display())
+            );
+            assert!(run.stdout.is_empty());
+        }
+    }
+    assert!(!env.db.exists(), "nothing ran: not even the store was made");
+    // Good values change nothing outside compose.
+    write_config(
+        &env,
+        "mail_command = \"thunderbird -compose {url}\"\ntemplates = \"mine\"\n",
+    );
+    env.ok(["list"]);
+}

@@ -332,3 +332,57 @@ fn an_empty_queue_says_all_caught_up_and_when_the_next_item_falls_due() {
         "All caught up. The next item falls due 2026-11-22 11:00.\n"
     );
 }
+
+#[test]
+fn compose_writes_for_the_step_the_customer_is_at() {
+    let env = Env::new();
+    env.import_good();
+    let chen = id(&env.lead_where("name", "Chen Wei")).to_string();
+    let subject = |env: &Env| {
+        let draft: Value =
+            serde_json::from_str(&env.ok(["compose", &chen, "--format", "json"])).unwrap();
+        draft["subject"].as_str().unwrap().to_string()
+    };
+    assert!(!subject(&env).contains("quick question"));
+    for day in ["2026-11-20T09:00:00Z", "2026-11-21T09:00:00Z"] {
+        env.ok(["touch", &chen, "--kind", "email", "--at", day]);
+    }
+    // Two touch days: the second follow-up's template.
+    assert!(
+        subject(&env).ends_with("a quick question"),
+        "{}",
+        subject(&env)
+    );
+    for day in ["2026-11-21T10:00:00Z", "2026-11-21T12:00:00Z"] {
+        env.ok(["touch", &chen, "--kind", "call", "--at", day]);
+    }
+    assert!(
+        subject(&env).ends_with("a quick question"),
+        "one day, one step"
+    );
+    let later = at(
+        &env,
+        "2026-11-24T10:00:00Z",
+        &["touch", &chen, "--kind", "email"],
+    );
+    assert_eq!(later.code, 0, "{}", later.stderr);
+    let decide = at(
+        &env,
+        "2026-11-27T10:00:00Z",
+        &["touch", &chen, "--kind", "email"],
+    );
+    assert_eq!(decide.code, 0, "{}", decide.stderr);
+    let draft = at(
+        &env,
+        "2026-11-27T11:00:00Z",
+        &["compose", &chen, "--format", "json"],
+    );
+    let draft: Value = serde_json::from_str(&draft.stdout).unwrap();
+    assert!(
+        draft["subject"]
+            .as_str()
+            .unwrap()
+            .ends_with("shall I close your request?"),
+        "{draft}"
+    );
+}

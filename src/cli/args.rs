@@ -52,6 +52,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
     },
+    /// Write a personalized email to a lead from a template (never to a DNC, test or
+    /// opted-out customer)
+    ///
+    /// The template follows where the lead stands: a first touch per action (Contact me,
+    /// Get it now, Test Drive, Create) until the customer was touched, then follow_up. A file
+    /// of the same name in the templates folder (the templates setting) replaces a shipped one.
+    Compose {
+        /// The lead's id (the first column of list)
+        id: i64,
+        /// A template by name instead (e.g. follow_up_2, decide, fallback)
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+        /// text (for reading), json ({"to", "subject", "body"}) or mailto (one URL)
+        #[arg(long, value_enum, default_value_t = ComposeFormat::Text)]
+        format: ComposeFormat,
+    },
     /// Log a touch on a lead (email, call and meeting reach the customer; a note does not)
     Touch {
         /// The leads' ids (the first column of list)
@@ -346,6 +362,13 @@ pub enum TodayFormat {
 pub enum ShowFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ComposeFormat {
+    Text,
+    Json,
+    Mailto,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The `leadbox` command line: every command goes through the same core and store.
 
 mod args;
+mod compose;
 mod confirm;
 mod follow_up;
 pub mod output;
@@ -321,6 +322,11 @@ fn run_command(ctx: &Ctx, command: Command, now: DateTime<Utc>) -> Result<ExitCo
         Command::Import(args) => import(ctx, args, now),
         Command::List(args) => list(ctx, &args.filter, args.format, now),
         Command::Show { id, format } => show(ctx, id, format, now),
+        Command::Compose {
+            id,
+            template,
+            format,
+        } => compose::compose(ctx, id, template.as_deref(), format),
         Command::Touch {
             ids,
             kind,
@@ -1065,6 +1071,7 @@ fn command_name(command: Option<&Command>) -> &'static str {
         Some(Command::Import(_)) => "import",
         Some(Command::List(_)) => "list",
         Some(Command::Show { .. }) => "show",
+        Some(Command::Compose { .. }) => "compose",
         Some(Command::Touch { .. }) => "touch",
         Some(Command::Status { .. }) => "status",
         Some(Command::Assign { .. }) => "assign",
