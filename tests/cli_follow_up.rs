@@ -211,7 +211,7 @@ fn lost_needs_a_reason_and_force_before_three_touch_days() {
     env.import_good();
     let amara = id(&env.lead_where("name", "Amara Okafor")).to_string();
     let no_reason = env.run(["status", &amara, "lost"]);
-    assert_eq!(no_reason.code, 1);
+    assert_eq!(no_reason.code, 2);
     assert!(
         no_reason.stderr.contains("\"opted out\""),
         "{}",

@@ -80,16 +80,17 @@ fn today_row<'a>(item: &QueueItem, details: &'a QueueDetails) -> TodayRow<'a> {
 
 fn write_today_json(store: &Store, today: &Today, out: impl Write) -> Result<()> {
     let mut array = JsonArrayWriter::new(out)?;
-    for item in &today.items {
-        let details = store.queue_details(item)?;
-        array.push(&today_row(item, &details))?;
-    }
+    store.queue_details(&today.items, |item, details| {
+        array
+            .push(&today_row(item, &details))
+            .map_err(anyhow::Error::from)
+    })?;
     array.finish()?;
     Ok(())
 }
 
 const TODAY_TABLE: [(&str, usize); 8] = [
-    ("REASON", 12),
+    ("REASON", 22),
     ("DUE", 14),
     ("ID", 6),
     ("NAME", 22),
@@ -124,8 +125,7 @@ fn write_today_table(
         "{}",
         output::table_heading(&TODAY_TABLE.map(|(n, _)| n), &widths)
     )?;
-    for item in &today.items {
-        let details = store.queue_details(item)?;
+    store.queue_details(&today.items, |item, details| {
         let row = today_row(item, &details);
         let cells = [
             reason_label(item),
@@ -138,8 +138,8 @@ fn write_today_table(
             row.customer_touches.to_string(),
         ];
         let sgr = (color && item.reason == Reason::Overdue).then_some((1, "1;91"));
-        writeln!(out, "{}", output::table_line(&cells, &widths, sgr))?;
-    }
+        writeln!(out, "{}", output::table_line(&cells, &widths, sgr)).map_err(anyhow::Error::from)
+    })?;
     out.flush()?;
     Ok(())
 }
@@ -281,15 +281,16 @@ pub fn status(ctx: &Ctx, asked: StatusArgs, now: DateTime<Utc>) -> Result<ExitCo
     let mut store = open_store(ctx)?;
     check_ids(&store, &ids)?;
     if status == Status::Lost && asked.reason.is_none() {
-        bail!(
+        let reasons: Vec<String> = rules
+            .lost_reasons
+            .iter()
+            .map(|r| format!("\"{r}\""))
+            .collect();
+        let problem = format!(
             "a lost lead needs a reason: --reason with one of {}, or \"other: TEXT\"",
-            rules
-                .lost_reasons
-                .iter()
-                .map(|r| format!("\"{r}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+            reasons.join(", ")
         );
+        return Err(UsageError(problem).into());
     }
     let previous: Vec<Status> = match status {
         Status::Qualified => {

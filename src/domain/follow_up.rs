@@ -222,12 +222,15 @@ pub fn next(
     if leads.iter().any(|l| l.status == Status::Qualified) {
         let lead = newest_open(|s| s == Status::Qualified)?;
         let (_, at) = state.next_step.as_ref()?;
-        return Some(Next {
-            owed: Owed::NextStep,
-            lead_id: lead.id,
-            due_at: *at,
-            snoozed: false,
-        });
+        let last = touches.iter().copied().max();
+        return Some(snoozed(
+            Owed::NextStep,
+            lead.id,
+            *at,
+            state,
+            last,
+            cadence_start(leads),
+        ));
     }
     if state.opted_out {
         return None;
@@ -242,15 +245,35 @@ pub fn next(
         None => (Owed::Decide, *rules.cadence_days.last().unwrap_or(&0)),
     };
     let due_at = zone.add_days(last, days.into());
+    Some(snoozed(
+        owed,
+        lead.id,
+        due_at,
+        state,
+        Some(last),
+        Some(since),
+    ))
+}
+
+/// The item, moved by the customer's snooze unless a customer touch (`last`) or a lead
+/// (`since`: the newest one's arrival) came after the snooze was set.
+fn snoozed(
+    owed: Owed,
+    lead_id: i64,
+    due_at: DateTime<Utc>,
+    state: &CustomerState,
+    last: Option<DateTime<Utc>>,
+    since: Option<DateTime<Utc>>,
+) -> Next {
     let snooze = state
         .snooze
-        .filter(|&(_, set_at)| set_at >= last && set_at >= since);
-    Some(Next {
+        .filter(|&(_, set_at)| Some(set_at) >= last && Some(set_at) >= since);
+    Next {
         owed,
-        lead_id: lead.id,
+        lead_id,
         due_at: snooze.map_or(due_at, |(until, _)| until),
         snoozed: snooze.is_some(),
-    })
+    }
 }
 
 /// The first touch owed, if a contactable open lead waits for one: the customer's most

@@ -109,6 +109,7 @@ impl Store {
         now: DateTime<Utc>,
         owner: &OwnerFilter,
     ) -> Result<Today> {
+        let started = std::time::Instant::now();
         let end_of_today = zone.end_of_day(now);
         let mut today = Today::default();
         let mut take = |contact_id: i64, next: Option<Next>| {
@@ -138,34 +139,43 @@ impl Store {
         today
             .items
             .sort_by_key(|i| (i.next.queue_key(i.reason), i.contact_id));
+        tracing::debug!(
+            customers = today.items.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "today's queue"
+        );
         Ok(today)
     }
 
-    /// The lead and touch figures a queue row shows.
-    pub fn queue_details(&self, item: &QueueItem) -> Result<QueueDetails> {
+    /// The lead and touch figures of each queue row of `items`, handed to `each` in order.
+    /// The customers' touch figures are read in one pass first: most have none.
+    pub fn queue_details<E: From<StoreError>>(
+        &self,
+        items: &[QueueItem],
+        mut each: impl FnMut(&QueueItem, QueueDetails) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let touched = customer_touch_figures(&self.conn)?;
         let sql = format!(
             "SELECT {} FROM leads WHERE id = ?1",
             super::LEAD_COLUMNS.replacen("description,", "NULL,", 1)
         );
-        let lead = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([item.next.lead_id], super::lead_from_row)
-            .optional()?
-            .ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
-        let (customer_touches, last): (u32, Option<i64>) = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT COUNT(*), MAX(t.at) FROM contact_leads c
-                 JOIN touches t ON t.lead_id = c.lead_id WHERE c.contact_id = ?1 AND {}",
-                TouchKind::reaches_customer_sql("t.kind")
-            ))?
-            .query_row([item.contact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(QueueDetails {
-            lead,
-            customer_touches,
-            last_touch_at: last.map(from_ts),
-        })
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        for item in items {
+            let lead = stmt
+                .query_row([item.next.lead_id], super::lead_from_row)
+                .optional()
+                .map_err(StoreError::from)?
+                .ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
+            let (customer_touches, last_touch_at) =
+                touched.get(&item.contact_id).copied().unwrap_or_default();
+            let details = QueueDetails {
+                lead,
+                customer_touches,
+                last_touch_at,
+            };
+            each(item, details)?;
+        }
+        Ok(())
     }
 
     /// [`FollowUpMarks`] of every followed customer (one with a customer touch, a snooze or
@@ -549,7 +559,7 @@ fn waiting_customers(
 ) -> Result<HashSet<i64>> {
     let (owner_sql, owner_param) = owner.sql("owner");
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT contact_id, id, received_at, lane, status, sla_due_at FROM lead_rows
+        "SELECT contact_id, id, received_at, lane, sla_due_at FROM lead_rows
          INDEXED BY lead_rows_waiting WHERE {} AND {owner_sql} ORDER BY contact_id",
         schema::waiting_sql()
     ))?;
@@ -568,13 +578,13 @@ fn waiting_customers(
             current = Some(contact_id);
             seen.insert(contact_id);
         }
-        let status: String = r.get(4)?;
         leads.push(CustomerLead {
             id: r.get(1)?,
             received_at: from_ts(r.get(2)?),
             action: lane::action(r.get(3)?).cloned(),
-            status: status.parse().unwrap_or(Status::New),
-            sla_due_at: r.get::<_, Option<i64>>(5)?.map(from_ts),
+            // Open, as every lead of the index is (new or contacted: the same to the rules).
+            status: Status::New,
+            sla_due_at: r.get::<_, Option<i64>>(4)?.map(from_ts),
             first_touch_at: None,
         });
     }
@@ -582,6 +592,20 @@ fn waiting_customers(
         take(done, follow_up::next(&leads, &[], &none, rules, zone));
     }
     Ok(seen)
+}
+
+/// Each touched customer's customer touches: how many, and the last.
+fn customer_touch_figures(conn: &Connection) -> Result<HashMap<i64, (u32, Option<DateTime<Utc>>)>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT l.contact_id, COUNT(*), MAX(t.at) FROM touches t
+             JOIN lead_rows l ON l.id = t.lead_id WHERE {} GROUP BY l.contact_id",
+            TouchKind::reaches_customer_sql("t.kind")
+        ))?
+        .query_map([], |r| {
+            Ok((r.get(0)?, (r.get(1)?, Some(from_ts(r.get(2)?)))))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The customers with a customer touch or a follow-up of their own (snooze, next step).

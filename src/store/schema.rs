@@ -86,4 +86,33 @@ mod tests {
         }
         assert!(sql.contains("CHECK (kind IN ('email', 'call', 'meeting', 'note'))"));
     }
+
+    /// The SQL forms of "open" and "reachable" agree with the Rust ones on every case.
+    #[test]
+    fn open_and_reachable_in_sql_are_the_rules_in_rust() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for status in Status::ALL {
+            let sql = format!("SELECT {}", Status::is_open_sql("?1"));
+            let open: bool = conn
+                .query_row(&sql, [status.as_str()], |r| r.get(0))
+                .unwrap();
+            assert_eq!(open, status.is_open(), "{status}");
+        }
+        conn.execute_batch(
+            "CREATE TABLE l (email TEXT, phone TEXT, first_name TEXT, last_name TEXT,
+                full_name TEXT)",
+        )
+        .unwrap();
+        for mask in 0..32u32 {
+            let value = |bit: u32| (mask & (1 << bit) != 0).then_some("x");
+            let row = [value(0), value(1), value(2), value(3), value(4)];
+            conn.execute("DELETE FROM l", []).unwrap();
+            conn.execute("INSERT INTO l VALUES (?1, ?2, ?3, ?4, ?5)", row)
+                .unwrap();
+            let sql = format!("SELECT {} FROM l", sla::reachable_sql());
+            let in_sql: bool = conn.query_row(&sql, [], |r| r.get(0)).unwrap();
+            let name = row[2].or(row[3]).or(row[4]);
+            assert_eq!(in_sql, sla::is_reachable(row[0], row[1], name), "{row:?}");
+        }
+    }
 }

@@ -40,7 +40,7 @@ CREATE TABLE lead_closes (
     at       INTEGER NOT NULL
 );
 
--- The leads still waiting for a first touch (contactable, open, untouched), by customer:
--- the Today queue's first groups.
-CREATE INDEX lead_rows_waiting ON lead_rows(contact_id, sla_due_at)
+-- The leads still waiting for a first touch (contactable, open, untouched), by customer,
+-- with what the Today queue's first groups read of them (it reads no row).
+CREATE INDEX lead_rows_waiting ON lead_rows(contact_id, sla_due_at, lane, received_at)
     WHERE {waiting};
