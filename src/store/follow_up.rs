@@ -594,8 +594,11 @@ fn waiting_customers(
     Ok(seen)
 }
 
-/// Each touched customer's customer touches: how many, and the last.
-fn customer_touch_figures(conn: &Connection) -> Result<HashMap<i64, (u32, Option<DateTime<Utc>>)>> {
+/// A customer's touches: how many, and the last.
+type TouchFigures = (u32, Option<DateTime<Utc>>);
+
+/// Each touched customer's [`TouchFigures`].
+fn customer_touch_figures(conn: &Connection) -> Result<HashMap<i64, TouchFigures>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT l.contact_id, COUNT(*), MAX(t.at) FROM touches t
