@@ -227,6 +227,8 @@ fn triage_in_a_real_terminal() {
 
     // Log an email: the countdown turns into "missed" at once.
     tmux.send(&["e"]);
+    tmux.wait_for("email, Enter logs, note:");
+    tmux.send(&["Enter"]);
     let after = tmux.wait_for("email logged for Chen Wei");
     let row = after
         .lines()
@@ -335,7 +337,7 @@ fn quitting_right_after_a_touch_keeps_it() {
     let tmux = launch("quit", &db);
     tmux.wait_for("shown of 24");
     // An email, a call on the next lead, and quit, without waiting between keys.
-    tmux.send(&["e", "j", "c", "q"]);
+    tmux.send(&["e", "Enter", "j", "c", "Enter", "q"]);
     wait_for_exit(&tmux);
     let list = leadbox(&db)
         .args(["list", "--format", "json"])

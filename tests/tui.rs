@@ -311,7 +311,12 @@ fn touch_updates_the_countdown_and_undo_takes_it_back() {
     let first = app.selected_lead().unwrap().clone();
     assert_eq!(first.sla_state(app.now).as_str(), "overdue");
     let overdue = app.counts.overdue;
+    // e asks for an optional note: Esc logs nothing, Enter logs the email.
     keys(&mut app, "e");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.store.touches(first.id).unwrap().is_empty());
+    keys(&mut app, "e");
+    key(&mut app, KeyCode::Enter);
     let touches = app.store.touches(first.id).unwrap();
     assert_eq!(touches.len(), 1);
     assert_eq!(touches[0].kind, TouchKind::Email);
@@ -362,6 +367,7 @@ fn the_inbox_refuses_to_email_a_dnc_lead_and_says_why() {
         )))
     };
     assert_eq!(press(&mut app, 'e'), Effect::None);
+    key(&mut app, KeyCode::Enter);
     let flash = app.flash.as_ref().expect("a message");
     assert!(flash.error);
     assert_eq!(
@@ -470,6 +476,7 @@ fn delete_asks_first_then_removes_the_lead_and_its_touches() {
     assert_eq!(app.total, total);
 
     keys(&mut app, "e");
+    key(&mut app, KeyCode::Enter);
     assert_eq!(app.selected_lead().unwrap().id, first.id);
     assert_eq!(app.store.touches(first.id).unwrap().len(), 1);
     keys(&mut app, "Dy");
@@ -862,5 +869,25 @@ fn the_inbox_opens_as_the_settings_say() {
     assert!(
         shown.contains("sort received") && shown.contains("test leads"),
         "{shown}"
+    );
+}
+
+#[test]
+fn a_call_takes_its_outcome_and_a_note() {
+    let mut app = app(120, 30);
+    let first = app.selected_lead().unwrap().clone();
+    keys(&mut app, "c");
+    assert!(screen(&app).contains("call, Enter logs (Tab: outcome), note:"));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    assert!(screen(&app).contains("call, voicemail:"));
+    keys(&mut app, "back on Friday");
+    key(&mut app, KeyCode::Enter);
+    let touches = app.store.touches(first.id).unwrap();
+    assert_eq!(touches.len(), 1);
+    assert_eq!(touches[0].kind, TouchKind::Call);
+    assert_eq!(
+        touches[0].note.as_deref(),
+        Some("voicemail: back on Friday")
     );
 }

@@ -35,12 +35,21 @@ impl Tab {
 
 pub use crate::domain::time::Zone;
 
+/// What a call came to, as its note starts when Tab picked one.
+pub const CALL_OUTCOMES: [&str; 3] = ["connected", "voicemail", "no answer"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     List,
     Detail,
     Search(Input),
-    Note(Input),
+    /// The note of a touch about to be logged (optional but for a note); a call's outcome
+    /// (Tab picks it) is an index of [`CALL_OUTCOMES`].
+    Touch {
+        kind: TouchKind,
+        input: Input,
+        outcome: Option<usize>,
+    },
     Owner(Input),
     Status {
         selected: usize,
@@ -685,7 +694,19 @@ impl App {
                 Typed::Move => Control::Pass(*key),
                 Typed::Complete | Typed::Ignored => Control::Nothing,
             },
-            Mode::Note(input) | Mode::Owner(input) | Mode::ImportPath(input) => {
+            Mode::Touch {
+                kind: TouchKind::Call,
+                outcome,
+                ..
+            } if key.code == KeyCode::Tab => {
+                *outcome = match *outcome {
+                    None => Some(0),
+                    Some(i) if i + 1 < CALL_OUTCOMES.len() => Some(i + 1),
+                    Some(_) => None,
+                };
+                Control::Nothing
+            }
+            Mode::Touch { input, .. } | Mode::Owner(input) | Mode::ImportPath(input) => {
                 match input.key(key) {
                     Typed::Submit => Control::Submit(input.text.clone()),
                     Typed::Cancel => Control::Cancel,
@@ -766,12 +787,16 @@ impl App {
     fn submit_prompt(&mut self, text: String) -> Result<(), StoreError> {
         let prompt = std::mem::replace(&mut self.mode, self.base.clone());
         match prompt {
-            Mode::Note(_) => {
+            Mode::Touch { kind, outcome, .. } => {
                 let text = text.trim();
-                if text.is_empty() {
-                    self.flash_info("empty note: nothing logged");
-                } else {
-                    self.log_touch(TouchKind::Note, Some(text))?;
+                let note = match outcome.map(|i| CALL_OUTCOMES[i]) {
+                    Some(outcome) if text.is_empty() => Some(outcome.to_string()),
+                    Some(outcome) => Some(format!("{outcome}: {text}")),
+                    None => (!text.is_empty()).then(|| text.to_string()),
+                };
+                match (kind, note) {
+                    (TouchKind::Note, None) => self.flash_info("empty note: nothing logged"),
+                    (kind, note) => self.log_touch(kind, note.as_deref())?,
                 }
             }
             // `me` is the rep (the owner setting, else the login name).
@@ -836,8 +861,12 @@ impl App {
             Command::Search => self.mode = Mode::Search(Input::with(&self.search)),
             Command::CycleSort => self.cycle_sort()?,
             Command::Open => self.open_lead()?,
-            Command::Touch(TouchKind::Note) => self.prompt(Mode::Note(Input::default())),
-            Command::Touch(kind) => self.log_touch(kind, None)?,
+            // Enter logs it, Esc does not: no stray key logs a call that never happened.
+            Command::Touch(kind) => self.prompt(Mode::Touch {
+                kind,
+                input: Input::default(),
+                outcome: None,
+            }),
             Command::PickStatus => self.pick_status(),
             Command::SetOwner => self.edit_owner(),
             Command::ToggleTest => self.toggle_test()?,

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Gauge, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
-use super::app::{App, Detail, Mode, Tab};
+use super::app::{App, Detail, Mode, Tab, CALL_OUTCOMES};
 use super::keys::Context;
 use super::layout::Areas;
 use super::theme::Theme;
 use crate::domain::sla::{self, countdown};
 use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate, truncate_start};
-use crate::domain::{Action, Lead, SlaState, Status, Touch};
+use crate::domain::{Action, Lead, SlaState, Status, Touch, TouchKind};
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
@@ -472,7 +472,19 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     };
     let line = match &app.mode {
         Mode::Search(input) => prompt("/", &input.text),
-        Mode::Note(input) => prompt("note: ", &input.text),
+        Mode::Touch {
+            kind,
+            input,
+            outcome,
+        } => {
+            let label = match (kind, outcome) {
+                (TouchKind::Note, _) => "note: ".to_string(),
+                (TouchKind::Call, None) => "call, Enter logs (Tab: outcome), note: ".to_string(),
+                (TouchKind::Call, Some(i)) => format!("call, {}: ", CALL_OUTCOMES[*i]),
+                (kind, _) => format!("{kind}, Enter logs, note: "),
+            };
+            prompt(&label, &input.text)
+        }
         Mode::Owner(input) => prompt("owner: ", &input.text),
         Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
         Mode::ConfirmDelete { lead_id, name } => Line::from(vec![
