@@ -56,19 +56,33 @@ struct RawFollowUp {
     min_touch_days: Option<u32>,
 }
 
-/// `[inbox]`: the filter, the sort order and the test leads the inbox opens with.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// `[inbox]`: the view, the filter, the sort order and the test leads the inbox opens with.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InboxStart {
+    /// The Today view (the default) or the full list.
+    pub today: bool,
     /// The filter tab: 0 All, then the known actions in the bar's order, then Other.
     pub tab: usize,
     pub sort: SortKey,
     pub test_leads: bool,
 }
 
+impl Default for InboxStart {
+    fn default() -> InboxStart {
+        InboxStart {
+            today: true,
+            tab: 0,
+            sort: SortKey::default(),
+            test_leads: false,
+        }
+    }
+}
+
 /// `[inbox]` as written.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawInbox {
+    view: Option<String>,
     tab: Option<String>,
     sort: Option<String>,
     test_leads: Option<bool>,
@@ -487,7 +501,17 @@ fn inbox_start(raw: &RawInbox) -> Result<InboxStart, Refusal> {
                 (Some("inbox"), "sort", problem)
             })?,
     };
+    let today = match raw.view.as_deref().map(str::trim) {
+        None => true,
+        Some(view) if view.eq_ignore_ascii_case("today") => true,
+        Some(view) if view.eq_ignore_ascii_case("list") => false,
+        Some(view) => {
+            let problem = format!("{view:?} is no view: today or list");
+            return Err((Some("inbox"), "view", problem));
+        }
+    };
     Ok(InboxStart {
+        today,
         tab,
         sort,
         test_leads: raw.test_leads.unwrap_or(false),
@@ -592,9 +616,11 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 
 # Tables come last in a TOML file: a setting above must stay above them.
 
-# What the inbox opens with: a filter of the bar (All, INS, PLT, DNC, Create,
-# StartTestDrive, Other), a sort order (urgency, received, company, offer), test leads shown.
+# What the inbox opens with: the view (today: the customers to act on now; list: every
+# lead), a filter of the bar (All, INS, PLT, DNC, Create, StartTestDrive, Other), a sort
+# order (urgency, received, company, offer), test leads shown.
 # [inbox]
+# view = "today"
 # tab = "All"
 # sort = "urgency"
 # test_leads = false

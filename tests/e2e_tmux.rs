@@ -160,10 +160,18 @@ fn store_with_fixtures() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Starts the inbox on `db` in a 120x30 tmux session of its own, without waiting for it.
+/// The inbox on the full list (these tests are about the list; the Today view has its own).
 fn launch(tag: &str, db: &Path) -> Tmux {
+    let config = db.with_file_name("list-view.toml");
+    std::fs::write(&config, "[inbox]\nview = \"list\"\n").unwrap();
+    launch_with(tag, db, &config)
+}
+
+fn launch_with(tag: &str, db: &Path, config: &Path) -> Tmux {
     let command = format!(
-        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
+        "env LEADBOX_DB='{}' LEADBOX_CONFIG='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}'",
         db.display(),
+        config.display(),
         env!("CARGO_BIN_EXE_leadbox")
     );
     Tmux::start(tag, "inbox", &command, 120, 30)
@@ -422,9 +430,13 @@ fn the_inbox_shows_leads_dropped_into_its_watched_folder() {
     let (dir, db) = store_with_fixtures();
     let folder = dir.path().join("drop");
     std::fs::create_dir(&folder).unwrap();
+    let config = dir.path().join("list-view.toml");
+    std::fs::write(&config, "[inbox]\nview = \"list\"\n").unwrap();
     let command = format!(
-        "env LEADBOX_DB='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}' --watch '{}'",
+        "env LEADBOX_DB='{}' LEADBOX_CONFIG='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 '{}' \
+         --watch '{}'",
         db.display(),
+        config.display(),
         env!("CARGO_BIN_EXE_leadbox"),
         folder.display()
     );
@@ -444,4 +456,98 @@ fn the_inbox_shows_leads_dropped_into_its_watched_folder() {
     assert!(screen.contains("Wanda Dropped"), "{screen}");
     tmux.send(&["q"]);
     wait_for_exit(&tmux);
+}
+
+/// A morning in the Today view: the inbox opens on it; the first customer gets an email
+/// with a note, the next a call, a follow-up is snoozed and a customer is given to the rep;
+/// after quitting, the command line finds every change in the store.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn a_morning_in_the_today_view() {
+    tmux_or_skip();
+    let (dir, db) = store_with_fixtures();
+    let chen = lead_named(&db, "Chen Wei");
+    let touched = leadbox(&db)
+        .args([
+            "touch",
+            &chen.to_string(),
+            "--kind",
+            "email",
+            "--at",
+            "2026-11-19T23:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert!(touched.status.success());
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "owner = \"Ana\"\n").unwrap();
+    let tmux = launch_with("morning", &db, &config);
+    let screen = tmux.wait_for("customers today");
+    assert!(screen.contains(" Today "), "{screen}");
+    let first = queue_json(&db)[0].clone();
+    let second = queue_json(&db)[1].clone();
+    // An email with a note to the first customer.
+    tmux.send(&["e"]);
+    tmux.wait_for("email, Enter logs, note:");
+    tmux.send(&["-l", "sent the pricing sheet"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("email logged for");
+    // A call to the next, who is now first.
+    tmux.send(&["c"]);
+    tmux.wait_for("call, Enter logs");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("call logged for");
+    // Chen's follow-up (the last row) waits until tomorrow.
+    tmux.send(&["G", "z"]);
+    tmux.wait_for("snooze until");
+    tmux.send(&["-l", "tomorrow"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("snoozed until");
+    // The first row's customer is the rep's.
+    tmux.send(&["g", "o"]);
+    tmux.wait_for("owner:");
+    tmux.send(&["C-u"]);
+    tmux.send(&["-l", "me"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("owner Ana");
+    tmux.send(&["q"]);
+    wait_for_exit(&tmux);
+
+    let lead = |id: &serde_json::Value| {
+        let out = leadbox(&db)
+            .args(["show", &id.to_string(), "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let emailed = lead(&first["lead_id"]);
+    assert_eq!(emailed["touches"][0]["kind"], "email");
+    assert_eq!(emailed["touches"][0]["note"], "sent the pricing sheet");
+    let called = lead(&second["lead_id"]);
+    assert_eq!(called["touches"][0]["kind"], "call");
+    let chen = lead(&serde_json::json!(chen));
+    assert_eq!(chen["lead"]["snoozed_until"], "2026-11-22T09:00:00Z");
+    let queue = queue_json(&db);
+    assert!(queue.iter().all(|r| r["contact_id"] != first["contact_id"]));
+    assert!(queue
+        .iter()
+        .all(|r| r["contact_id"] != second["contact_id"]));
+    assert_eq!(queue[0]["owner"], "Ana", "{:?}", queue[0]);
+}
+
+fn lead_named(db: &Path, name: &str) -> i64 {
+    let out = leadbox(db)
+        .args(["list", "--format", "json", "--search", name])
+        .output()
+        .unwrap();
+    let leads: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    leads[0]["id"].as_i64().unwrap()
+}
+
+fn queue_json(db: &Path) -> Vec<serde_json::Value> {
+    let out = leadbox(db)
+        .args(["today", "--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
 }

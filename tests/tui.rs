@@ -804,12 +804,15 @@ fn at_80_columns_nothing_important_is_cut() {
     let shown = screen(&app);
     let lines: Vec<&str> = shown.lines().collect();
     let hints = lines[23].trim_matches('"').trim_end();
-    assert!(hints.starts_with("? help  q quit  j/↓ move"), "{hints}");
-    for hint in ["move", "filter", "search", "sort", "open", "email"] {
+    assert!(
+        hints.starts_with("? help  q quit  T today/list  j/↓ move"),
+        "{hints}"
+    );
+    for hint in ["move", "filter", "search", "sort", "open"] {
         assert!(hints.contains(hint), "{hint} missing: {hints}");
     }
     // Every hint shown whole: the line ends with a hint's last letter.
-    assert!(hints.ends_with("email"), "{hints}");
+    assert!(hints.ends_with("open"), "{hints}");
     let status = lines[22].trim_matches('"').trim_end();
     assert!(status.ends_with("/leads.db"), "{status}");
     assert!(status.contains(" · …"), "{status}");
@@ -890,4 +893,136 @@ fn a_call_takes_its_outcome_and_a_note() {
         touches[0].note.as_deref(),
         Some("voicemail: back on Friday")
     );
+}
+
+// ---- the Today view ----------------------------------------------------------------------
+
+fn today(width: u16, height: u16) -> App {
+    let mut app = app(width, height);
+    app.show_today(true).unwrap();
+    app
+}
+
+#[test]
+fn today_view() {
+    insta::assert_snapshot!(screen(&today(120, 30)));
+}
+
+#[test]
+fn today_view_narrow() {
+    insta::assert_snapshot!(screen(&today(80, 24)));
+}
+
+#[test]
+fn today_view_all_caught_up() {
+    let mut store = Store::open_in_memory().unwrap();
+    let options = ImportOptions::default();
+    let ana = br#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"AppSource-PLT|a.b","receivedAt":"2026-11-21T08:00:00Z"}"#;
+    leadbox::import::import_bytes(&mut store, "ana.json", ana, now(), &options, now()).unwrap();
+    store
+        .add_touch(
+            1,
+            TouchKind::Email,
+            None,
+            parse_time("2026-11-21T09:00:00Z").unwrap(),
+            now(),
+        )
+        .unwrap();
+    let mut app = app_with(store, 80, 12);
+    app.show_today(true).unwrap();
+    let shown = screen(&app);
+    assert!(
+        shown.contains("All caught up. The next item falls due Mon Nov 23 09:00."),
+        "{shown}"
+    );
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn working_the_queue_moves_each_customer_on() {
+    let mut app = today(120, 30);
+    let queue = app.queue.as_ref().unwrap();
+    let first = queue.items[0];
+    let second = queue.items[1];
+    let lead = app.selected_lead().unwrap().id;
+    assert_eq!(lead, first.next.lead_id);
+    // An email with a note: the customer leaves the queue, the next one is selected.
+    keys(&mut app, "e");
+    keys(&mut app, "sent the pricing");
+    key(&mut app, KeyCode::Enter);
+    let queue = app.queue.as_ref().unwrap();
+    assert!(queue.items.iter().all(|i| i.contact_id != first.contact_id));
+    assert_eq!(queue.selected_item().unwrap().contact_id, second.contact_id);
+    let touches = app.store.touches(lead).unwrap();
+    assert_eq!(touches[0].note.as_deref(), Some("sent the pricing"));
+    // u takes it back: the customer is in the queue again.
+    keys(&mut app, "u");
+    let queue = app.queue.as_ref().unwrap();
+    assert_eq!(queue.items[0].contact_id, first.contact_id);
+    // j moves, Enter opens the row's lead, Esc comes back to the queue.
+    keys(&mut app, "j");
+    let second_lead = app.selected_lead().unwrap().id;
+    assert_eq!(second_lead, second.next.lead_id);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    assert_eq!(app.detail.as_ref().unwrap().lead.id, second_lead);
+    key(&mut app, KeyCode::Esc);
+    assert!(screen(&app).contains("REASON"));
+    // T shows the list, and back.
+    keys(&mut app, "T");
+    assert!(app.queue.is_none());
+    assert!(screen(&app).contains("shown of"));
+    keys(&mut app, "T");
+    assert!(screen(&app).contains("customers today"));
+}
+
+#[test]
+fn z_snoozes_a_follow_up_and_u_takes_it_back() {
+    let mut store = fixture_store();
+    let mut chen = 0;
+    let filter = LeadFilter::default().with_search("chen wei");
+    store
+        .for_each(&filter, SortKey::Urgency, now(), |lead| {
+            chen = lead.id;
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+    store
+        .add_touch(
+            chen,
+            TouchKind::Email,
+            None,
+            parse_time("2026-11-19T23:00:00Z").unwrap(),
+            now(),
+        )
+        .unwrap();
+    let mut app = app_with(store, 120, 30);
+    app.show_today(true).unwrap();
+    keys(&mut app, "G");
+    assert_eq!(app.selected_lead().unwrap().id, chen);
+    assert!(screen(&app).contains("follow_up 1"));
+    // A first touch is never snoozed; a follow-up is.
+    keys(&mut app, "gz");
+    keys(&mut app, "tomorrow");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.flash.as_ref().unwrap().text.contains("first touch"),
+        "{:?}",
+        app.flash
+    );
+    keys(&mut app, "Gz");
+    keys(&mut app, "tomorrow");
+    key(&mut app, KeyCode::Enter);
+    let flash = &app.flash.as_ref().unwrap().text;
+    assert!(flash.contains("snoozed until Sun Nov 22 09:00"), "{flash}");
+    let queue = app.queue.as_ref().unwrap();
+    assert!(queue.items.iter().all(|i| i.next.lead_id != chen));
+    keys(&mut app, "u");
+    let queue = app.queue.as_ref().unwrap();
+    assert!(queue.items.iter().any(|i| i.next.lead_id == chen));
+    // A form it cannot read is said, and nothing is snoozed.
+    keys(&mut app, "Gz");
+    keys(&mut app, "someday");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.flash.as_ref().unwrap().error);
 }

@@ -128,8 +128,8 @@ fn write_today_table(
     store.queue_details(&today.items, |item, details| {
         let row = today_row(item, &details);
         let cells = [
-            reason_label(item),
-            due_cell(item, now, zone),
+            item.next.label(item.reason),
+            item.next.due_text(item.reason, now, zone),
             row.lead_id.to_string(),
             row.name.unwrap_or_else(|| "(withheld)".into()),
             row.company.unwrap_or("").to_string(),
@@ -154,30 +154,6 @@ fn group_counts(today: &Today) -> String {
         })
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-/// The reason, with the cadence step or the snooze: `follow_up 2`, `decide (snoozed)`.
-fn reason_label(item: &QueueItem) -> String {
-    let mut label = item.reason.as_str().to_string();
-    match item.next.owed {
-        Owed::Step { step } => label.push_str(&format!(" {step}")),
-        Owed::FirstTouch { hot: true } => label.push_str(" TD"),
-        _ => {}
-    }
-    if item.next.snoozed {
-        label.push_str(" (snoozed)");
-    }
-    label
-}
-
-/// When the row fell or falls due: `overdue 5h`, `3h12m left`, or the local time.
-fn due_cell(item: &QueueItem, now: DateTime<Utc>, zone: Zone) -> String {
-    let due = item.next.due_at;
-    match item.reason {
-        Reason::Overdue => format!("overdue {}", crate::domain::sla::short_duration(now - due)),
-        _ if due > now => format!("{} left", crate::domain::sla::short_duration(due - now)),
-        _ => zone.format(due, "%m-%d %H:%M"),
-    }
 }
 
 /// Checks that every id names a lead before a command changes any.

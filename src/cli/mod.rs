@@ -1120,6 +1120,7 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         zone: ctx.config.zone(),
         me: ctx.config.me(),
         start: ctx.config.inbox,
+        follow_up: ctx.config.follow_up.clone(),
     }
 }
 

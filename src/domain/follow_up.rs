@@ -136,6 +136,34 @@ impl Next {
     }
 }
 
+impl Next {
+    /// A queue row's reason with the cadence step, a test drive or the snooze:
+    /// `follow_up 2`, `first_touch TD`, `decide (snoozed)`.
+    pub fn label(&self, reason: Reason) -> String {
+        let mut label = reason.as_str().to_string();
+        match self.owed {
+            Owed::Step { step } => label.push_str(&format!(" {step}")),
+            Owed::FirstTouch { hot: true } => label.push_str(" TD"),
+            _ => {}
+        }
+        if self.snoozed {
+            label.push_str(" (snoozed)");
+        }
+        label
+    }
+
+    /// When a queue row fell or falls due: `overdue 5h`, `3h12m left`, or the local time
+    /// (`11-23 10:00`) of a follow-up that is waiting.
+    pub fn due_text(&self, reason: Reason, now: DateTime<Utc>, zone: Zone) -> String {
+        let due = self.due_at;
+        match reason {
+            Reason::Overdue => format!("overdue {}", super::sla::short_duration(now - due)),
+            _ if due > now => format!("{} left", super::sla::short_duration(due - now)),
+            _ => zone.format(due, "%m-%d %H:%M"),
+        }
+    }
+}
+
 /// One lead of a customer, as the follow-up rules see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerLead {

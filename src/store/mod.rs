@@ -901,6 +901,13 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the store holds any lead.
+    pub fn has_leads(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM lead_rows)", [], |r| r.get(0))?)
+    }
+
     /// The newest received time, if any lead is stored.
     pub fn newest_received(&self) -> Result<Option<DateTime<Utc>>> {
         let ts: Option<i64> =

@@ -10,8 +10,10 @@ use super::keys::{Command, Context, Keymap};
 use super::layout::Areas;
 pub use super::prompt::Input;
 use super::prompt::{pick_status, Picked, Typed};
+use super::today::Queue;
 use super::writer::{Change, Job, Report, Saved, Writer};
-use crate::domain::{Action, Lead, LeadFilter, SortKey, Status, Touch, TouchKind};
+use crate::domain::follow_up::{self, Rules};
+use crate::domain::{Action, Lead, LeadFilter, OwnerFilter, SortKey, Status, Touch, TouchKind};
 use crate::import::FileReport;
 use crate::store::{ActionCounts, Cursor, ImportRecord, PageEnd, PageStart, Store, StoreError};
 
@@ -51,6 +53,8 @@ pub enum Mode {
         outcome: Option<usize>,
     },
     Owner(Input),
+    /// Until when to snooze the selected customer's follow-up.
+    Snooze(Input),
     Status {
         selected: usize,
     },
@@ -283,6 +287,12 @@ pub struct App {
     background_counts: bool,
     counts_generation: u64,
     counts_request: Option<CountsRequest>,
+    /// The follow-up rules the Today view's queue follows.
+    pub rules: Rules,
+    /// The Today view, when it is shown instead of the list (`T` switches).
+    pub queue: Option<Queue>,
+    /// Only the rep's own customers, in both views.
+    pub mine: bool,
 }
 
 impl App {
@@ -355,6 +365,9 @@ impl App {
             background_counts,
             counts_generation: 0,
             counts_request: None,
+            rules: Rules::default(),
+            queue: None,
+            mine: false,
         };
         app.refresh_counts()?;
         app.load_from_top()?;
@@ -366,6 +379,7 @@ impl App {
     pub fn filter(&self) -> LeadFilter {
         let mut filter = LeadFilter {
             include_test: self.include_test,
+            owner: self.owner_filter(),
             ..LeadFilter::default()
         }
         .with_search(&self.search);
@@ -445,6 +459,9 @@ impl App {
         self.contact_cache.1.clear();
         self.refresh_counts()?;
         self.refetch()?;
+        if self.queue.is_some() {
+            self.load_queue()?;
+        }
         self.last_import = self.store.last_import()?;
         if matches!(self.mode, Mode::Detail) || matches!(self.base, Mode::Detail) {
             self.load_detail()?;
@@ -459,6 +476,9 @@ impl App {
         if page != self.page {
             self.page = page;
             self.refetch()?;
+            if let Some(queue) = &mut self.queue {
+                queue.show(&self.store, page as usize)?;
+            }
         }
         Ok(())
     }
@@ -577,8 +597,103 @@ impl App {
     }
 
     pub fn selected_lead(&self) -> Option<&Lead> {
+        if let Some(queue) = &self.queue {
+            return queue.selected_lead();
+        }
         self.rows
             .get(self.selected.checked_sub(self.scroll)? as usize)
+    }
+
+    /// Shows the Today view (`true`) or the list.
+    pub fn show_today(&mut self, today: bool) -> Result<(), StoreError> {
+        match today {
+            true => self.load_queue()?,
+            false => self.queue = None,
+        }
+        self.follow_selection()
+    }
+
+    /// Whose customers `mine` leaves: the rep's, or everyone's.
+    fn owner_filter(&self) -> OwnerFilter {
+        match (&self.me, self.mine) {
+            (Some(me), true) => OwnerFilter::Named(me.clone()),
+            _ => OwnerFilter::Any,
+        }
+    }
+
+    /// Computes the Today view's queue again, the selection where it was.
+    fn load_queue(&mut self) -> Result<(), StoreError> {
+        let owner = self.owner_filter();
+        let before = self.queue.take();
+        let page = self.page as usize;
+        let queue = Queue::load(
+            &self.store,
+            &self.rules,
+            self.zone,
+            self.now,
+            &owner,
+            before.as_ref(),
+            page,
+        )?;
+        self.queue = Some(queue);
+        Ok(())
+    }
+
+    /// Moves in the Today view's queue, or in the list.
+    fn queue_or_list(&mut self, delta: i64) -> Result<bool, StoreError> {
+        let page = self.page as usize;
+        match &mut self.queue {
+            Some(queue) => {
+                queue.move_by(&self.store, delta, page)?;
+                self.follow_selection()?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Snoozes the selected customer's next follow-up until `when` (a form of
+    /// [`follow_up::snooze_until`]).
+    fn snooze(&mut self, when: &str) -> Result<(), StoreError> {
+        let Some(lead) = self.selected_lead().map(|l| lead_with_notes_cut(l, 0)) else {
+            return Ok(());
+        };
+        let until = match follow_up::snooze_until(when, self.now, self.zone, self.rules.day_start) {
+            Ok(until) => until,
+            Err(problem) => {
+                self.flash_error(problem);
+                return Ok(());
+            }
+        };
+        let name = lead.name().unwrap_or_else(|| format!("lead {}", lead.id));
+        let change = Change::Snooze {
+            lead_id: lead.id,
+            until,
+            at: self.now,
+            rules: Box::new(self.rules.clone()),
+            zone: self.zone,
+        };
+        self.submit(change, format!("snooze of {name}"), true)
+    }
+
+    fn toggle_mine(&mut self) -> Result<(), StoreError> {
+        if self.me.is_none() {
+            self.flash_error("who is me? set owner in the settings (leadbox config path)");
+            return Ok(());
+        }
+        self.mine = !self.mine;
+        self.counts_stale = true;
+        self.refresh_counts()?;
+        self.load_from_top()?;
+        if self.queue.is_some() {
+            self.load_queue()?;
+        }
+        self.flash_info(if self.mine {
+            "only your customers"
+        } else {
+            "everyone's customers"
+        });
+        Ok(())
     }
 
     /// The detail of the selected lead, from its row in the window (read with the window,
@@ -706,14 +821,15 @@ impl App {
                 };
                 Control::Nothing
             }
-            Mode::Touch { input, .. } | Mode::Owner(input) | Mode::ImportPath(input) => {
-                match input.key(key) {
-                    Typed::Submit => Control::Submit(input.text.clone()),
-                    Typed::Cancel => Control::Cancel,
-                    Typed::Complete => Control::CompletePath,
-                    Typed::Edited | Typed::Move | Typed::Ignored => Control::Nothing,
-                }
-            }
+            Mode::Touch { input, .. }
+            | Mode::Owner(input)
+            | Mode::Snooze(input)
+            | Mode::ImportPath(input) => match input.key(key) {
+                Typed::Submit => Control::Submit(input.text.clone()),
+                Typed::Cancel => Control::Cancel,
+                Typed::Complete => Control::CompletePath,
+                Typed::Edited | Typed::Move | Typed::Ignored => Control::Nothing,
+            },
             Mode::Status { selected } => match pick_status(selected, key) {
                 Picked::Status(status) => Control::PickStatus(status),
                 Picked::Cancel => Control::Cancel,
@@ -804,6 +920,7 @@ impl App {
                 (true, Some(me)) => self.set_owner(&me)?,
                 _ => self.set_owner(&text)?,
             },
+            Mode::Snooze(_) => self.snooze(&text)?,
             Mode::ImportPath(_) => {
                 let path = text.trim();
                 if !path.is_empty() {
@@ -847,12 +964,21 @@ impl App {
                     self.set_search("")?;
                 }
             }
+            Command::Down if self.queue_or_list(1)? => {}
+            Command::Up if self.queue_or_list(-1)? => {}
+            Command::Top if self.queue_or_list(i64::MIN / 2)? => {}
+            Command::Bottom if self.queue_or_list(i64::MAX / 2)? => {}
+            Command::PageDown if self.queue_or_list(self.page as i64)? => {}
+            Command::PageUp if self.queue_or_list(-(self.page as i64))? => {}
             Command::Down => self.select_by(1)?,
             Command::Up => self.select_by(-1)?,
             Command::Top => self.jump(Self::load_from_top)?,
             Command::Bottom => self.jump(Self::load_bottom)?,
             Command::PageDown => self.select_by(self.page as i64)?,
             Command::PageUp => self.select_by(-(self.page as i64))?,
+            Command::ToggleToday => self.show_today(self.queue.is_none())?,
+            Command::Snooze => self.prompt(Mode::Snooze(Input::default())),
+            Command::ToggleMine => self.toggle_mine()?,
             Command::NextTab => self.switch_tab((self.tab + 1) % self.tabs.len())?,
             Command::PrevTab => {
                 self.switch_tab((self.tab + self.tabs.len() - 1) % self.tabs.len())?
@@ -1185,9 +1311,10 @@ impl App {
         // The lead the rep acted on stays selected where it now sorts; a lead an undo
         // restored is shown.
         match saved {
-            Saved::Touch { .. } | Saved::Status { .. } | Saved::Owner { .. } => {
-                self.focus(follow)?
-            }
+            Saved::Touch { .. }
+            | Saved::Status { .. }
+            | Saved::Owner { .. }
+            | Saved::Snoozed { .. } => self.focus(follow)?,
             Saved::Undone {
                 lead_id,
                 done: true,
@@ -1223,6 +1350,11 @@ impl App {
                 Some(owner) => format!("owner {owner}"),
                 None => "owner cleared".to_string(),
             },
+            Saved::Snoozed { lead_id, until } => format!(
+                "{} snoozed until {} (u to undo)",
+                self.name_of(lead_id),
+                self.zone.format(until, "%a %b %d %H:%M")
+            ),
             Saved::Deleted { lead_id, touches } => {
                 self.undo.retain(|u| u.lead_id != Some(lead_id));
                 let what = label.strip_prefix("delete of ").unwrap_or(label);
@@ -1258,7 +1390,11 @@ impl App {
     /// Shows the list around lead `id`, with the selection (and the detail pane) on it,
     /// when the lead is in the list as filtered; otherwise leaves the list as it is.
     fn focus(&mut self, id: Option<i64>) -> Result<(), StoreError> {
-        let Some(id) = id else { return Ok(()) };
+        // In the Today view the selection keeps its place: a customer just acted on leaves
+        // it (or moves down), and the next one is selected.
+        let Some(id) = id.filter(|_| self.queue.is_none()) else {
+            return Ok(());
+        };
         if self.selected_lead().map(|l| l.id) != Some(id) {
             let Some(at) = self.store.cursor_of(id, self.sort)? else {
                 return Ok(());

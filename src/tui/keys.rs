@@ -31,6 +31,12 @@ pub enum Command {
     Delete,
     Import,
     Help,
+    /// The Today view or the list.
+    ToggleToday,
+    /// Only the rep's own customers, or everyone's.
+    ToggleMine,
+    /// Snooze the customer's next follow-up.
+    Snooze,
 }
 
 /// Where a binding applies.
@@ -274,6 +280,33 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("today"),
+        keys: &[Key::Char('T')],
+        label: "T",
+        command: Command::ToggleToday,
+        help: "Today's queue / the full list",
+        contexts: LIST,
+        hint: Some("today/list"),
+    },
+    Binding {
+        name: Some("snooze"),
+        keys: &[Key::Char('z')],
+        label: "z",
+        command: Command::Snooze,
+        help: "snooze the customer's follow-up (1h, 3d, tomorrow, monday, a date)",
+        contexts: BOTH,
+        hint: Some("snooze"),
+    },
+    Binding {
+        name: Some("mine"),
+        keys: &[Key::Char('M')],
+        label: "M",
+        command: Command::ToggleMine,
+        help: "only your customers / everyone's",
+        contexts: LIST,
+        hint: None,
+    },
+    Binding {
         name: Some("import"),
         keys: &[Key::Char('i')],
         label: "i",
@@ -501,7 +534,8 @@ impl Keymap {
         hints.sort_by_key(|(command, ..)| match command {
             Command::Help => 0,
             Command::Quit => 1,
-            _ => 2,
+            Command::ToggleToday => 2,
+            _ => 3,
         });
         hints
             .into_iter()

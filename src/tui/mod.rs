@@ -6,6 +6,7 @@ pub mod keys;
 pub mod layout;
 pub mod prompt;
 pub mod theme;
+pub mod today;
 pub mod view;
 pub mod writer;
 
@@ -45,8 +46,10 @@ pub struct Options {
     pub zone: Zone,
     /// Who `me` is in the owner prompt.
     pub me: Option<String>,
-    /// The filter, sort and test leads it opens with.
+    /// The view, filter, sort and test leads it opens with.
     pub start: crate::config::InboxStart,
+    /// The follow-up rules of the Today view.
+    pub follow_up: crate::domain::follow_up::Rules,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -72,10 +75,12 @@ pub fn run(
         App::new(store, now, options.zone)?
     };
     app.me = options.me.clone();
+    app.rules = options.follow_up.clone();
     let start = options.start;
     if start != crate::config::InboxStart::default() {
         app.start_with(start.tab, start.sort, start.test_leads)?;
     }
+    app.show_today(start.today)?;
     app.complete_paths_with(complete);
     app.keymap = options.keymap;
     let theme = options.theme;

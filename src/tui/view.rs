@@ -10,6 +10,8 @@ use super::app::{App, Detail, Mode, Tab, CALL_OUTCOMES};
 use super::keys::Context;
 use super::layout::Areas;
 use super::theme::Theme;
+use super::today::Queue;
+use crate::domain::follow_up::Reason;
 use crate::domain::sla::{self, countdown};
 use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate, truncate_start};
 use crate::domain::{Action, Lead, SlaState, Status, Touch, TouchKind};
@@ -18,17 +20,20 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let size = frame.area();
     let areas = Areas::new(size.width, size.height);
-    draw_tabs(frame, app, theme, areas.tabs);
+    match &app.queue {
+        Some(queue) => draw_today_counts(frame, app, queue, theme, areas.tabs),
+        None => draw_tabs(frame, app, theme, areas.tabs),
+    }
     // An overlay opened from the lead pane keeps the pane under it.
     let on_detail = match app.mode {
         Mode::Detail => true,
         Mode::List => false,
         _ => matches!(app.base, Mode::Detail),
     };
-    if on_detail {
-        draw_detail(frame, app, theme, areas.body());
-    } else {
-        draw_list(frame, app, theme, &areas);
+    match &app.queue {
+        _ if on_detail => draw_detail(frame, app, theme, areas.body()),
+        Some(queue) => draw_today(frame, app, queue, theme, &areas),
+        None => draw_list(frame, app, theme, &areas),
     }
     draw_message(frame, app, theme, areas.message);
     draw_status(frame, app, theme, areas.status);
@@ -42,6 +47,116 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         Mode::ImportSummary(reports) => draw_import_summary(frame, theme, size, reports),
         _ => {}
     }
+}
+
+const NO_LEADS: &str =
+    "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`.";
+
+/// The Today view's title line: each group's count, the overdue one first.
+fn draw_today_counts(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, area: Rect) {
+    let mut spans = vec![Span::styled(" Today ", theme.tab_active())];
+    for (reason, n) in queue.counts() {
+        let style = match reason {
+            Reason::Overdue if n > 0 => theme.overdue(),
+            _ if n == 0 => theme.quiet(),
+            _ => Style::default(),
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!("{n} {}", reason.as_str().replace('_', " ")),
+            style,
+        ));
+    }
+    if app.mine {
+        spans.push(Span::styled("  mine", theme.label()));
+    }
+    frame.render_widget(Paragraph::new(fit_line(spans, area.width)), area);
+}
+
+/// The Today view's columns: the reason and due time fixed, the rest shared.
+fn today_columns(width: u16) -> Vec<Constraint> {
+    let wide = width >= 120;
+    vec![
+        Constraint::Length(if wide { 22 } else { 15 }),
+        Constraint::Length(14),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(if wide { 14 } else { 6 }),
+        Constraint::Length(if width >= 100 { 12 } else { 0 }),
+        Constraint::Length(7),
+    ]
+}
+
+fn draw_today(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, areas: &Areas) {
+    let wide = areas.list.width >= 120;
+    let header = Row::new([
+        "REASON", "DUE", "NAME", "COMPANY", "ACTION", "OWNER", "TOUCHES",
+    ])
+    .style(theme.header());
+    let columns = today_columns(areas.list.width);
+    frame.render_widget(
+        Table::new([header], columns.clone()).column_spacing(1),
+        areas.header,
+    );
+    if queue.items.is_empty() {
+        let next = queue.next_due.map_or(String::new(), |at| {
+            format!(
+                " The next item falls due {}.",
+                app.zone.format(at, "%a %b %d %H:%M")
+            )
+        });
+        let text = match queue.no_leads {
+            true => NO_LEADS.to_string(),
+            false => format!("All caught up.{next} T shows the full list."),
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.quiet())
+                .wrap(Wrap { trim: true }),
+            areas.list,
+        );
+        return;
+    }
+    let widths: Vec<usize> = Layout::horizontal(columns.clone())
+        .spacing(1)
+        .split(areas.list)
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let rows = queue.rows.iter().enumerate().map(|(i, row)| {
+        let item = &queue.items[queue.scroll + i];
+        let lead = &row.lead;
+        let cell = |column: usize, text: &str| {
+            Cell::from(truncate(&printable(text), widths[column]).into_owned())
+        };
+        let due = match app.is_unsaved(lead.id) {
+            true => "saving…".to_string(),
+            false => item.next.due_text(item.reason, app.now, app.zone),
+        };
+        let due_style = match item.reason {
+            Reason::Overdue => theme.overdue(),
+            _ if item.next.due_at - app.now < chrono::Duration::hours(sla::DUE_SOON_HOURS) => {
+                theme.due_soon()
+            }
+            _ => Style::default(),
+        };
+        let name = lead.name().unwrap_or_else(|| "(withheld)".into());
+        let row = Row::new(vec![
+            cell(0, &item.next.label(item.reason)),
+            Cell::from(due).style(due_style),
+            cell(2, &name),
+            cell(3, lead.company.as_deref().unwrap_or("")),
+            cell(4, &short_action(lead.action.as_ref(), wide))
+                .style(theme.badge(lead.action.as_ref())),
+            cell(5, lead.owner.as_deref().unwrap_or("-")),
+            cell(6, &row.customer_touches.to_string()),
+        ]);
+        match queue.scroll + i == queue.selected {
+            true => row.style(theme.selected()),
+            false => row,
+        }
+    });
+    frame.render_widget(Table::new(rows, columns).column_spacing(1), areas.list);
 }
 
 /// The overdue count comes first so that no terminal is too narrow to show it.
@@ -119,7 +234,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
     );
     if app.rows.is_empty() {
         let text = if app.search.is_empty() && app.counts.all == 0 {
-            "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`."
+            NO_LEADS
         } else {
             "No lead matches. Esc clears the search; 1 shows all leads."
         };
@@ -486,6 +601,10 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             prompt(&label, &input.text)
         }
         Mode::Owner(input) => prompt("owner: ", &input.text),
+        Mode::Snooze(input) => prompt(
+            "snooze until (1h, 3d, tomorrow, monday, a date): ",
+            &input.text,
+        ),
         Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
         Mode::ConfirmDelete { lead_id, name } => Line::from(vec![
             Span::styled(
@@ -540,12 +659,16 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         };
         spans.push(Span::styled(text, theme.due_soon()));
     }
-    spans.extend(vec![
-        Span::raw(format!(
+    let shown = match &app.queue {
+        Some(queue) => format!("{} customers today · ", queue.items.len()),
+        None => format!(
             "{} shown of {} · ",
             count(app, app.total),
             count(app, app.store_total)
-        )),
+        ),
+    };
+    spans.extend(vec![
+        Span::raw(shown),
         Span::styled(
             format!("{} overdue", count(app, overdue)),
             if overdue > 0 {

@@ -14,6 +14,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use crate::domain::follow_up::Rules;
+use crate::domain::time::Zone;
 use crate::domain::{Status, TouchKind};
 use crate::import::{import_path_with_progress, FileReport, ImportOptions};
 use crate::store::{Store, StoreError, TouchLogged, Undone};
@@ -38,6 +40,15 @@ pub enum Change {
         lead_id: i64,
         owner: Option<String>,
     },
+    /// Snoozes the customer's next follow-up until `until`; `at` is when the key was
+    /// pressed. The rules and zone say what the customer is owed.
+    Snooze {
+        lead_id: i64,
+        until: DateTime<Utc>,
+        at: DateTime<Utc>,
+        rules: Box<Rules>,
+        zone: Zone,
+    },
     /// Deletes the lead with its touches (no undo).
     Delete {
         lead_id: i64,
@@ -59,6 +70,7 @@ impl Change {
             Change::Touch { lead_id, .. }
             | Change::Status { lead_id, .. }
             | Change::Owner { lead_id, .. }
+            | Change::Snooze { lead_id, .. }
             | Change::Delete { lead_id } => Some(*lead_id),
             Change::Undo { .. } | Change::Import { .. } => None,
         }
@@ -101,6 +113,10 @@ pub enum Saved {
         lead_id: i64,
         owner: Option<String>,
     },
+    Snoozed {
+        lead_id: i64,
+        until: DateTime<Utc>,
+    },
     Deleted {
         lead_id: i64,
         /// Entries of its touch log deleted with it.
@@ -131,6 +147,11 @@ enum Written {
         lead_id: i64,
         previous: Option<String>,
         written: Option<String>,
+    },
+    Snooze {
+        lead_id: i64,
+        /// The snooze it replaced: until when, set when.
+        previous: Option<(DateTime<Utc>, DateTime<Utc>)>,
     },
 }
 
@@ -194,6 +215,20 @@ impl Ledger {
                 };
                 (Saved::Owner { lead_id, owner }, Some(written))
             }
+            Change::Snooze {
+                lead_id,
+                until,
+                at,
+                rules,
+                zone,
+            } => {
+                let previous = store.customer_of(*lead_id)?.state.snooze;
+                let next = store.snooze(&[*lead_id], *until, *at, rules, *zone)?;
+                let lead_id = *lead_id;
+                let until = next.first().map_or(*until, |n| n.due_at);
+                let written = Written::Snooze { lead_id, previous };
+                (Saved::Snoozed { lead_id, until }, Some(written))
+            }
             Change::Delete { lead_id } => {
                 let deleted = store.delete_leads(&[*lead_id])?;
                 let saved = Saved::Deleted {
@@ -243,6 +278,10 @@ impl Ledger {
                 lead_id,
                 store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
             ),
+            Written::Snooze { lead_id, previous } => {
+                store.unsnooze(lead_id, previous)?;
+                (lead_id, Undone::Yes)
+            }
         };
         Ok(Saved::Undone {
             lead_id,
