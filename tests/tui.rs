@@ -429,6 +429,10 @@ fn notes_status_and_owner_from_the_detail_pane() {
 
     keys(&mut app, "S");
     keys(&mut app, "q");
+    // The checklist is empty: a reason to qualify anyway, then no next step.
+    keys(&mut app, "agreed on a call");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     assert_eq!(app.store.lead(id).unwrap().status, Status::Qualified);
     keys(&mut app, "o");
     keys(&mut app, "ana");
@@ -1025,4 +1029,61 @@ fn z_snoozes_a_follow_up_and_u_takes_it_back() {
     keys(&mut app, "someday");
     key(&mut app, KeyCode::Enter);
     assert!(app.flash.as_ref().unwrap().error);
+}
+
+#[test]
+fn closing_asks_for_a_reason_and_qualifying_for_the_checklist() {
+    let mut app = app(120, 30);
+    let lead = app.selected_lead().unwrap().id;
+    let status = |app: &App| app.store.lead(lead).unwrap().status;
+    keys(&mut app, "Sl");
+    assert!(screen(&app).contains("lost because (no response, no budget"));
+    keys(&mut app, "bored");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.flash.as_ref().unwrap().text.starts_with("not closed"));
+    assert_eq!(status(&app), Status::New);
+    // Never touched: closing asks to confirm.
+    keys(&mut app, "Sl");
+    keys(&mut app, "No Budget");
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("Touched on 0 day(s), fewer than the 3 the settings ask"));
+    keys(&mut app, "n");
+    assert_eq!(status(&app), Status::New);
+    keys(&mut app, "Sl");
+    keys(&mut app, "no budget");
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "y");
+    assert_eq!(status(&app), Status::Lost);
+    let close = app.store.close_of(lead).unwrap().unwrap();
+    assert_eq!(
+        (close.reason.as_deref(), close.forced),
+        (Some("no budget"), true)
+    );
+    keys(&mut app, "u");
+    assert_eq!(status(&app), Status::New);
+    assert_eq!(app.store.close_of(lead).unwrap(), None);
+    // Qualified: the checklist is empty, so an override reason, then the next step.
+    let lead = app.selected_lead().unwrap().id;
+    keys(&mut app, "Sq");
+    assert!(screen(&app).contains("the checklist lacks budget, authority, need, timeline"));
+    key(&mut app, KeyCode::Enter);
+    assert!(app
+        .flash
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("not qualified"));
+    keys(&mut app, "Sq");
+    keys(&mut app, "signed PO");
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("next step, as TEXT @ WHEN"));
+    keys(&mut app, "pilot kickoff @ tomorrow");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.lead(lead).unwrap().status, Status::Qualified);
+    let customer = app.store.customer_of(lead).unwrap();
+    let (step, at) = customer.state.next_step.unwrap();
+    assert_eq!(step, "pilot kickoff");
+    assert_eq!(at, parse_time("2026-11-22T09:00:00Z").unwrap());
+    let close = app.store.close_of(lead).unwrap().unwrap();
+    assert_eq!(close.override_reason.as_deref(), Some("signed PO"));
 }

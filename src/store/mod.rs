@@ -779,6 +779,8 @@ impl Store {
             )?;
             Ok(())
         })?;
+        // The reason the change recorded goes with it.
+        tx.execute("DELETE FROM lead_closes WHERE lead_id = ?1", [lead_id])?;
         tx.commit()?;
         Ok(Undone::Yes)
     }

@@ -55,6 +55,23 @@ pub enum Mode {
     Owner(Input),
     /// Until when to snooze the selected customer's follow-up.
     Snooze(Input),
+    /// Why the selected lead is lost.
+    LostReason(Input),
+    /// `y` closes a customer touched on fewer days than the settings ask.
+    ConfirmClose {
+        reason: String,
+        days: usize,
+    },
+    /// Why the selected lead is qualified though its customer's checklist lacks `missing`.
+    Override {
+        input: Input,
+        missing: Vec<String>,
+    },
+    /// What comes after qualifying, and when (`TEXT @ WHEN`).
+    NextStep {
+        input: Input,
+        override_reason: Option<String>,
+    },
     Status {
         selected: usize,
     },
@@ -190,6 +207,7 @@ enum Control {
     PickStatus(Status),
     /// The answer to the delete question.
     ConfirmDelete(bool),
+    ConfirmClose(bool),
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -676,6 +694,92 @@ impl App {
         self.submit(change, format!("snooze of {name}"), true)
     }
 
+    /// Closes the selected lead as lost for `reason`, once it is one of the settings'; a
+    /// customer touched on fewer days than they ask is confirmed first.
+    fn lose(&mut self, reason: &str) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        let reason = match follow_up::lost_reason(reason, &self.rules) {
+            Ok(reason) => reason,
+            Err(problem) => {
+                self.flash_error(format!("not closed: {problem}"));
+                return Ok(());
+            }
+        };
+        let customer = self.store.customer_of(lead_id)?;
+        let days = follow_up::cadence_touch_days(&customer.leads, &customer.touches, self.zone);
+        if days < self.rules.min_touch_days as usize {
+            self.prompt(Mode::ConfirmClose { reason, days });
+            return Ok(());
+        }
+        self.submit_lose(reason, false)
+    }
+
+    /// The answer to "close anyway?".
+    fn confirm_close(&mut self, yes: bool) -> Result<(), StoreError> {
+        let Mode::ConfirmClose { reason, .. } =
+            std::mem::replace(&mut self.mode, self.base.clone())
+        else {
+            return Ok(());
+        };
+        match yes {
+            true => self.submit_lose(reason, true),
+            false => {
+                self.flash_info("not closed");
+                Ok(())
+            }
+        }
+    }
+
+    fn submit_lose(&mut self, reason: String, forced: bool) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        let change = Change::Lose {
+            lead_id,
+            reason: reason.clone(),
+            forced,
+            at: self.now,
+            rules: Box::new(self.rules.clone()),
+            zone: self.zone,
+        };
+        self.submit(change, format!("status lost ({reason})"), true)
+    }
+
+    /// Qualifies the selected lead with `next` (`TEXT @ WHEN`, or nothing) as its next step.
+    fn qualify(&mut self, override_reason: Option<String>, next: &str) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        let next_step = match next.trim() {
+            "" => None,
+            text => {
+                let Some((step, when)) = text.rsplit_once('@') else {
+                    self.flash_error("not qualified: give the next step as TEXT @ WHEN");
+                    return Ok(());
+                };
+                let day_start = self.rules.day_start;
+                match follow_up::snooze_until(when, self.now, self.zone, day_start) {
+                    Ok(at) => Some((step.trim().to_string(), at)),
+                    Err(problem) => {
+                        let problem = problem.replace("snooze until", "set the next step at");
+                        self.flash_error(format!("not qualified: {problem}"));
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        let change = Change::Qualify {
+            lead_id,
+            override_reason,
+            next_step,
+            at: self.now,
+            rules: Box::new(self.rules.clone()),
+        };
+        self.submit(change, "status qualified".to_string(), true)
+    }
+
     fn toggle_mine(&mut self) -> Result<(), StoreError> {
         if self.me.is_none() {
             self.flash_error("who is me? set owner in the settings (leadbox config path)");
@@ -824,6 +928,9 @@ impl App {
             Mode::Touch { input, .. }
             | Mode::Owner(input)
             | Mode::Snooze(input)
+            | Mode::LostReason(input)
+            | Mode::Override { input, .. }
+            | Mode::NextStep { input, .. }
             | Mode::ImportPath(input) => match input.key(key) {
                 Typed::Submit => Control::Submit(input.text.clone()),
                 Typed::Cancel => Control::Cancel,
@@ -837,6 +944,9 @@ impl App {
             },
             Mode::ConfirmDelete { .. } => {
                 Control::ConfirmDelete(matches!(key.code, KeyCode::Char('y' | 'Y')))
+            }
+            Mode::ConfirmClose { .. } => {
+                Control::ConfirmClose(matches!(key.code, KeyCode::Char('y' | 'Y')))
             }
             // The import goes on in the background: Esc hides its dialog, and every other
             // key works as in the list.
@@ -895,6 +1005,7 @@ impl App {
                 self.set_status(status)?;
             }
             Control::ConfirmDelete(yes) => self.confirm_delete(yes)?,
+            Control::ConfirmClose(yes) => self.confirm_close(yes)?,
         }
         Ok(Effect::None)
     }
@@ -921,6 +1032,20 @@ impl App {
                 _ => self.set_owner(&text)?,
             },
             Mode::Snooze(_) => self.snooze(&text)?,
+            Mode::LostReason(_) => self.lose(&text)?,
+            Mode::Override { missing, .. } => match text.trim() {
+                "" => self.flash_error(format!(
+                    "not qualified: the checklist lacks {} (Q checks it)",
+                    missing.join(", ")
+                )),
+                reason => self.prompt(Mode::NextStep {
+                    input: Input::default(),
+                    override_reason: Some(reason.to_string()),
+                }),
+            },
+            Mode::NextStep {
+                override_reason, ..
+            } => self.qualify(override_reason, &text)?,
             Mode::ImportPath(_) => {
                 let path = text.trim();
                 if !path.is_empty() {
@@ -1164,6 +1289,30 @@ impl App {
         let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
             return Ok(());
         };
+        // Closing and qualifying ask first (`domain::follow_up`'s guards).
+        match status {
+            Status::Lost => {
+                self.prompt(Mode::LostReason(Input::default()));
+                return Ok(());
+            }
+            Status::Qualified => {
+                let checked = self.store.customer_of(lead_id)?.checked;
+                let missing: Vec<String> = follow_up::unchecked(&checked, &self.rules)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                let input = Input::default();
+                match missing.is_empty() {
+                    true => self.prompt(Mode::NextStep {
+                        input,
+                        override_reason: None,
+                    }),
+                    false => self.prompt(Mode::Override { input, missing }),
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
         self.submit(
             Change::Status {
                 lead_id,

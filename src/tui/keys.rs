@@ -293,7 +293,7 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('z')],
         label: "z",
         command: Command::Snooze,
-        help: "snooze the customer's follow-up (1h, 3d, tomorrow, monday, a date)",
+        help: "snooze the customer's follow-up",
         contexts: BOTH,
         hint: Some("snooze"),
     },

@@ -605,6 +605,33 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             "snooze until (1h, 3d, tomorrow, monday, a date): ",
             &input.text,
         ),
+        Mode::LostReason(input) => {
+            let reasons = app.rules.lost_reasons.join(", ");
+            prompt(
+                &format!("lost because ({reasons}, other: TEXT): "),
+                &input.text,
+            )
+        }
+        Mode::Override { input, missing } => prompt(
+            &format!(
+                "the checklist lacks {}: qualify anyway because: ",
+                missing.join(", ")
+            ),
+            &input.text,
+        ),
+        Mode::NextStep { input, .. } => {
+            prompt("next step, as TEXT @ WHEN (Enter: none): ", &input.text)
+        }
+        Mode::ConfirmClose { days, .. } => Line::from(vec![
+            Span::styled(
+                format!(
+                    "Touched on {days} day(s), fewer than the {} the settings ask: close anyway? ",
+                    app.rules.min_touch_days
+                ),
+                theme.error(),
+            ),
+            Span::styled("y/N", theme.key()),
+        ]),
         Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
         Mode::ConfirmDelete { lead_id, name } => Line::from(vec![
             Span::styled(

@@ -49,6 +49,25 @@ pub enum Change {
         rules: Box<Rules>,
         zone: Zone,
     },
+    /// Closes the lead as lost for `reason`; `forced` when the customer was touched on
+    /// fewer days than the settings ask and the rep confirmed.
+    Lose {
+        lead_id: i64,
+        reason: String,
+        forced: bool,
+        at: DateTime<Utc>,
+        rules: Box<Rules>,
+        zone: Zone,
+    },
+    /// Sets the lead qualified: `override_reason` when the checklist is not complete, and
+    /// the next step with its time.
+    Qualify {
+        lead_id: i64,
+        override_reason: Option<String>,
+        next_step: Option<(String, DateTime<Utc>)>,
+        at: DateTime<Utc>,
+        rules: Box<Rules>,
+    },
     /// Deletes the lead with its touches (no undo).
     Delete {
         lead_id: i64,
@@ -71,6 +90,8 @@ impl Change {
             | Change::Status { lead_id, .. }
             | Change::Owner { lead_id, .. }
             | Change::Snooze { lead_id, .. }
+            | Change::Lose { lead_id, .. }
+            | Change::Qualify { lead_id, .. }
             | Change::Delete { lead_id } => Some(*lead_id),
             Change::Undo { .. } | Change::Import { .. } => None,
         }
@@ -155,6 +176,28 @@ enum Written {
     },
 }
 
+/// What a status change saved, and how to take it back: `done` is the status it replaced
+/// and that one's close time.
+fn status_saved(
+    lead_id: i64,
+    done: (Status, Option<DateTime<Utc>>),
+    status: Status,
+) -> (Saved, Option<Written>) {
+    let (previous, previous_closed_at) = done;
+    let written = Written::Status {
+        lead_id,
+        previous,
+        previous_closed_at,
+        written: status,
+    };
+    let saved = Saved::Status {
+        lead_id,
+        previous,
+        status,
+    };
+    (saved, Some(written))
+}
+
 /// Applies jobs to a store and remembers what they wrote.
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -190,20 +233,8 @@ impl Ledger {
                 status,
                 at,
             } => {
-                let (previous, previous_closed_at) = store.set_status_at(*lead_id, *status, *at)?;
-                let (lead_id, status) = (*lead_id, *status);
-                let written = Written::Status {
-                    lead_id,
-                    previous,
-                    previous_closed_at,
-                    written: status,
-                };
-                let saved = Saved::Status {
-                    lead_id,
-                    previous,
-                    status,
-                };
-                (saved, Some(written))
+                let done = store.set_status_at(*lead_id, *status, *at)?;
+                status_saved(*lead_id, done, *status)
             }
             Change::Owner { lead_id, owner } => {
                 let (previous, owner) = store.set_owner(*lead_id, owner.as_deref())?;
@@ -228,6 +259,31 @@ impl Ledger {
                 let until = next.first().map_or(*until, |n| n.due_at);
                 let written = Written::Snooze { lead_id, previous };
                 (Saved::Snoozed { lead_id, until }, Some(written))
+            }
+            Change::Lose {
+                lead_id,
+                reason,
+                forced,
+                at,
+                rules,
+                zone,
+            } => {
+                let done = store.lose(&[*lead_id], reason, *forced, rules, *zone, *at)?;
+                status_saved(*lead_id, done[0], Status::Lost)
+            }
+            Change::Qualify {
+                lead_id,
+                override_reason,
+                next_step,
+                at,
+                rules,
+            } => {
+                let next_step = next_step
+                    .as_ref()
+                    .map(|(step, when)| (step.as_str(), *when));
+                let reason = override_reason.as_deref();
+                let done = store.qualify(&[*lead_id], reason, next_step, rules, *at)?;
+                status_saved(*lead_id, done[0], Status::Qualified)
             }
             Change::Delete { lead_id } => {
                 let deleted = store.delete_leads(&[*lead_id])?;
