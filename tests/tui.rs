@@ -1087,3 +1087,37 @@ fn closing_asks_for_a_reason_and_qualifying_for_the_checklist() {
     let close = app.store.close_of(lead).unwrap().unwrap();
     assert_eq!(close.override_reason.as_deref(), Some("signed PO"));
 }
+
+#[test]
+fn the_pane_shows_the_customer_s_whole_timeline_and_what_is_next() {
+    let mut app = app(120, 40);
+    // Priya Raman has several leads: a call on one shows on the pane of another.
+    keys(&mut app, "/priya");
+    key(&mut app, KeyCode::Enter);
+    let leads: Vec<i64> = app.rows.iter().map(|l| l.id).collect();
+    assert!(leads.len() >= 2, "{leads:?}");
+    app.store
+        .add_touch(
+            leads[1],
+            TouchKind::Call,
+            Some("left a voicemail"),
+            parse_time("2026-11-21T10:00:00Z").unwrap(),
+            now(),
+        )
+        .unwrap();
+    app.reload().unwrap();
+    if app.selected_lead().unwrap().id == leads[1] {
+        keys(&mut app, "j");
+    }
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&app);
+    assert_ne!(app.detail.as_ref().unwrap().lead.id, leads[1]);
+    assert!(
+        shown.contains(&format!("call      left a voicemail  (lead {})", leads[1])),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Next       follow-up 1 due Mon Nov 23 10:00"),
+        "{shown}"
+    );
+}

@@ -658,11 +658,23 @@ impl Store {
 
     /// The touch log of a lead, oldest first.
     pub fn touches(&self, lead_id: i64) -> Result<Vec<Touch>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, lead_id, kind, note, at FROM touches WHERE lead_id = ?1 ORDER BY at, id",
-        )?;
+        self.touches_where("lead_id = ?1", lead_id)
+    }
+
+    /// Every touch and note on any lead of a customer, oldest first: one timeline.
+    pub fn customer_touches(&self, contact_id: i64) -> Result<Vec<Touch>> {
+        self.touches_where(
+            "lead_id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)",
+            contact_id,
+        )
+    }
+
+    fn touches_where(&self, condition: &str, value: i64) -> Result<Vec<Touch>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, lead_id, kind, note, at FROM touches WHERE {condition} ORDER BY at, id"
+        ))?;
         let touches = stmt
-            .query_map([lead_id], |r| {
+            .query_map([value], |r| {
                 let id: i64 = r.get(0)?;
                 let lead_id: i64 = r.get(1)?;
                 let kind: String = r.get(2)?;

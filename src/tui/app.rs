@@ -114,9 +114,12 @@ pub struct Detail {
     pub lead: Lead,
     /// The length of the whole notes, in bytes (`leadbox show` prints them).
     pub notes_len: usize,
+    /// Every touch and note on any of the customer's leads: one timeline.
     pub touches: Vec<Touch>,
     /// The customer's leads, without their notes.
     pub contact: Vec<Lead>,
+    /// What the customer is owed next, and when.
+    pub next: Option<follow_up::Next>,
 }
 
 /// The start of a lead's notes the detail pane keeps: more than any terminal shows, and
@@ -811,7 +814,11 @@ impl App {
         // Of notes too long for the list's pages, the row holds their start.
         let lead = lead_with_notes_cut(row, NOTES_KEPT);
         let notes_len = row.notes_len;
-        let touches = self.store.touches(lead.id)?;
+        let touches = self.store.customer_touches(lead.contact_id)?;
+        let next = self
+            .store
+            .customer_of(lead.id)?
+            .next(&self.rules, self.zone);
         let version = self.store.data_version()?;
         if self.contact_cache.0 != version || self.contact_cache.1.len() >= CONTACTS_KEPT {
             self.contact_cache = (version, Default::default());
@@ -829,6 +836,7 @@ impl App {
             notes_len,
             touches,
             contact,
+            next,
         });
         Ok(())
     }

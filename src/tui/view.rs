@@ -11,10 +11,10 @@ use super::keys::Context;
 use super::layout::Areas;
 use super::theme::Theme;
 use super::today::Queue;
-use crate::domain::follow_up::Reason;
+use crate::domain::follow_up::{Owed, Reason};
 use crate::domain::sla::{self, countdown};
 use crate::domain::text::{pretty_notes, printable, printable_multiline, truncate, truncate_start};
-use crate::domain::{Action, Lead, SlaState, Status, Touch, TouchKind};
+use crate::domain::{Action, Lead, SlaState, Status, TouchKind};
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
@@ -340,7 +340,8 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     let rows = usize::from(area.height).saturating_sub(lines.len() + 2);
     lines.extend(notes_lines(detail, rows, usize::from(area.width), theme));
     lines.push(Line::raw(""));
-    lines.extend(touch_lines(app, &detail.touches, theme));
+    lines.extend(next_line(app, detail, theme));
+    lines.extend(touch_lines(app, detail, theme));
     if detail.contact.len() > 1 {
         lines.push(Line::raw(""));
         lines.extend(path_lines(app, detail, theme));
@@ -478,9 +479,26 @@ fn notes_lines(detail: &Detail, rows: usize, width: usize, theme: Theme) -> Vec<
 }
 
 /// The lead's touch log.
-fn touch_lines(app: &App, touches: &[Touch], theme: Theme) -> Vec<Line<'static>> {
+/// What the customer is owed next: `Next  follow-up 2 due Tue Nov 24 10:00 (snoozed)`.
+fn next_line(app: &App, detail: &Detail, theme: Theme) -> Option<Line<'static>> {
+    let next = detail.next?;
+    let what = match next.owed {
+        Owed::FirstTouch { .. } => "first touch".to_string(),
+        Owed::Step { step } => format!("follow-up {step}"),
+        Owed::NextStep => "the next step".to_string(),
+        Owed::Decide => "a decision: qualify or close".to_string(),
+    };
+    let snoozed = if next.snoozed { " (snoozed)" } else { "" };
+    let due = app.zone.format(next.due_at, "%a %b %d %H:%M");
+    Some(field("Next", format!("{what} due {due}{snoozed}"), theme))
+}
+
+/// The customer's timeline: every touch and note on any of their leads, each on another
+/// lead than this one naming it.
+fn touch_lines(app: &App, detail: &Detail, theme: Theme) -> Vec<Line<'static>> {
+    let touches = &detail.touches;
     let mut lines = vec![Line::styled(
-        format!("Touches ({})", touches.len()),
+        format!("Touches ({}, all of the customer's leads)", touches.len()),
         theme.label(),
     )];
     if touches.is_empty() {
@@ -495,8 +513,12 @@ fn touch_lines(app: &App, touches: &[Touch], theme: Theme) -> Vec<Line<'static>>
             .as_deref()
             .map(|n| format!("  {}", printable(n)))
             .unwrap_or_default();
+        let on = match touch.lead_id == detail.lead.id {
+            true => String::new(),
+            false => format!("  (lead {})", touch.lead_id),
+        };
         lines.push(Line::raw(format!(
-            "  {}  {:<8}{note}",
+            "  {}  {:<8}{note}{on}",
             app.zone.format(touch.at, "%b %d %H:%M"),
             touch.kind.as_str()
         )));
