@@ -13,7 +13,14 @@
 //! process (`rss_hwm_mb`, from /proc/self/status). As in the inbox, the filter-bar counts
 //! run on a worker thread with its own connection (`--inline-counts` puts them back on the
 //! keystroke path); the worker's time per request is reported as `counts_worker`.
-//! `bench/run.sh` runs it.
+//!
+//! Then the same for the Today view, with an inbox of its own opened after the list's is
+//! closed: its in-process first frame (`today_first_frame_ms`: open the store, build the
+//! app, compute the queue, draw once), the queue's computation alone (`today_queue_ms`: the
+//! time of `App::show_today(true)` within that first frame) and a replay of moves, pages,
+//! jumps and the lead's pane in the queue (`today_key_p99_ms`, with p50/p95/max; the details
+//! under `today`). `rss_hwm_mb` is the peak after the list's replay, `today_rss_hwm_mb` the
+//! peak at the end. `bench/run.sh` runs it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,7 +57,8 @@ struct Options {
 fn usage() -> &'static str {
     "usage: leadbox-bench --db PATH [--width 160] [--height 50] [--rounds 1] [--samples]\n\
      \x20                    [--inline-counts]\n\
-     Replays a fixed key sequence against the inbox and prints latency percentiles as JSON.\n\
+     Replays a fixed key sequence against the inbox (the list, then the Today view) and\n\
+     prints latency percentiles as JSON.\n\
      LEADBOX_NOW (RFC 3339) pins the clock, as for leadbox."
 }
 
@@ -208,6 +216,41 @@ fn sequence() -> Vec<Step> {
     keys
 }
 
+/// The categories of the Today view's sequence, in report order.
+const TODAY_CATEGORIES: [&str; 4] = ["move", "page", "jump", "detail"];
+
+/// The fixed key sequence of the Today view: the list's moves, pages, jumps and lead's pane,
+/// in the queue (its filters, sorts and search are the list's).
+fn today_sequence() -> Vec<Step> {
+    use KeyCode::*;
+    let mut keys = Vec::new();
+    repeat(&mut keys, 120, "move", Char('j'));
+    repeat(&mut keys, 60, "move", Char('k'));
+    repeat(&mut keys, 20, "move", Down);
+    repeat(&mut keys, 20, "move", Up);
+    repeat(&mut keys, 40, "page", PageDown);
+    repeat(&mut keys, 20, "page", PageUp);
+    keys.push(step_with("page", Char('d'), KeyModifiers::CONTROL));
+    keys.push(step_with("page", Char('u'), KeyModifiers::CONTROL));
+    for _ in 0..3 {
+        keys.push(step("jump", Char('G')));
+        repeat(&mut keys, 5, "move", Char('k'));
+        repeat(&mut keys, 3, "page", PageUp);
+        keys.push(step("jump", Char('g')));
+    }
+    for _ in 0..8 {
+        keys.push(step("detail", Enter));
+        keys.push(step("detail", Char('j')));
+        keys.push(step("detail", Esc));
+        keys.push(step("move", Char('j')));
+    }
+    keys.push(step("jump", Char('G')));
+    keys.push(step("detail", Enter));
+    keys.push(step("detail", Esc));
+    keys.push(step("jump", Char('g')));
+    keys
+}
+
 /// The filter-bar counts on a thread with its own connection, as the inbox's event loop
 /// runs them; replies carry the time the worker spent on them.
 struct CountsWorker {
@@ -308,10 +351,15 @@ struct FirstFrame {
     total: u64,
     rows_on_screen: usize,
     rss_mb: Option<f64>,
+    /// The Today view's: `show_today(true)` within the first frame, and the queue's length.
+    queue_took: Option<Duration>,
+    customers: Option<usize>,
 }
 
-/// The in-process first frame: open, load, size, draw (in the order the inbox does it).
-fn open_inbox(options: &Options, now: DateTime<Utc>) -> Result<(Inbox, FirstFrame)> {
+/// The in-process first frame: open, load, size, draw (in the order the inbox does it);
+/// with `today`, the Today view's queue is computed before the size, as the inbox does when
+/// it opens on it.
+fn open_inbox(options: &Options, now: DateTime<Utc>, today: bool) -> Result<(Inbox, FirstFrame)> {
     let zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC is a valid offset"));
     let theme = Theme::from_env(leadbox::config::ThemeName::Default);
     let start = Instant::now();
@@ -325,14 +373,26 @@ fn open_inbox(options: &Options, now: DateTime<Utc>) -> Result<(Inbox, FirstFram
     } else {
         (App::new(store, now, zone)?, None)
     };
+    let queue_took = if today {
+        let t = Instant::now();
+        app.show_today(true)?;
+        Some(t.elapsed())
+    } else {
+        None
+    };
     app.resize(options.width, options.height)?;
     let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
     terminal.draw(|frame| draw(frame, &app, theme))?;
     let first = FirstFrame {
         took: start.elapsed(),
         total: app.total,
-        rows_on_screen: app.rows.len(),
+        rows_on_screen: match &app.queue {
+            Some(queue) => queue.rows.len(),
+            None => app.rows.len(),
+        },
         rss_mb: rss_hwm_mb(),
+        queue_took,
+        customers: app.queue.as_ref().map(|queue| queue.items.len()),
     };
     let inbox = Inbox {
         app,
@@ -356,8 +416,8 @@ struct Replay {
 }
 
 /// Replays `steps` `options.rounds` times, timing each key from before it is handled until
-/// its frame is drawn.
-fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options) -> Result<Replay> {
+/// its frame is drawn; `in_today` says the replay is in the Today view (and must end there).
+fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options, in_today: bool) -> Result<Replay> {
     let mut times = Replay::default();
     let start = Instant::now();
     let theme = inbox.theme;
@@ -409,10 +469,11 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options) -> Result<Replay
             std::thread::sleep(Duration::from_millis(2));
         }
     }
-    // The sequence must end where it started: the list, no search.
-    if inbox.app.mode != Mode::List || !inbox.app.search.is_empty() {
+    // The sequence must end where it started: the list or the Today view, no search.
+    let ended_in_today = inbox.app.queue.is_some();
+    if inbox.app.mode != Mode::List || !inbox.app.search.is_empty() || ended_in_today != in_today {
         bail!(
-            "the key sequence ended in {:?} with search {:?}",
+            "the key sequence ended in {:?} with search {:?} (Today view: {ended_in_today})",
             inbox.app.mode,
             inbox.app.search
         );
@@ -423,12 +484,83 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options) -> Result<Replay
 fn main() -> Result<()> {
     let options = parse_args()?;
     let now = leadbox::clock::now()?;
-    let (mut inbox, first) = open_inbox(&options, now)?;
+    let (mut inbox, first) = open_inbox(&options, now, false)?;
     let steps = sequence();
-    let times = replay(&mut inbox, &steps, &options)?;
-    let out = report(&options, now, &inbox.app, &first, &times, steps.len());
+    let times = replay(&mut inbox, &steps, &options, false)?;
+    let mut out = report(&options, now, &inbox.app, &first, &times, steps.len());
+    // The list's inbox is closed (its writer and counts threads end) before the Today
+    // view's opens, as if the inbox were started again.
+    drop(inbox);
+    let (mut inbox, first) = open_inbox(&options, now, true)?;
+    let steps = today_sequence();
+    let times = replay(&mut inbox, &steps, &options, true)?;
+    report_today(&mut out, options.rounds, &first, &times, steps.len());
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
+}
+
+/// The percentiles of a replay: every key but search, search, and each category.
+fn replay_figures(
+    times: &Replay,
+    categories: &[&str],
+) -> (Value, Value, serde_json::Map<String, Value>) {
+    let by_category = &times.by_category;
+    let keys: Vec<f64> = by_category
+        .iter()
+        .filter(|(c, _)| **c != "search")
+        .flat_map(|(_, v)| v.iter().copied())
+        .collect();
+    let search = by_category.get("search").cloned().unwrap_or_default();
+    let mut per_category = serde_json::Map::new();
+    for category in categories {
+        if let Some(samples) = by_category.get(category) {
+            per_category.insert(category.to_string(), summary(samples));
+        }
+    }
+    (summary(&keys), summary(&search), per_category)
+}
+
+/// The slowest keys of a replay, slowest first.
+fn slowest_keys(times: &Replay) -> Vec<Value> {
+    let mut slowest = times.slowest.clone();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.truncate(15);
+    slowest
+        .iter()
+        .map(|(ms, i, category, key)| {
+            json!({
+                "i": i, "category": category, "key": key, "ms": round3(*ms)
+            })
+        })
+        .collect()
+}
+
+/// Adds the Today view's figures to `out`: the headline ones at the top level (`today_*`),
+/// the rest under `today`.
+fn report_today(out: &mut Value, rounds: u32, first: &FirstFrame, times: &Replay, steps: usize) {
+    let (keys, _, categories) = replay_figures(times, &TODAY_CATEGORIES);
+    out["today_first_frame_ms"] = json!(round3(ms(first.took)));
+    out["today_queue_ms"] = json!(first.queue_took.map(|d| round3(ms(d))));
+    out["today_customers"] = json!(first.customers);
+    out["today_key_p50_ms"] = keys["p50_ms"].clone();
+    out["today_key_p95_ms"] = keys["p95_ms"].clone();
+    out["today_key_p99_ms"] = keys["p99_ms"].clone();
+    out["today_key_max_ms"] = keys["max_ms"].clone();
+    out["today_rss_hwm_mb"] = json!(rss_hwm_mb());
+    let mut today = json!({
+        "rows_on_screen": first.rows_on_screen,
+        "keys_replayed": steps as u64 * u64::from(rounds),
+        "replay_s": round3(times.seconds),
+        "rss_after_first_frame_mb": first.rss_mb,
+        "counts_worker": summary(&times.counts_worker),
+        "counts_redraw": summary(&times.counts_redraw),
+        "categories": categories,
+        "slowest": slowest_keys(times),
+    });
+    if !times.samples.is_empty() {
+        today["samples"] = Value::Array(times.samples.clone());
+    }
+    out["today"] = today;
 }
 
 /// The run's figures, as JSON.
@@ -440,24 +572,7 @@ fn report(
     times: &Replay,
     steps: usize,
 ) -> Value {
-    let by_category = &times.by_category;
-    let keys: Vec<f64> = by_category
-        .iter()
-        .filter(|(c, _)| **c != "search")
-        .flat_map(|(_, v)| v.iter().copied())
-        .collect();
-    let search = by_category.get("search").cloned().unwrap_or_default();
-    let key_summary = summary(&keys);
-    let search_summary = summary(&search);
-    let mut slowest = times.slowest.clone();
-    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
-    slowest.truncate(15);
-    let mut categories = serde_json::Map::new();
-    for category in CATEGORIES {
-        if let Some(samples) = by_category.get(category) {
-            categories.insert(category.to_string(), summary(samples));
-        }
-    }
+    let (key_summary, search_summary, categories) = replay_figures(times, &CATEGORIES);
     let mut out = json!({
         "db": options.db.display().to_string(),
         // The list's total once the counts are in (the first frame may show them pending).
@@ -484,12 +599,7 @@ fn report(
         "counts_worker": summary(&times.counts_worker),
         "counts_redraw": summary(&times.counts_redraw),
         "categories": categories,
-        "slowest": slowest
-            .iter()
-            .map(|(ms, i, category, key)| json!({
-                "i": i, "category": category, "key": key, "ms": round3(*ms)
-            }))
-            .collect::<Vec<_>>(),
+        "slowest": slowest_keys(times),
     });
     if options.samples {
         out["samples"] = Value::Array(times.samples.clone());
