@@ -135,6 +135,12 @@ PY
 
 rm_db() { rm -f "$1" "$1-wal" "$1-shm"; }
 
+# Settings files for the inbox: the defaults (it opens on the Today view) and the list.
+SETTINGS_DEFAULT="$OUT/settings-default.toml"
+SETTINGS_LIST="$OUT/settings-list.toml"
+: >"$SETTINGS_DEFAULT"
+printf '[inbox]\nview = "list"\n' >"$SETTINGS_LIST"
+
 # ---- data ------------------------------------------------------------------------------
 CSV="$OUT/leads-$COUNT.csv"
 INCR_CSV="$OUT/leads-incr-$INCR.csv"
@@ -182,20 +188,26 @@ done
 rm_db "$OUT/tmp-incr.db"
 
 # ---- streaming outputs -------------------------------------------------------------------
-log "list --format json / export, to /dev/null"
+log "list --format json / today --format json / export, to /dev/null"
 TIMED_STDOUT=/dev/null timed list_json 1 "list-json-$COUNT" \
   "$LEADBOX" --db "$DB" list --format json
+# The Today queue with the default follow-up rules (an empty settings file: none of the
+# machine's own settings).
+TIMED_STDOUT=/dev/null timed today_cli 1 "today-json-$COUNT" \
+  env LEADBOX_CONFIG="$SETTINGS_DEFAULT" "$LEADBOX" --db "$DB" today --format json
 TIMED_STDOUT=/dev/null timed export_csv 1 "export-csv-$COUNT" \
   "$LEADBOX" --db "$DB" export --format csv
 TIMED_STDOUT=/dev/null timed export_json 1 "export-json-$COUNT" \
   "$LEADBOX" --db "$DB" export --format json
 
 # ---- key replay through the real app state and drawing code -----------------------------
-log "key replay (leadbox-bench, 160x50 TestBackend), $REPS runs"
+log "key replay (leadbox-bench, 160x50 TestBackend: the list, then the Today view), $REPS runs"
 rm -f "$OUT/replay-$COUNT-"*.json
 for rep in $(seq 1 "$REPS"); do
   "$BENCH" --db "$DB" --width 160 --height 50 >"$OUT/replay-$COUNT-$rep.json"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  key_p99_ms", d["key_p99_ms"], "search_p99_ms", d["search_p99_ms"], "first_frame_ms (in-process)", d["first_frame_ms"], "rss", d["rss_hwm_mb"])' \
+    "$OUT/replay-$COUNT-$rep.json" >&2
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  today_key_p99_ms", d["today_key_p99_ms"], "today_first_frame_ms (in-process)", d["today_first_frame_ms"], "today_queue_ms", d["today_queue_ms"], "customers", d["today_customers"])' \
     "$OUT/replay-$COUNT-$rep.json" >&2
 done
 
@@ -205,12 +217,23 @@ log "first frame in tmux: the harness floor (a program that prints at once)"
 python3 "$ROOT/bench/firstframe.py" --name floor --reps "$FF_REPS" --expect "ready now" \
   -- sh -c 'echo "ready now"; exec sleep 100000' >"$OUT/firstframe-$COUNT-floor.json"
 cat "$OUT/firstframe-$COUNT-floor.json" >&2
-log "first frame in tmux: leadbox ($FF_REPS runs)"
+# The list: the inbox opens on it with `[inbox] view = "list"`.
+log "first frame in tmux: leadbox, the list ($FF_REPS runs)"
 python3 "$ROOT/bench/firstframe.py" --name leadbox --reps "$FF_REPS" --expect "shown of" \
   --keys "j j j NPage NPage G g / j o h n Escape s" --settle "sorted by" \
-  -- env LEADBOX_NOW="$LEADBOX_NOW" TZ=UTC "$LEADBOX" --db "$DB" \
+  -- env LEADBOX_NOW="$LEADBOX_NOW" TZ=UTC LEADBOX_CONFIG="$SETTINGS_LIST" \
+  "$LEADBOX" --db "$DB" \
   >"$OUT/firstframe-$COUNT-leadbox.json"
 cat "$OUT/firstframe-$COUNT-leadbox.json" >&2
+# The Today view, where the inbox opens with the default settings: "customers today" is in
+# the status bar once the queue is computed, in the frame that draws its rows.
+log "first frame in tmux: leadbox, the Today view ($FF_REPS runs)"
+python3 "$ROOT/bench/firstframe.py" --name leadbox-today --reps "$FF_REPS" \
+  --expect "customers today" --keys "j j j NPage NPage G g" --settle "customers today" \
+  -- env LEADBOX_NOW="$LEADBOX_NOW" TZ=UTC LEADBOX_CONFIG="$SETTINGS_DEFAULT" \
+  "$LEADBOX" --db "$DB" \
+  >"$OUT/firstframe-$COUNT-leadbox-today.json"
+cat "$OUT/firstframe-$COUNT-leadbox-today.json" >&2
 
 if [ "$PEERS" = 1 ]; then
   # A peer shows data once the first record's email is on screen (its first 12 characters:

@@ -4,8 +4,8 @@ a table of the figures against the targets.
 
 usage: summarize.py OUT_DIR COUNT
 Reads OUT_DIR/measures-COUNT.jsonl (one JSON object per measured command),
-OUT_DIR/replay-COUNT.json (leadbox-bench), OUT_DIR/firstframe-COUNT-*.json (tmux) and
-OUT_DIR/machine-COUNT.json.
+OUT_DIR/replay-COUNT.json (leadbox-bench), OUT_DIR/firstframe-COUNT-*.json (tmux: the list
+is `leadbox`, the Today view `leadbox-today`) and OUT_DIR/machine-COUNT.json.
 """
 
 import glob
@@ -26,6 +26,10 @@ TARGETS = {
     "search_p99_ms": ("<", 33.0, "search keystroke to finished frame, p99"),
     "first_frame_ms": ("<", 100.0, "launch to leads on screen in tmux"),
     "inbox_rss_mb": ("<", 48.0, "peak RSS of the inbox"),
+    # The Today view, where the inbox opens: the list's targets, and the queue from the CLI.
+    "today_first_frame_ms": ("<", 100.0, "launch to the Today queue on screen in tmux"),
+    "today_key_p99_ms": ("<", 16.0, "Today view keystroke to finished frame, p99"),
+    "today_cli_s": ("<", 1.0, "leadbox today --format json, to /dev/null"),
 }
 
 
@@ -74,7 +78,9 @@ def main():
         replay = dict(by_search[(len(by_search) - 1) // 2])
         for key in ("key_p50_ms", "key_p95_ms", "key_p99_ms", "key_max_ms", "search_p50_ms",
                     "search_p95_ms", "search_p99_ms", "search_max_ms", "first_frame_ms",
-                    "rss_hwm_mb", "replay_s"):
+                    "rss_hwm_mb", "replay_s", "today_key_p50_ms", "today_key_p95_ms",
+                    "today_key_p99_ms", "today_key_max_ms", "today_first_frame_ms",
+                    "today_queue_ms", "today_rss_hwm_mb"):
             replay[key] = median([x.get(key) for x in replays])
         with open(os.path.join(out_dir, f"replay-{count}.json"), "w") as f:
             json.dump(replay, f, indent=2)
@@ -99,6 +105,8 @@ def main():
         if ff:
             first_frames[ff["name"]] = ff
     lb_ff = first_frames.get("leadbox", {})
+    today_ff = first_frames.get("leadbox-today", {})
+    today_replay = replay.get("today") or {}
 
     peers = {}
     for name in ("csvlens", "visidata"):
@@ -144,6 +152,20 @@ def main():
         "inbox_rss_mb": inbox_rss_tmux,
         "inbox_rss_first_frame_mb": lb_ff.get("rss_first_frame_mb"),
         "inbox_rss_inprocess_mb": replay.get("rss_hwm_mb"),
+        "today_first_frame_ms": today_ff.get("median_ms"),
+        "today_first_frame_samples_ms": today_ff.get("samples_ms"),
+        "today_first_frame_inprocess_ms": replay.get("today_first_frame_ms"),
+        "today_first_frame_inprocess_runs_ms": [x.get("today_first_frame_ms") for x in replays],
+        "today_queue_ms": replay.get("today_queue_ms"),
+        "today_queue_runs_ms": [x.get("today_queue_ms") for x in replays],
+        "today_customers": replay.get("today_customers"),
+        "today_key_p99_ms": replay.get("today_key_p99_ms"),
+        "today_key_p99_runs_ms": [x.get("today_key_p99_ms") for x in replays],
+        "today_cli_s": r(med("today_cli", "wall_s")),
+        "today_cli_rss_mb": peak("today_cli"),
+        "today_inbox_rss_mb": (today_ff.get("rss_after_keys_mb")
+                               or today_ff.get("rss_first_frame_mb")),
+        "today_inbox_rss_inprocess_mb": replay.get("today_rss_hwm_mb"),
         "list_json_s": r(med("list_json", "wall_s")),
         "list_json_rss_mb": peak("list_json"),
         "export_csv_s": r(med("export_csv", "wall_s")),
@@ -169,6 +191,17 @@ def main():
                 "replay_s",
             )
         },
+        "today_keys": {
+            **{
+                k: replay.get(f"today_{k}")
+                for k in ("key_p50_ms", "key_p95_ms", "key_p99_ms", "key_max_ms")
+            },
+            "keys_replayed": today_replay.get("keys_replayed"),
+            "replay_s": today_replay.get("replay_s"),
+            "rows_on_screen": today_replay.get("rows_on_screen"),
+        },
+        "today_key_categories": today_replay.get("categories"),
+        "today_slowest_keys": today_replay.get("slowest"),
         "key_categories": replay.get("categories"),
         "counts_worker": replay.get("counts_worker"),
         "slowest_keys": replay.get("slowest"),
@@ -211,6 +244,12 @@ def main():
         ("search_p99_ms", "search keystroke p99", "", " ms"),
         ("first_frame_ms", "first frame (tmux)", "", " ms"),
         ("inbox_rss_mb", "inbox peak RSS", "", " MB"),
+        ("today_key_p99_ms", "Today keystroke p99", "", " ms"),
+        ("today_first_frame_ms", "Today first frame (tmux)", "", " ms"),
+        ("today_first_frame_inprocess_ms", "Today first frame (in-proc)", "", " ms"),
+        ("today_queue_ms", "Today queue (show_today)", "", " ms"),
+        ("today_cli_s", "today --format json", "", "s"),
+        ("today_inbox_rss_mb", "Today inbox peak RSS", "", " MB"),
         ("list_json_rss_mb", "list --format json RSS", "", " MB"),
         ("export_csv_rss_mb", "export (csv) RSS", "", " MB"),
     ]
@@ -227,12 +266,15 @@ def main():
         print(f"{label:<28}{fmt(summary.get(key), unit if unit != 's' else ' s'):>12}"
               f"  {peer:<40}{target:>12}  {met}")
     print()
-    cats = replay.get("categories") or {}
-    if cats:
-        print(f"{'keys':<10}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for title, cats in (("keys", replay.get("categories")),
+                        ("Today keys", today_replay.get("categories"))):
+        if not cats:
+            continue
+        print(f"{title:<12}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
         for name, c in cats.items():
-            print(f"{name:<10}{c['n']:>6}{c['p50_ms']:>10.2f}{c['p95_ms']:>10.2f}"
+            print(f"{name:<12}{c['n']:>6}{c['p50_ms']:>10.2f}{c['p95_ms']:>10.2f}"
                   f"{c['p99_ms']:>10.2f}{c['max_ms']:>10.2f}")
+        print()
     return 0
 
 
