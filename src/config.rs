@@ -654,10 +654,10 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # email, call, meeting, note, status, owner, test_leads, undo, delete, import, help, back,
 # quit (the filter digits 1-7 and ctrl-c stay as they are).
 # [keys.list]
-# email = "E"
+# email = "W"
 # down = ["j", "down", "ctrl-n"]
 # [keys.detail]
-# email = "E"
+# email = "W"
 "#;
 
 /// Writes [`DEFAULT_FILE`] to `path` (its folder made if needed); refuses an existing file.
@@ -810,7 +810,7 @@ mod tests {
 
     #[test]
     fn remapped_keys_are_read_with_their_lines() {
-        let text = "[keys.list]\nemail = \"E\"\ndown = [\"j\", \"ctrl-n\"]\n\n[keys.detail]\nemail = \"E\"\n";
+        let text = "[keys.list]\nemail = \"W\"\ndown = [\"j\", \"ctrl-n\"]\n\n[keys.detail]\nemail = \"W\"\n";
         let config = parse(Path::new("c.toml"), text).unwrap();
         let lines: Vec<(&str, &str, usize, Vec<String>)> = config
             .keys
@@ -820,14 +820,14 @@ mod tests {
         assert_eq!(
             lines,
             [
-                ("list", "email", 2, vec!["E".to_string()]),
+                ("list", "email", 2, vec!["W".to_string()]),
                 (
                     "list",
                     "down",
                     3,
                     vec!["j".to_string(), "ctrl-n".to_string()]
                 ),
-                ("detail", "email", 6, vec!["E".to_string()]),
+                ("detail", "email", 6, vec!["W".to_string()]),
             ]
         );
         assert_eq!(

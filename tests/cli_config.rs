@@ -173,13 +173,13 @@ fn the_store_setting_is_the_default_store() {
 #[test]
 fn key_conflicts_are_reported_at_start() {
     let env = Env::new();
-    let path = write_config(&env, "[keys.list]\nemail = \"E\"\ncall = \"E\"\n");
+    let path = write_config(&env, "[keys.list]\nemail = \"W\"\ncall = \"W\"\n");
     let run = env.run(["list"]);
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim(),
         format!(
-            "leadbox: {}:3: keys.list.call: E is already the key of email (log an email)",
+            "leadbox: {}:3: keys.list.call: W is already the key of email (log an email)",
             path.display()
         )
     );
@@ -193,7 +193,7 @@ fn key_conflicts_are_reported_at_start() {
         run.stderr
     );
     // A good remapping changes nothing outside the inbox.
-    std::fs::write(&path, "[keys.list]\nemail = \"E\"\ncall = \"e\"\n").unwrap();
+    std::fs::write(&path, "[keys.list]\nemail = \"W\"\ncall = \"e\"\n").unwrap();
     env.ok(["list"]);
 }
 

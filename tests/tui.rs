@@ -147,14 +147,14 @@ fn help_overlay_with_remapped_keys() {
     };
     let mut app = app(100, 40);
     app.keymap = Keymap::with(&[
-        remap("list", "email", &["E"]),
+        remap("list", "email", &["W"]),
         remap("list", "down", &["ctrl-n", "down"]),
         remap("list", "help", &["f1"]),
     ])
     .unwrap();
     let hints = screen(&app).lines().last().unwrap().to_string();
     assert!(
-        hints.contains("F1 help") && hints.contains("^n/↓ move") && hints.contains("E email"),
+        hints.contains("F1 help") && hints.contains("^n/↓ move") && hints.contains("W email"),
         "{hints}"
     );
     key(&mut app, KeyCode::Char('?'));
@@ -1119,5 +1119,50 @@ fn the_pane_shows_the_customer_s_whole_timeline_and_what_is_next() {
     assert!(
         shown.contains("Next       follow-up 1 due Mon Nov 23 10:00"),
         "{shown}"
+    );
+}
+
+#[test]
+fn compose_preview() {
+    let mut app = app(100, 30);
+    keys(&mut app, "/chen wei");
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "E");
+    assert!(matches!(app.mode, Mode::Compose(_)));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn the_composed_email_goes_to_the_mail_program_and_is_logged_when_sent() {
+    let mut app = app(100, 30);
+    keys(&mut app, "/chen wei");
+    key(&mut app, KeyCode::Enter);
+    let lead = app.selected_lead().unwrap().clone();
+    keys(&mut app, "E");
+    let effect = key(&mut app, KeyCode::Char('o'));
+    let Effect::OpenMail(url) = effect else {
+        panic!("{effect:?}");
+    };
+    assert!(
+        url.starts_with("mailto:chen.wei@contoso-pharma.example?subject="),
+        "{url}"
+    );
+    assert!(screen(&app).contains("Log the email as sent? y/N"));
+    keys(&mut app, "y");
+    let touches = app.store.touches(lead.id).unwrap();
+    assert_eq!(touches.len(), 1);
+    assert_eq!(touches[0].kind, TouchKind::Email);
+    // y copies the lead's email; E refuses a DNC lead.
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        Effect::Copy("chen.wei@contoso-pharma.example".into())
+    );
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "4");
+    keys(&mut app, "E");
+    let flash = app.flash.as_ref().unwrap();
+    assert!(
+        flash.error && flash.text.starts_with("no email:"),
+        "{flash:?}"
     );
 }

@@ -1121,6 +1121,8 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         me: ctx.config.me(),
         start: ctx.config.inbox,
         follow_up: ctx.config.follow_up.clone(),
+        mail_command: ctx.config.mail_command.clone(),
+        templates: ctx.config.templates.clone(),
     }
 }
 

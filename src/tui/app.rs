@@ -67,6 +67,11 @@ pub enum Mode {
         input: Input,
         missing: Vec<String>,
     },
+    /// The email composed for the selected lead: `o` opens it in the mail program, `y`
+    /// copies it, Esc closes.
+    Compose(Box<crate::compose::Draft>),
+    /// `y` logs the email just handed to the mail program.
+    LogEmail,
     /// What comes after qualifying, and when (`TEXT @ WHEN`).
     NextStep {
         input: Input,
@@ -181,6 +186,11 @@ pub struct Flash {
 pub enum Effect {
     None,
     Quit,
+    /// Put this text on the terminal's clipboard (OSC 52: over SSH too).
+    Copy(String),
+    /// Open this `mailto:` URL in the rep's mail program (the inbox leaves its screen
+    /// meanwhile), then ask whether to log the email.
+    OpenMail(String),
 }
 
 /// Completes a typed path (given to the inbox by whoever starts it: the inbox itself reads
@@ -211,6 +221,12 @@ enum Control {
     /// The answer to the delete question.
     ConfirmDelete(bool),
     ConfirmClose(bool),
+    /// Hand the composed email on: to the clipboard, or to the mail program.
+    SendDraft {
+        copy: bool,
+    },
+    /// The answer to "log the email?".
+    LogEmail(bool),
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -314,6 +330,10 @@ pub struct App {
     pub queue: Option<Queue>,
     /// Only the rep's own customers, in both views.
     pub mine: bool,
+    /// The settings' templates folder, before the shipped templates.
+    pub templates: Option<PathBuf>,
+    /// The settings' mail command (else the system's opener takes `mailto:` URLs).
+    pub mail_command: Option<String>,
 }
 
 impl App {
@@ -389,6 +409,8 @@ impl App {
             rules: Rules::default(),
             queue: None,
             mine: false,
+            templates: None,
+            mail_command: None,
         };
         app.refresh_counts()?;
         app.load_from_top()?;
@@ -783,6 +805,50 @@ impl App {
         self.submit(change, "status qualified".to_string(), true)
     }
 
+    /// Composes the email the selected lead's customer is owed (a first touch, a cadence
+    /// step, a decision) from the templates, and shows it.
+    fn compose(&mut self) -> Result<(), StoreError> {
+        let Some(lead) = self.selected_lead().cloned() else {
+            self.flash_error("no lead selected");
+            return Ok(());
+        };
+        let customer = self.store.customer_of(lead.id)?;
+        let owed = customer.next(&self.rules, self.zone).map(|next| next.owed);
+        let days = follow_up::touch_days(&customer.touches, self.zone);
+        let purpose = crate::compose::Purpose::of(owed, days);
+        let opted_out = customer.state.opted_out;
+        let (me, templates) = (self.me.as_deref(), self.templates.as_deref());
+        match crate::compose::compose(&lead, purpose, me, opted_out, templates, None) {
+            Ok(draft) => self.over_base(Mode::Compose(Box::new(draft))),
+            Err(problem) => self.flash_error(format!("no email: {problem}")),
+        }
+        Ok(())
+    }
+
+    /// Copies the selected lead's email, else its phone, to the terminal's clipboard.
+    fn copy_contact(&mut self) -> Effect {
+        let Some(lead) = self.selected_lead() else {
+            self.flash_error("no lead selected");
+            return Effect::None;
+        };
+        match lead.email.clone().or_else(|| lead.phone.clone()) {
+            Some(text) => {
+                self.flash_info(format!("copied {text}"));
+                Effect::Copy(text)
+            }
+            None => {
+                self.flash_error("this lead has no email and no phone");
+                Effect::None
+            }
+        }
+    }
+
+    /// The mail program could not take the email: say why, and log nothing.
+    pub fn mail_failed(&mut self, problem: String) {
+        self.mode = self.base.clone();
+        self.flash_error(format!("not handed to the mail program: {problem}"));
+    }
+
     fn toggle_mine(&mut self) -> Result<(), StoreError> {
         if self.me.is_none() {
             self.flash_error("who is me? set owner in the settings (leadbox config path)");
@@ -956,6 +1022,13 @@ impl App {
             Mode::ConfirmClose { .. } => {
                 Control::ConfirmClose(matches!(key.code, KeyCode::Char('y' | 'Y')))
             }
+            Mode::Compose(_) => match key.code {
+                KeyCode::Char('o') => Control::SendDraft { copy: false },
+                KeyCode::Char('y') => Control::SendDraft { copy: true },
+                KeyCode::Esc | KeyCode::Char('q') => Control::Cancel,
+                _ => Control::Nothing,
+            },
+            Mode::LogEmail => Control::LogEmail(matches!(key.code, KeyCode::Char('y' | 'Y'))),
             // The import goes on in the background: Esc hides its dialog, and every other
             // key works as in the list.
             Mode::Importing { .. } if key.code == KeyCode::Esc => Control::Cancel,
@@ -1014,6 +1087,22 @@ impl App {
             }
             Control::ConfirmDelete(yes) => self.confirm_delete(yes)?,
             Control::ConfirmClose(yes) => self.confirm_close(yes)?,
+            Control::SendDraft { copy } => {
+                let Mode::Compose(draft) = std::mem::replace(&mut self.mode, Mode::LogEmail) else {
+                    return Ok(Effect::None);
+                };
+                return Ok(match copy {
+                    true => Effect::Copy(draft.text()),
+                    false => Effect::OpenMail(draft.mailto_url()),
+                });
+            }
+            Control::LogEmail(yes) => {
+                self.mode = self.base.clone();
+                match yes {
+                    true => self.log_touch(TouchKind::Email, None)?,
+                    false => self.flash_info("email not logged"),
+                }
+            }
         }
         Ok(Effect::None)
     }
@@ -1111,6 +1200,8 @@ impl App {
             Command::PageUp => self.select_by(-(self.page as i64))?,
             Command::ToggleToday => self.show_today(self.queue.is_none())?,
             Command::Snooze => self.prompt(Mode::Snooze(Input::default())),
+            Command::Compose => self.compose()?,
+            Command::CopyContact => return Ok(self.copy_contact()),
             Command::ToggleMine => self.toggle_mine()?,
             Command::NextTab => self.switch_tab((self.tab + 1) % self.tabs.len())?,
             Command::PrevTab => {

@@ -37,6 +37,10 @@ pub enum Command {
     ToggleMine,
     /// Snooze the customer's next follow-up.
     Snooze,
+    /// The email the customer is owed, from the templates.
+    Compose,
+    /// The lead's email (else phone) to the clipboard.
+    CopyContact,
 }
 
 /// Where a binding applies.
@@ -296,6 +300,24 @@ pub const KEYMAP: &[Binding] = &[
         help: "snooze the customer's follow-up",
         contexts: BOTH,
         hint: Some("snooze"),
+    },
+    Binding {
+        name: Some("compose"),
+        keys: &[Key::Char('E')],
+        label: "E",
+        command: Command::Compose,
+        help: "write the email the customer is owed",
+        contexts: BOTH,
+        hint: None,
+    },
+    Binding {
+        name: Some("copy"),
+        keys: &[Key::Char('y')],
+        label: "y",
+        command: Command::CopyContact,
+        help: "copy the email (else the phone)",
+        contexts: BOTH,
+        hint: None,
     },
     Binding {
         name: Some("mine"),
@@ -692,10 +714,10 @@ mod tests {
     /// the help and the hints name the new one.
     #[test]
     fn a_remapped_key_works_in_its_view_and_shows_in_the_hints() {
-        let keymap = Keymap::with(&[remap("list", "email", &["E", "ctrl-e"], 3)]).unwrap();
+        let keymap = Keymap::with(&[remap("list", "email", &["W", "ctrl-e"], 3)]).unwrap();
         let email = Some(Command::Touch(TouchKind::Email));
         assert_eq!(
-            keymap.command_for(&key(KeyCode::Char('E')), Context::List),
+            keymap.command_for(&key(KeyCode::Char('W')), Context::List),
             email
         );
         let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
@@ -709,10 +731,10 @@ mod tests {
             keymap.command_for(&key(KeyCode::Char('e')), Context::Detail),
             email
         );
-        assert!(keymap.hints(Context::List).contains(&("E/^e", "email")));
+        assert!(keymap.hints(Context::List).contains(&("W/^e", "email")));
         assert!(keymap.hints(Context::Detail).contains(&("e", "email")));
         let help: Vec<&str> = keymap.bindings().iter().map(|b| b.label.as_str()).collect();
-        assert!(help.contains(&"E/^e") && help.contains(&"e"), "{help:?}");
+        assert!(help.contains(&"W/^e") && help.contains(&"e"), "{help:?}");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Options {
     pub start: crate::config::InboxStart,
     /// The follow-up rules of the Today view.
     pub follow_up: crate::domain::follow_up::Rules,
+    /// The settings' mail command and templates folder (`E`).
+    pub mail_command: Option<String>,
+    pub templates: Option<PathBuf>,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -76,6 +79,8 @@ pub fn run(
     };
     app.me = options.me.clone();
     app.rules = options.follow_up.clone();
+    app.mail_command = options.mail_command.clone();
+    app.templates = options.templates.clone();
     let start = options.start;
     if start != crate::config::InboxStart::default() {
         app.start_with(start.tab, start.sort, start.test_leads)?;
@@ -95,6 +100,7 @@ pub fn run(
         &quit_signal,
         counts.as_ref(),
         folder.as_ref(),
+        options.mouse,
     );
     if let Some(folder) = folder {
         folder.stop();
@@ -167,6 +173,37 @@ fn restore_terminal() {
     );
 }
 
+/// Puts `text` on the terminal's clipboard (OSC 52).
+fn copy(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    out.write_all(crate::compose::send::osc52(text).as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Hands a `mailto:` URL to the mail program (the settings' mail command, else the
+/// system's opener), off the inbox's screen, then comes back to it.
+fn open_mail(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    url: &str,
+    mouse: bool,
+) -> Result<()> {
+    restore_terminal();
+    let sent = crate::compose::send::open_url(url, app.mail_command.as_deref());
+    enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen)?;
+    if mouse {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    terminal.clear()?;
+    if let Err(problem) = sent {
+        app.mail_failed(problem.to_string());
+    }
+    Ok(())
+}
+
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
@@ -174,6 +211,7 @@ fn event_loop(
     quit_signal: &AtomicBool,
     counts: Option<&CountsWorker>,
     folder: Option<&FolderWatch>,
+    mouse: bool,
 ) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height)?;
@@ -194,8 +232,11 @@ fn event_loop(
             loop {
                 // A touch is stamped with the moment its key was pressed.
                 app.set_clock(crate::clock::now()?);
-                if app.handle_event(&event::read()?) == Effect::Quit {
-                    return quit(terminal, app, theme);
+                match app.handle_event(&event::read()?) {
+                    Effect::Quit => return quit(terminal, app, theme),
+                    Effect::Copy(text) => copy(&text)?,
+                    Effect::OpenMail(url) => open_mail(terminal, app, &url, mouse)?,
+                    Effect::None => {}
                 }
                 if !event::poll(Duration::ZERO)? {
                     break;

@@ -45,12 +45,53 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
             draw_progress(frame, theme, size, file, *done, *total)
         }
         Mode::ImportSummary(reports) => draw_import_summary(frame, theme, size, reports),
+        Mode::Compose(draft) => draw_compose(frame, theme, size, draft),
         _ => {}
     }
 }
 
 const NO_LEADS: &str =
     "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`.";
+
+/// The composed email, as it will go out: `o` hands it to the mail program, `y` copies it.
+fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::compose::Draft) {
+    let area = centered(size, 84, size.height.saturating_sub(4).max(8));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("To       ", theme.label()),
+            Span::raw(printable(&draft.to).into_owned()),
+        ]),
+        Line::from(vec![
+            Span::styled("Subject  ", theme.label()),
+            Span::raw(printable(&draft.subject).into_owned()),
+        ]),
+        Line::raw(""),
+    ];
+    lines.extend(
+        printable_multiline(&draft.body)
+            .lines()
+            .map(|line| Line::raw(line.to_string())),
+    );
+    let keys = Line::from(vec![
+        Span::styled(" o ", theme.key()),
+        Span::raw("open in the mail program  "),
+        Span::styled("y ", theme.key()),
+        Span::raw("copy  "),
+        Span::styled("Esc ", theme.key()),
+        Span::raw("close "),
+    ]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Email (E) ")
+        .title_bottom(keys);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
 
 /// The Today view's title line: each group's count, the overdue one first.
 fn draw_today_counts(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, area: Rect) {
@@ -644,6 +685,10 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         Mode::NextStep { input, .. } => {
             prompt("next step, as TEXT @ WHEN (Enter: none): ", &input.text)
         }
+        Mode::LogEmail => Line::from(vec![
+            Span::raw("Log the email as sent? "),
+            Span::styled("y/N", theme.key()),
+        ]),
         Mode::ConfirmClose { days, .. } => Line::from(vec![
             Span::styled(
                 format!(
