@@ -1166,3 +1166,19 @@ fn the_composed_email_goes_to_the_mail_program_and_is_logged_when_sent() {
         "{flash:?}"
     );
 }
+
+#[test]
+fn checklist() {
+    let mut app = app(80, 24);
+    let lead = app.selected_lead().unwrap().id;
+    keys(&mut app, "Q");
+    keys(&mut app, " jj ");
+    let checked = app.store.customer_of(lead).unwrap().checked;
+    assert_eq!(checked, vec!["budget".to_string(), "need".to_string()]);
+    insta::assert_snapshot!(screen(&app));
+    // Esc closes; u takes the last check back.
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "u");
+    let checked = app.store.customer_of(lead).unwrap().checked;
+    assert_eq!(checked, vec!["budget".to_string()]);
+}

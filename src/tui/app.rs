@@ -72,6 +72,11 @@ pub enum Mode {
     Compose(Box<crate::compose::Draft>),
     /// `y` logs the email just handed to the mail program.
     LogEmail,
+    /// The customer's qualification checklist: Space checks the selected item.
+    Checklist {
+        items: Vec<(String, bool)>,
+        selected: usize,
+    },
     /// What comes after qualifying, and when (`TEXT @ WHEN`).
     NextStep {
         input: Input,
@@ -227,6 +232,8 @@ enum Control {
     },
     /// The answer to "log the email?".
     LogEmail(bool),
+    /// Space on a checklist item.
+    Check(usize),
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -825,6 +832,46 @@ impl App {
         Ok(())
     }
 
+    /// The selected customer's qualification checklist, judged against the settings'.
+    fn open_checklist(&mut self) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            self.flash_error("no lead selected");
+            return Ok(());
+        };
+        let checked = self.store.customer_of(lead_id)?.checked;
+        let missing = follow_up::unchecked(&checked, &self.rules);
+        let items = self
+            .rules
+            .checklist
+            .iter()
+            .map(|item| (item.clone(), !missing.contains(&item.as_str())))
+            .collect();
+        self.over_base(Mode::Checklist { items, selected: 0 });
+        Ok(())
+    }
+
+    /// Checks or unchecks item `i` of the open checklist, through the writer.
+    fn check(&mut self, i: usize) -> Result<(), StoreError> {
+        let Some(lead_id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        let Mode::Checklist { items, .. } = &mut self.mode else {
+            return Ok(());
+        };
+        let Some((item, on)) = items.get_mut(i) else {
+            return Ok(());
+        };
+        *on = !*on;
+        let change = Change::Check {
+            lead_id,
+            item: item.clone(),
+            on: *on,
+            at: self.now,
+        };
+        let label = format!("{} {item}", if *on { "check" } else { "uncheck" });
+        self.submit(change, label, true)
+    }
+
     /// Copies the selected lead's email, else its phone, to the terminal's clipboard.
     fn copy_contact(&mut self) -> Effect {
         let Some(lead) = self.selected_lead() else {
@@ -1029,6 +1076,19 @@ impl App {
                 _ => Control::Nothing,
             },
             Mode::LogEmail => Control::LogEmail(matches!(key.code, KeyCode::Char('y' | 'Y'))),
+            Mode::Checklist { items, selected } => match key.code {
+                KeyCode::Char('j') | KeyCode::Down => {
+                    *selected = (*selected + 1).min(items.len().saturating_sub(1));
+                    Control::Nothing
+                }
+                KeyCode::Char('k') | KeyCode::Up => {
+                    *selected = selected.saturating_sub(1);
+                    Control::Nothing
+                }
+                KeyCode::Char(' ') | KeyCode::Enter => Control::Check(*selected),
+                KeyCode::Esc | KeyCode::Char('q' | 'Q') => Control::Cancel,
+                _ => Control::Nothing,
+            },
             // The import goes on in the background: Esc hides its dialog, and every other
             // key works as in the list.
             Mode::Importing { .. } if key.code == KeyCode::Esc => Control::Cancel,
@@ -1096,6 +1156,7 @@ impl App {
                     false => Effect::OpenMail(draft.mailto_url()),
                 });
             }
+            Control::Check(i) => self.check(i)?,
             Control::LogEmail(yes) => {
                 self.mode = self.base.clone();
                 match yes {
@@ -1201,6 +1262,7 @@ impl App {
             Command::ToggleToday => self.show_today(self.queue.is_none())?,
             Command::Snooze => self.prompt(Mode::Snooze(Input::default())),
             Command::Compose => self.compose()?,
+            Command::Checklist => self.open_checklist()?,
             Command::CopyContact => return Ok(self.copy_contact()),
             Command::ToggleMine => self.toggle_mine()?,
             Command::NextTab => self.switch_tab((self.tab + 1) % self.tabs.len())?,
@@ -1597,6 +1659,10 @@ impl App {
             Saved::Owner { owner, .. } => match owner {
                 Some(owner) => format!("owner {owner}"),
                 None => "owner cleared".to_string(),
+            },
+            Saved::Checked { item, on, .. } => match on {
+                true => format!("{item} checked"),
+                false => format!("{item} unchecked"),
             },
             Saved::Snoozed { lead_id, until } => format!(
                 "{} snoozed until {} (u to undo)",

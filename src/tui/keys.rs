@@ -41,6 +41,8 @@ pub enum Command {
     Compose,
     /// The lead's email (else phone) to the clipboard.
     CopyContact,
+    /// The customer's qualification checklist.
+    Checklist,
 }
 
 /// Where a binding applies.
@@ -307,6 +309,15 @@ pub const KEYMAP: &[Binding] = &[
         label: "E",
         command: Command::Compose,
         help: "write the email the customer is owed",
+        contexts: BOTH,
+        hint: None,
+    },
+    Binding {
+        name: Some("checklist"),
+        keys: &[Key::Char('Q')],
+        label: "Q",
+        command: Command::Checklist,
+        help: "the customer's qualification checklist",
         contexts: BOTH,
         hint: None,
     },

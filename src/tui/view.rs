@@ -46,12 +46,49 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         }
         Mode::ImportSummary(reports) => draw_import_summary(frame, theme, size, reports),
         Mode::Compose(draft) => draw_compose(frame, theme, size, draft),
+        Mode::Checklist { items, selected } => draw_checklist(frame, theme, size, items, *selected),
         _ => {}
     }
 }
 
 const NO_LEADS: &str =
     "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`.";
+
+/// The customer's qualification checklist, the selected item highlighted.
+fn draw_checklist(
+    frame: &mut Frame<'_>,
+    theme: Theme,
+    size: Rect,
+    items: &[(String, bool)],
+    selected: usize,
+) {
+    let area = centered(size, 48, items.len() as u16 + 2);
+    let lines: Vec<Line<'_>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (item, on))| {
+            let mark = if *on { "[x]" } else { "[ ]" };
+            let line = Line::raw(format!(" {mark} {}", printable(item)));
+            match i == selected {
+                true => line.style(theme.selected()),
+                false => line,
+            }
+        })
+        .collect();
+    let done = items.iter().filter(|(_, on)| *on).count();
+    let keys = Line::from(vec![
+        Span::styled(" Space ", theme.key()),
+        Span::raw("check  "),
+        Span::styled("Esc ", theme.key()),
+        Span::raw("close "),
+    ]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" Qualification {done}/{} ", items.len()))
+        .title_bottom(keys);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
 
 /// The composed email, as it will go out: `o` hands it to the mail program, `y` copies it.
 fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::compose::Draft) {

@@ -68,6 +68,13 @@ pub enum Change {
         at: DateTime<Utc>,
         rules: Box<Rules>,
     },
+    /// Checks (`on`) or unchecks an item of the customer's qualification checklist.
+    Check {
+        lead_id: i64,
+        item: String,
+        on: bool,
+        at: DateTime<Utc>,
+    },
     /// Deletes the lead with its touches (no undo).
     Delete {
         lead_id: i64,
@@ -92,6 +99,7 @@ impl Change {
             | Change::Snooze { lead_id, .. }
             | Change::Lose { lead_id, .. }
             | Change::Qualify { lead_id, .. }
+            | Change::Check { lead_id, .. }
             | Change::Delete { lead_id } => Some(*lead_id),
             Change::Undo { .. } | Change::Import { .. } => None,
         }
@@ -138,6 +146,11 @@ pub enum Saved {
         lead_id: i64,
         until: DateTime<Utc>,
     },
+    Checked {
+        lead_id: i64,
+        item: String,
+        on: bool,
+    },
     Deleted {
         lead_id: i64,
         /// Entries of its touch log deleted with it.
@@ -173,6 +186,12 @@ enum Written {
         lead_id: i64,
         /// The snooze it replaced: until when, set when.
         previous: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    },
+    Check {
+        lead_id: i64,
+        item: String,
+        on: bool,
+        at: DateTime<Utc>,
     },
 }
 
@@ -285,6 +304,22 @@ impl Ledger {
                 let done = store.qualify(&[*lead_id], reason, next_step, rules, *at)?;
                 status_saved(*lead_id, done[0], Status::Qualified)
             }
+            Change::Check {
+                lead_id,
+                item,
+                on,
+                at,
+            } => {
+                store.set_checks(*lead_id, &[(item.as_str(), *on)], *at)?;
+                let (lead_id, item, on, at) = (*lead_id, item.clone(), *on, *at);
+                let written = Written::Check {
+                    lead_id,
+                    item: item.clone(),
+                    on,
+                    at,
+                };
+                (Saved::Checked { lead_id, item, on }, Some(written))
+            }
             Change::Delete { lead_id } => {
                 let deleted = store.delete_leads(&[*lead_id])?;
                 let saved = Saved::Deleted {
@@ -334,6 +369,15 @@ impl Ledger {
                 lead_id,
                 store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
             ),
+            Written::Check {
+                lead_id,
+                item,
+                on,
+                at,
+            } => {
+                store.set_checks(lead_id, &[(item.as_str(), !on)], at)?;
+                (lead_id, Undone::Yes)
+            }
             Written::Snooze { lead_id, previous } => {
                 store.unsnooze(lead_id, previous)?;
                 (lead_id, Undone::Yes)
