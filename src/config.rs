@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::follow_up;
 use crate::domain::sla::DEFAULT_SLA_HOURS;
-use crate::domain::time::Zone;
+use crate::domain::time::{Shown, Zone};
 use crate::domain::{Action, SortKey};
 
 /// The settings, each with its default.
@@ -30,6 +30,8 @@ pub struct Config {
     pub time_zone: Option<Zone>,
     /// The rep's own name, which `me` stands for as an owner; none: the login name.
     pub owner: Option<String>,
+    /// How dates and times are shown (a `strftime` pattern); none: each view's own.
+    pub date_format: Option<String>,
     /// The command line that opens a draft's `mailto:` URL (`{url}` stands for it, else it
     /// goes last); none: the system's opener.
     pub mail_command: Option<String>,
@@ -124,6 +126,18 @@ impl Config {
         self.time_zone.unwrap_or(Zone::Local)
     }
 
+    /// How the command line shows times: in the settings' zone, with `date_format` or
+    /// `2026-11-20 09:00`.
+    pub fn shown(&self) -> Shown {
+        Shown {
+            zone: self.zone(),
+            pattern: self
+                .date_format
+                .clone()
+                .unwrap_or_else(|| "%Y-%m-%d %H:%M".into()),
+        }
+    }
+
     /// Who `me` is: the `owner` setting, else the login name (`USER`, `USERNAME`).
     pub fn me(&self) -> Option<String> {
         self.owner.clone().or_else(|| {
@@ -145,6 +159,7 @@ impl Default for Config {
             mouse: true,
             time_zone: None,
             owner: None,
+            date_format: None,
             mail_command: None,
             templates: None,
             keys: Vec::new(),
@@ -175,6 +190,7 @@ struct RawConfig {
     mouse: Option<bool>,
     time_zone: Option<String>,
     owner: Option<String>,
+    date_format: Option<String>,
     mail_command: Option<String>,
     templates: Option<PathBuf>,
     #[serde(default)]
@@ -327,6 +343,7 @@ fn settings_of(raw: RawConfig, text: &str) -> Result<Config, Refusal> {
         mouse: raw.mouse.unwrap_or(defaults.mouse),
         time_zone: time_zone(raw.time_zone.as_deref())?,
         owner: owner(raw.owner.as_deref())?,
+        date_format: date_format(raw.date_format)?,
         mail_command: mail_command(raw.mail_command)?,
         templates: templates(raw.templates)?,
         keys: key_remaps(raw.keys, text),
@@ -395,6 +412,17 @@ fn time_zone(name: Option<&str>) -> Result<Option<Zone>, Refusal> {
         );
         (None, "time_zone", problem)
     })
+}
+
+fn date_format(pattern: Option<String>) -> Result<Option<String>, Refusal> {
+    match pattern {
+        Some(p) if !crate::domain::time::is_date_format(&p) => Err((
+            None,
+            "date_format",
+            format!("{p:?} is no date format: use strftime's %Y, %m, %d, %H, %M... e.g. \"%d.%m.%Y %H:%M\""),
+        )),
+        pattern => Ok(pattern),
+    }
 }
 
 fn owner(owner: Option<&str>) -> Result<Option<String>, Refusal> {
@@ -597,6 +625,11 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # The time zone times are shown in, an IANA name (default: TZ, else the system's zone).
 # time_zone = "Europe/Berlin"
 
+# How dates and times are shown in the inbox and the tables (strftime: %Y year, %m month,
+# %d day, %b month name, %H:%M time). Default: "Nov 20 09:00" in the inbox, "2026-11-20
+# 09:00" in the tables.
+# date_format = "%d.%m.%Y %H:%M"
+
 # Your name as an owner: `leadbox assign ID me` and `me` in the inbox's owner prompt stand
 # for it (default: your login name).
 # owner = "Ana Lopez"
@@ -713,6 +746,7 @@ mod tests {
         assert_eq!(config.store, Some(PathBuf::from("/home/me/leads/leads.db")));
         assert_eq!(config.keys.len(), 3);
         assert_eq!(config.zone(), Zone::named("Europe/Berlin").unwrap());
+        assert_eq!(config.date_format.as_deref(), Some("%d.%m.%Y %H:%M"));
         assert_eq!(config.colors.overdue, Some(Color::LightRed));
         assert_eq!(config.colors.due_soon, Some(Color::Yellow));
         assert_eq!(config.inbox, InboxStart::default());
@@ -754,7 +788,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `mail_command`, `templates`, `colors`, `inbox`, `follow_up`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `date_format`, `mail_command`, `templates`, `colors`, `inbox`, `follow_up`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),

@@ -293,3 +293,25 @@ fn a_bad_mail_command_or_templates_folder_stops_leadbox() {
     );
     env.ok(["list"]);
 }
+
+/// `date_format` changes how `list` and `show` write times; a pattern chrono
+/// cannot write is refused at start, with its line.
+#[test]
+fn date_format_is_how_times_are_shown() {
+    let env = Env::new();
+    env.import_good();
+    let path = write_config(&env, "date_format = \"%d.%m.%Y %H:%M\"\n");
+    let table = env.ok(["list"]);
+    assert!(table.contains("17.11.2026 14:02"), "{table}");
+    let show = env.ok(["show", "1"]);
+    assert!(show.contains(".11.2026 "), "{show}");
+    std::fs::write(&path, "# dates\ndate_format = \"%Y-%Q\"\n").unwrap();
+    let run = env.run(["list"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(":2: date_format: \"%Y-%Q\" is no date format"),
+        "{}",
+        run.stderr
+    );
+}

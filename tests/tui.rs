@@ -1182,3 +1182,12 @@ fn checklist() {
     let checked = app.store.customer_of(lead).unwrap().checked;
     assert_eq!(checked, vec!["budget".to_string()]);
 }
+
+#[test]
+fn the_date_format_setting_is_how_the_inbox_shows_times() {
+    let mut app = app(120, 30);
+    app.date_format = "%d.%m. %H:%M".into();
+    let shown = screen(&app);
+    assert!(shown.contains("17.11. 14:02"), "{shown}");
+    assert!(!shown.contains("Nov 17 14:02"), "{shown}");
+}

@@ -12,7 +12,7 @@ use super::output::{self, JsonArrayWriter};
 use super::{open_store, owner_filter, who_is_me, Ctx, UsageError};
 use crate::domain::follow_up::{self, Owed, Reason};
 use crate::domain::text::printable;
-use crate::domain::time::{format_time, Zone};
+use crate::domain::time::{format_time, Shown};
 use crate::domain::{Status, TouchKind};
 use crate::store::{QueueDetails, QueueItem, Store, StoreError, Today};
 
@@ -32,7 +32,7 @@ pub fn today(
         TodayFormat::Json => write_today_json(&store, &today, out)?,
         TodayFormat::Table => {
             let color = ctx.color.colors(std::io::stdout().is_terminal());
-            write_today_table(&store, &today, now, zone, color, out)?
+            write_today_table(&store, &today, now, &ctx.config.shown(), color, out)?
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -106,13 +106,14 @@ fn write_today_table(
     store: &Store,
     today: &Today,
     now: DateTime<Utc>,
-    zone: Zone,
+    shown: &Shown,
     color: bool,
     mut out: impl Write,
 ) -> Result<()> {
+    let zone = shown.zone;
     if today.items.is_empty() {
         let next = today.next_due.map_or(String::new(), |at| {
-            format!(" The next item falls due {}.", output::shown_time(zone, at))
+            format!(" The next item falls due {}.", shown.time(at))
         });
         writeln!(out, "All caught up.{next}")?;
         out.flush()?;
@@ -325,7 +326,7 @@ pub fn snooze(ctx: &Ctx, ids: &[i64], until: &str, now: DateTime<Utc>) -> Result
         println!(
             "Lead {id}: its customer's {} is snoozed until {}",
             owed_words(next.owed),
-            output::shown_time(zone, next.due_at)
+            ctx.config.shown().time(next.due_at)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use crate::config::{self, Config};
 use crate::domain::text::{printable, printable_multiline, truncate};
-use crate::domain::time::Zone;
+use crate::domain::time::Shown;
 use crate::domain::{Action, LeadFilter, OwnerFilter, SortKey};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{
@@ -438,7 +438,7 @@ fn list(
     let color = ctx.color.colors(std::io::stdout().is_terminal());
     let stdout = BufWriter::new(std::io::stdout().lock());
     match format {
-        ListFormat::Table => write_table(store, &filter, now, ctx.config.zone(), color, stdout)?,
+        ListFormat::Table => write_table(store, &filter, now, &ctx.config.shown(), color, stdout)?,
         ListFormat::Json => {
             write_json(store, &filter, now, &ctx.marks(store)?, stdout).map(drop)?
         }
@@ -449,14 +449,14 @@ fn list(
 
 /// `leadbox show ID`: every field, the touches, the customer's leads.
 fn show(ctx: &Ctx, id: i64, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCode> {
-    let (store, zone) = (&open_store(ctx)?, ctx.config.zone());
+    let (store, shown) = (&open_store(ctx)?, ctx.config.shown());
     let lead = store.lead(id)?;
     let touches = store.touches(id)?;
     let contact = store.contact_leads(lead.contact_id)?;
     let mut out = std::io::stdout().lock();
     match format {
         ShowFormat::Text => {
-            out.write_all(output::lead_text(&lead, &touches, &contact, now, zone).as_bytes())?
+            out.write_all(output::lead_text(&lead, &touches, &contact, now, &shown).as_bytes())?
         }
         ShowFormat::Json => {
             let marks = ctx.marks(store)?;
@@ -920,7 +920,7 @@ fn write_table(
     store: &Store,
     filter: &LeadFilter,
     now: DateTime<Utc>,
-    zone: Zone,
+    time: &Shown,
     color: bool,
     mut out: impl Write,
 ) -> Result<()> {
@@ -928,7 +928,7 @@ fn write_table(
     let mut shown = 0u64;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
         shown += 1;
-        writeln!(out, "{}", output::table_row(&lead, now, zone, color)).map_err(anyhow::Error::from)
+        writeln!(out, "{}", output::table_row(&lead, now, time, color)).map_err(anyhow::Error::from)
     })?;
     writeln!(out, "{shown} lead{}", if shown == 1 { "" } else { "s" })?;
     out.flush()?;
@@ -1123,6 +1123,7 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         follow_up: ctx.config.follow_up.clone(),
         mail_command: ctx.config.mail_command.clone(),
         templates: ctx.config.templates.clone(),
+        date_format: ctx.config.date_format.clone(),
     }
 }
 
@@ -1137,7 +1138,7 @@ fn demo(ctx: &Ctx, list: bool, now: DateTime<Utc>) -> Result<ExitCode> {
             &store,
             &LeadFilter::default(),
             now,
-            ctx.config.zone(),
+            &ctx.config.shown(),
             ctx.color.colors(std::io::stdout().is_terminal()),
             BufWriter::new(std::io::stdout().lock()),
         )?;

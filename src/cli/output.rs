@@ -1,6 +1,5 @@
 //! How leads and figures are written for people (tables, text) and for scripts (JSON, CSV).
 
-use crate::domain::time::Zone;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -8,7 +7,7 @@ use std::io::Write;
 
 use crate::domain::sla::countdown;
 use crate::domain::text::{fit, printable, truncate};
-use crate::domain::time::format_time;
+use crate::domain::time::{format_time, Shown};
 use crate::domain::{Action, Lead, SlaState, Touch};
 use crate::store::{FollowUpMarks, Stats};
 use unicode_width::UnicodeWidthStr;
@@ -236,11 +235,6 @@ impl<W: Write> JsonArrayWriter<W> {
     }
 }
 
-/// A time as the command line shows it, in the zone of the settings.
-pub fn shown_time(zone: Zone, t: DateTime<Utc>) -> String {
-    zone.format(t, "%Y-%m-%d %H:%M")
-}
-
 const TABLE: [(&str, usize); 8] = [
     ("ID", 6),
     ("SLA", 14),
@@ -259,7 +253,7 @@ pub fn table_header() -> String {
 /// A lead as a line of the `list` table: the cells of its [`LeadRow`], with the SLA as a
 /// countdown and the time in the local zone; its SLA cell in colour with `color` (as the
 /// inbox shows it: overdue in bold red, due soon in yellow, met or exempt dimmed).
-pub fn table_row(lead: &Lead, now: DateTime<Utc>, zone: Zone, color: bool) -> String {
+pub fn table_row(lead: &Lead, now: DateTime<Utc>, shown: &Shown, color: bool) -> String {
     let row = LeadRow::new(lead, now);
     let text = |value: Option<Cow<'_, str>>, missing: &str| {
         value.map_or_else(|| missing.to_string(), Cow::into_owned)
@@ -277,7 +271,7 @@ pub fn table_row(lead: &Lead, now: DateTime<Utc>, zone: Zone, color: bool) -> St
         text(row.company, ""),
         text(row.offer, ""),
         text(row.source, ""),
-        shown_time(zone, lead.received_at),
+        shown.time(lead.received_at),
     ];
     let sla = color.then(|| sla_color(lead, now)).flatten();
     let widths = TABLE.map(|(_, w)| w);
@@ -334,7 +328,7 @@ pub fn lead_text(
     touches: &[Touch],
     contact: &[Lead],
     now: DateTime<Utc>,
-    zone: Zone,
+    shown: &Shown,
 ) -> String {
     let action = lead.action.as_ref().map_or("no action".to_string(), |a| {
         format!("{a} ({})", a.describe())
@@ -345,7 +339,7 @@ pub fn lead_text(
         printable(&action),
         if lead.is_test { " · TEST LEAD" } else { "" }
     );
-    for (label, value) in lead_fields(lead, contact.len(), now, zone) {
+    for (label, value) in lead_fields(lead, contact.len(), now, shown) {
         if let Some(value) = value {
             out.push_str(&format!("{label:<11} {}\n", printable(&value)));
         }
@@ -359,9 +353,9 @@ pub fn lead_text(
             out.push_str(&format!("  {line}\n"));
         }
     }
-    out.push_str(&touches_text(touches, zone));
+    out.push_str(&touches_text(touches, shown));
     if contact.len() > 1 {
-        out.push_str(&contact_text(lead, contact, zone));
+        out.push_str(&contact_text(lead, contact, shown));
     }
     out
 }
@@ -371,9 +365,9 @@ fn lead_fields(
     lead: &Lead,
     contact_leads: usize,
     now: DateTime<Utc>,
-    zone: Zone,
-) -> [(&str, Option<String>); 17] {
-    let local_time = |t: DateTime<Utc>| shown_time(zone, t);
+    shown: &Shown,
+) -> [(&'static str, Option<String>); 17] {
+    let local_time = |t: DateTime<Utc>| shown.time(t);
     let state = lead.sla_state(now);
     let sla = match state {
         SlaState::Exempt => "exempt (no follow-up owed)".to_string(),
@@ -423,7 +417,7 @@ fn lead_fields(
 }
 
 /// `show`'s touch log.
-fn touches_text(touches: &[Touch], zone: Zone) -> String {
+fn touches_text(touches: &[Touch], shown: &Shown) -> String {
     let mut out = String::from("\nTouches\n");
     if touches.is_empty() {
         out.push_str("  none yet\n");
@@ -436,7 +430,7 @@ fn touches_text(touches: &[Touch], zone: Zone) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "  {}  {:<7}{note}\n",
-            shown_time(zone, touch.at),
+            shown.time(touch.at),
             touch.kind.as_str()
         ));
     }
@@ -444,7 +438,7 @@ fn touches_text(touches: &[Touch], zone: Zone) -> String {
 }
 
 /// `show`'s list of the customer's leads, this one marked.
-fn contact_text(lead: &Lead, contact: &[Lead], zone: Zone) -> String {
+fn contact_text(lead: &Lead, contact: &[Lead], shown: &Shown) -> String {
     let mut out = String::from("\nThis customer's leads\n");
     for other in contact {
         let marker = if other.id == lead.id {
@@ -454,7 +448,7 @@ fn contact_text(lead: &Lead, contact: &[Lead], zone: Zone) -> String {
         };
         out.push_str(&format!(
             "  {}  #{:<5} {:<15} {}{marker}\n",
-            shown_time(zone, other.received_at),
+            shown.time(other.received_at),
             other.id,
             printable(other.action.as_ref().map_or("-", Action::as_str)),
             printable(other.offer.as_deref().unwrap_or(""))

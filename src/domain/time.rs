@@ -69,6 +69,27 @@ impl Zone {
     }
 }
 
+/// How a time is shown: in a zone, with a date format (`strftime`'s: `%Y-%m-%d %H:%M`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub zone: Zone,
+    pub pattern: String,
+}
+
+impl Shown {
+    pub fn time(&self, t: DateTime<Utc>) -> String {
+        self.zone.format(t, &self.pattern)
+    }
+}
+
+/// Whether `pattern` is a date format chrono can write (`%Y-%m-%d %H:%M`): an unknown or
+/// unfinished `%` sequence is not, and would fail each time a time is shown.
+pub fn is_date_format(pattern: &str) -> bool {
+    use chrono::format::{Item, StrftimeItems};
+    !pattern.trim().is_empty()
+        && StrftimeItems::new(pattern).all(|item| !matches!(item, Item::Error))
+}
+
 /// The years a time may fall in (in UTC). Leads, touches and the clock are all in this
 /// range; outside it a time is a typo or hostile (year 9999 plus a day of SLA would print as
 /// `+10000-01-01...`, which is no RFC 3339), and every time leadbox writes stays RFC 3339.

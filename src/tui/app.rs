@@ -37,6 +37,9 @@ impl Tab {
 
 pub use crate::domain::time::Zone;
 
+/// How the inbox shows a time unless the settings say otherwise: `Nov 20 09:00`.
+pub const SHORT_TIME: &str = "%b %d %H:%M";
+
 /// What a call came to, as its note starts when Tab picked one.
 pub const CALL_OUTCOMES: [&str; 3] = ["connected", "voicemail", "no answer"];
 
@@ -341,6 +344,8 @@ pub struct App {
     pub templates: Option<PathBuf>,
     /// The settings' mail command (else the system's opener takes `mailto:` URLs).
     pub mail_command: Option<String>,
+    /// How the lists and the pane show a time (the settings' `date_format`).
+    pub date_format: String,
 }
 
 impl App {
@@ -418,6 +423,7 @@ impl App {
             mine: false,
             templates: None,
             mail_command: None,
+            date_format: SHORT_TIME.to_string(),
         };
         app.refresh_counts()?;
         app.load_from_top()?;
@@ -652,6 +658,11 @@ impl App {
         }
         self.rows
             .get(self.selected.checked_sub(self.scroll)? as usize)
+    }
+
+    /// A time as the lists and the pane show it.
+    pub fn short_time(&self, t: DateTime<Utc>) -> String {
+        self.zone.format(t, &self.date_format)
     }
 
     /// Shows the Today view (`true`) or the list.

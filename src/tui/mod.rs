@@ -53,6 +53,8 @@ pub struct Options {
     /// The settings' mail command and templates folder (`E`).
     pub mail_command: Option<String>,
     pub templates: Option<PathBuf>,
+    /// The settings' `date_format`.
+    pub date_format: Option<String>,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -81,6 +83,9 @@ pub fn run(
     app.rules = options.follow_up.clone();
     app.mail_command = options.mail_command.clone();
     app.templates = options.templates.clone();
+    if let Some(pattern) = &options.date_format {
+        app.date_format = pattern.clone();
+    }
     let start = options.start;
     if start != crate::config::InboxStart::default() {
         app.start_with(start.tab, start.sort, start.test_leads)?;

@@ -373,7 +373,7 @@ fn list_row(
         cell(3, lead.company.as_deref().unwrap_or("")),
         cell(4, lead.offer.as_deref().unwrap_or("")),
         cell(5, lead.source.as_deref().unwrap_or("")),
-        Cell::from(app.zone.format(lead.received_at, "%b %d %H:%M")),
+        Cell::from(app.short_time(lead.received_at)),
     ])
     .style(match selected {
         true => style.patch(theme.selected()),
@@ -473,8 +473,7 @@ fn sla_line(app: &App, lead: &Lead, theme: Theme) -> Line<'static> {
         _ => format!(
             "{}  (due {})",
             countdown(state, lead.sla_due_at, false, app.now),
-            lead.sla_due_at
-                .map_or("—".into(), |d| app.zone.format(d, "%b %d %H:%M"))
+            lead.sla_due_at.map_or("—".into(), |d| app.short_time(d))
         ),
     };
     let sla_style = match state {
@@ -597,7 +596,7 @@ fn touch_lines(app: &App, detail: &Detail, theme: Theme) -> Vec<Line<'static>> {
         };
         lines.push(Line::raw(format!(
             "  {}  {:<8}{note}{on}",
-            app.zone.format(touch.at, "%b %d %H:%M"),
+            app.short_time(touch.at),
             touch.kind.as_str()
         )));
     }
@@ -620,7 +619,7 @@ fn path_lines(app: &App, detail: &Detail, theme: Theme) -> Vec<Line<'static>> {
         let text = format!(
             "  {} {}  {:<22} {}",
             if this { "▶" } else { "·" },
-            app.zone.format(other.received_at, "%b %d %H:%M"),
+            app.short_time(other.received_at),
             step,
             printable(other.offer.as_deref().unwrap_or(""))
         );
@@ -772,7 +771,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         .last_import
         .as_ref()
         .map_or("no import yet".to_string(), |i| {
-            format!("import {}", app.zone.format(i.imported_at, "%b %d %H:%M"))
+            format!("import {}", app.short_time(i.imported_at))
         });
     let overdue = app.counts.overdue;
     let mut spans = Vec::new();
