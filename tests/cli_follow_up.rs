@@ -386,3 +386,25 @@ fn compose_writes_for_the_step_the_customer_is_at() {
         "{draft}"
     );
 }
+
+/// The today table's due cell of an overdue row is bold red with `--color always`, and
+/// nothing is coloured with `never` or in a pipe.
+#[test]
+fn the_today_table_colours_overdue_rows_due_cell_only_when_asked() {
+    let env = Env::new();
+    env.import_good();
+    let always = env.ok(["--color", "always", "today"]);
+    let overdue = always
+        .lines()
+        .find(|l| l.starts_with("overdue"))
+        .expect("an overdue row");
+    assert!(overdue.contains("\u{1b}[1;91moverdue "), "{overdue:?}");
+    let first_touch = always
+        .lines()
+        .find(|l| l.starts_with("first_touch"))
+        .expect("a first touch");
+    assert!(!first_touch.contains('\u{1b}'), "{first_touch:?}");
+    for args in [vec!["--color", "never", "today"], vec!["today"]] {
+        assert!(!env.ok(&args).contains('\u{1b}'), "{args:?}");
+    }
+}
