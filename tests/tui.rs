@@ -1191,3 +1191,45 @@ fn the_date_format_setting_is_how_the_inbox_shows_times() {
     assert!(shown.contains("17.11. 14:02"), "{shown}");
     assert!(!shown.contains("Nov 17 14:02"), "{shown}");
 }
+
+#[test]
+fn marked_leads_take_the_next_change_once_per_customer_and_undo_as_one() {
+    let mut app = today(120, 30);
+    let queue = app.queue.as_ref().unwrap();
+    let (a, b) = (queue.items[0], queue.items[1]);
+    // Space marks and moves on: two customers marked, then assigned with one prompt.
+    keys(&mut app, "  ");
+    assert_eq!(app.marks.len(), 2);
+    assert!(screen(&app).contains("2 marked (Esc clears)"));
+    keys(&mut app, "o");
+    key(&mut app, KeyCode::Char('u'));
+    keys(&mut app, "Ana");
+    key(&mut app, KeyCode::Enter);
+    let owner = |app: &App, id: i64| app.store.lead(id).unwrap().owner;
+    assert_eq!(owner(&app, a.next.lead_id).as_deref(), Some("uAna"));
+    assert_eq!(owner(&app, b.next.lead_id).as_deref(), Some("uAna"));
+    assert!(app.marks.is_empty(), "the marks are used up");
+    assert!(
+        app.flash.as_ref().unwrap().text.contains("2 saved"),
+        "{:?}",
+        app.flash
+    );
+    keys(&mut app, "u");
+    assert_eq!(owner(&app, a.next.lead_id), None);
+    assert_eq!(owner(&app, b.next.lead_id), None);
+    // A touch skips the leads no one can be reached at: marked in the list, a DNC lead and
+    // another.
+    keys(&mut app, "T4 1 ");
+    assert_eq!(app.marks.len(), 2);
+    keys(&mut app, "e");
+    key(&mut app, KeyCode::Enter);
+    let flash = &app.flash.as_ref().unwrap().text;
+    assert!(flash.contains("1 customers, 1 skipped"), "{flash}");
+    // * marks everything shown, once confirmed; Esc clears the marks.
+    keys(&mut app, "*");
+    assert!(screen(&app).contains("Mark all 25 leads shown? y/N"));
+    keys(&mut app, "y");
+    assert_eq!(app.marks.len(), 25);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.marks.is_empty());
+}

@@ -110,6 +110,14 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// A lead's customer and whether it is contactable (`Store::lead_briefs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeadBrief {
+    pub id: i64,
+    pub contact_id: i64,
+    pub contactable: bool,
+}
+
 /// A value in a stored row that leadbox cannot read: which row, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{row} in the store: {problem}")]
@@ -913,6 +921,25 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The customer of each lead `ids` names and whether it is contactable, in the order
+    /// of `ids` (ids of no lead are left out).
+    pub fn lead_briefs(&self, ids: &[i64]) -> Result<Vec<LeadBrief>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, contact_id, sla_due_at IS NOT NULL FROM lead_rows WHERE id IN rarray(?1)",
+        )?;
+        let mut found: HashMap<i64, LeadBrief> = stmt
+            .query_map([id_list(ids)], |r| {
+                let brief = LeadBrief {
+                    id: r.get(0)?,
+                    contact_id: r.get(1)?,
+                    contactable: r.get(2)?,
+                };
+                Ok((brief.id, brief))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// Whether the store holds any lead.

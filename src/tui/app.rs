@@ -75,6 +75,10 @@ pub enum Mode {
     Compose(Box<crate::compose::Draft>),
     /// `y` logs the email just handed to the mail program.
     LogEmail,
+    /// `y` marks every lead shown (`count` of them).
+    ConfirmMarkAll {
+        count: u64,
+    },
     /// The customer's qualification checklist: Space checks the selected item.
     Checklist {
         items: Vec<(String, bool)>,
@@ -237,6 +241,8 @@ enum Control {
     LogEmail(bool),
     /// Space on a checklist item.
     Check(usize),
+    /// The answer to "mark all?".
+    MarkAll(bool),
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -340,6 +346,10 @@ pub struct App {
     pub queue: Option<Queue>,
     /// Only the rep's own customers, in both views.
     pub mine: bool,
+    /// Leads marked for the next change (Space, V, *), which then applies once per customer.
+    pub marks: std::collections::BTreeSet<i64>,
+    /// The last lead marked: `V` marks from it.
+    mark_anchor: Option<i64>,
     /// The settings' templates folder, before the shipped templates.
     pub templates: Option<PathBuf>,
     /// The settings' mail command (else the system's opener takes `mailto:` URLs).
@@ -421,6 +431,8 @@ impl App {
             rules: Rules::default(),
             queue: None,
             mine: false,
+            marks: Default::default(),
+            mark_anchor: None,
             templates: None,
             mail_command: None,
             date_format: SHORT_TIME.to_string(),
@@ -1087,6 +1099,9 @@ impl App {
                 _ => Control::Nothing,
             },
             Mode::LogEmail => Control::LogEmail(matches!(key.code, KeyCode::Char('y' | 'Y'))),
+            Mode::ConfirmMarkAll { .. } => {
+                Control::MarkAll(matches!(key.code, KeyCode::Char('y' | 'Y')))
+            }
             Mode::Checklist { items, selected } => match key.code {
                 KeyCode::Char('j') | KeyCode::Down => {
                     *selected = (*selected + 1).min(items.len().saturating_sub(1));
@@ -1168,6 +1183,12 @@ impl App {
                 });
             }
             Control::Check(i) => self.check(i)?,
+            Control::MarkAll(yes) => {
+                self.mode = self.base.clone();
+                if yes {
+                    self.mark_all()?;
+                }
+            }
             Control::LogEmail(yes) => {
                 self.mode = self.base.clone();
                 match yes {
@@ -1253,6 +1274,10 @@ impl App {
             Command::Quit if in_detail => self.mode = Mode::List,
             Command::Quit => return Ok(Effect::Quit),
             Command::Back if in_detail => self.mode = Mode::List,
+            Command::Back if !self.marks.is_empty() => {
+                self.marks.clear();
+                self.flash_info("marks cleared");
+            }
             Command::Back => {
                 if !self.search.is_empty() {
                     self.set_search("")?;
@@ -1273,6 +1298,9 @@ impl App {
             Command::ToggleToday => self.show_today(self.queue.is_none())?,
             Command::Snooze => self.prompt(Mode::Snooze(Input::default())),
             Command::Compose => self.compose()?,
+            Command::Mark => self.toggle_mark()?,
+            Command::MarkRange => self.mark_range(),
+            Command::MarkAll => self.ask_mark_all(),
             Command::Checklist => self.open_checklist()?,
             Command::CopyContact => return Ok(self.copy_contact()),
             Command::ToggleMine => self.toggle_mine()?,
@@ -1553,6 +1581,18 @@ impl App {
 
     /// Hands a change to the writer; `undoable` changes go on the undo stack.
     fn submit(&mut self, change: Change, label: String, undoable: bool) -> Result<(), StoreError> {
+        let (change, label) = match self.marks.is_empty() {
+            true => (change, label),
+            false => match self.for_marked(change)? {
+                // "email for Ana" becomes "email for 3 customers".
+                Some((bulk, what)) => {
+                    let verb = label.split(" for ").next().unwrap_or(&label);
+                    let verb = verb.split(" of ").next().unwrap_or(verb);
+                    (bulk, format!("{verb} for {what}"))
+                }
+                None => return Ok(()),
+            },
+        };
         self.next_job += 1;
         let job = self.next_job;
         if undoable {
@@ -1571,6 +1611,103 @@ impl App {
         self.writer.submit(Job { id: job, change }, &mut self.store);
         // A writer that ran the job at once has its answer ready.
         self.apply_reports()
+    }
+
+    /// `change` for every marked lead instead of the selected one, once per customer, and
+    /// what that covers; a touch skips the leads it cannot reach (DNC, test, withheld).
+    /// The marks are used up. `None` when nothing is left to change.
+    fn for_marked(&mut self, change: Change) -> Result<Option<(Change, String)>, StoreError> {
+        let marked: Vec<i64> = std::mem::take(&mut self.marks).into_iter().collect();
+        if change.lead_id().is_none() || matches!(change, Change::Delete { .. }) {
+            self.flash_error("that applies to one lead at a time: the marks are cleared");
+            return Ok(None);
+        }
+        let touches_customer =
+            matches!(&change, Change::Touch { kind, .. } if kind.reaches_customer());
+        let mut seen = std::collections::HashSet::new();
+        let (mut targets, mut skipped) = (Vec::new(), 0);
+        for brief in self.store.lead_briefs(&marked)? {
+            if !seen.insert(brief.contact_id) {
+                continue;
+            }
+            match touches_customer && !brief.contactable {
+                true => skipped += 1,
+                false => targets.push(change.for_lead(brief.id)),
+            }
+        }
+        let customers = targets.len();
+        let what = match skipped {
+            0 => format!("{customers} customers"),
+            n => format!("{customers} customers, {n} skipped: DNC, test or no one to reach"),
+        };
+        if targets.is_empty() {
+            self.flash_error(format!("nothing to change ({what})"));
+            return Ok(None);
+        }
+        Ok(Some((Change::Bulk(targets), what)))
+    }
+
+    /// Marks or unmarks the selected lead, and moves on.
+    fn toggle_mark(&mut self) -> Result<(), StoreError> {
+        let Some(id) = self.selected_lead().map(|l| l.id) else {
+            return Ok(());
+        };
+        if !self.marks.remove(&id) {
+            self.marks.insert(id);
+            self.mark_anchor = Some(id);
+        }
+        self.run(Command::Down).map(drop)
+    }
+
+    /// Marks the rows shown from the last marked one to the selected one.
+    fn mark_range(&mut self) {
+        let shown: Vec<i64> = match &self.queue {
+            Some(queue) => queue.items.iter().map(|i| i.next.lead_id).collect(),
+            None => self.rows.iter().map(|l| l.id).collect(),
+        };
+        let Some(here) = self.selected_lead().map(|l| l.id) else {
+            return;
+        };
+        let to = shown.iter().position(|&id| id == here);
+        let from = self
+            .mark_anchor
+            .and_then(|anchor| shown.iter().position(|&id| id == anchor))
+            .or(to);
+        if let (Some(from), Some(to)) = (from, to) {
+            let (low, high) = (from.min(to), from.max(to));
+            self.marks.extend(&shown[low..=high]);
+        }
+    }
+
+    /// Asks to mark every lead shown (the queue's rows, or the list as filtered).
+    fn ask_mark_all(&mut self) {
+        let count = match &self.queue {
+            Some(queue) => queue.items.len() as u64,
+            None => self.total,
+        };
+        self.over_base(Mode::ConfirmMarkAll { count });
+    }
+
+    fn mark_all(&mut self) -> Result<(), StoreError> {
+        match &self.queue {
+            Some(queue) => self
+                .marks
+                .extend(queue.items.iter().map(|i| i.next.lead_id)),
+            None => {
+                let mut ids = Vec::new();
+                self.store
+                    .for_each(&self.filter(), self.sort, self.now, |lead| {
+                        ids.push(lead.id);
+                        Ok::<(), StoreError>(())
+                    })?;
+                self.marks.extend(ids);
+            }
+        }
+        self.flash_info(format!(
+            "{} marked: the next change applies to each customer (Esc clears)",
+            self.marks.len()
+        ));
+        Ok(())
     }
 
     /// Changes not saved yet (queued, or waiting for the store).
@@ -1635,7 +1772,8 @@ impl App {
             Saved::Touch { .. }
             | Saved::Status { .. }
             | Saved::Owner { .. }
-            | Saved::Snoozed { .. } => self.focus(follow)?,
+            | Saved::Snoozed { .. }
+            | Saved::Bulk { .. } => self.focus(follow)?,
             Saved::Undone {
                 lead_id,
                 done: true,
@@ -1670,6 +1808,17 @@ impl App {
             Saved::Owner { owner, .. } => match owner {
                 Some(owner) => format!("owner {owner}"),
                 None => "owner cleared".to_string(),
+            },
+            Saved::Bulk {
+                done,
+                refused,
+                first,
+            } => match (refused, first) {
+                (0, _) | (_, None) => format!("{label}: {done} saved (u to undo)"),
+                (n, Some(why)) => {
+                    self.flash_error(format!("{label}: {done} saved, {n} refused (first: {why})"));
+                    return;
+                }
             },
             Saved::Checked { item, on, .. } => match on {
                 true => format!("{item} checked"),

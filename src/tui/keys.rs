@@ -43,6 +43,12 @@ pub enum Command {
     CopyContact,
     /// The customer's qualification checklist.
     Checklist,
+    /// Mark the lead for the next change (which then applies to every marked customer).
+    Mark,
+    /// Mark from the last marked row to this one.
+    MarkRange,
+    /// Mark every lead shown.
+    MarkAll,
 }
 
 /// Where a binding applies.
@@ -310,6 +316,33 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Compose,
         help: "write the email the customer is owed",
         contexts: BOTH,
+        hint: None,
+    },
+    Binding {
+        name: Some("mark"),
+        keys: &[Key::Char(' ')],
+        label: "Space",
+        command: Command::Mark,
+        help: "mark the lead: the next change applies to each marked customer",
+        contexts: LIST,
+        hint: None,
+    },
+    Binding {
+        name: Some("mark_range"),
+        keys: &[Key::Char('V')],
+        label: "V",
+        command: Command::MarkRange,
+        help: "mark from the last marked row to this one",
+        contexts: LIST,
+        hint: None,
+    },
+    Binding {
+        name: Some("mark_all"),
+        keys: &[Key::Char('*')],
+        label: "*",
+        command: Command::MarkAll,
+        help: "mark every lead shown (asks first)",
+        contexts: LIST,
         hint: None,
     },
     Binding {

@@ -229,9 +229,10 @@ fn draw_today(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, are
             cell(5, lead.owner.as_deref().unwrap_or("-")),
             cell(6, &row.customer_touches.to_string()),
         ]);
+        let marked = marked_style(app, lead.id);
         match queue.scroll + i == queue.selected {
-            true => row.style(theme.selected()),
-            false => row,
+            true => row.style(theme.selected().patch(marked)),
+            false => row.style(marked),
         }
     });
     frame.render_widget(Table::new(rows, columns).column_spacing(1), areas.list);
@@ -375,10 +376,21 @@ fn list_row(
         cell(5, lead.source.as_deref().unwrap_or("")),
         Cell::from(app.short_time(lead.received_at)),
     ])
-    .style(match selected {
-        true => style.patch(theme.selected()),
-        false => style,
-    })
+    .style(
+        match selected {
+            true => style.patch(theme.selected()),
+            false => style,
+        }
+        .patch(marked_style(app, lead.id)),
+    )
+}
+
+/// A marked lead's row is bold and underlined (Space marks; the next change applies to it).
+fn marked_style(app: &App, lead_id: i64) -> Style {
+    match app.marks.contains(&lead_id) {
+        true => Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        false => Style::default(),
+    }
 }
 
 /// A row is quiet once its lead is closed; its SLA cell alone says how urgent it is (a
@@ -721,6 +733,10 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         Mode::NextStep { input, .. } => {
             prompt("next step, as TEXT @ WHEN (Enter: none): ", &input.text)
         }
+        Mode::ConfirmMarkAll { count } => Line::from(vec![
+            Span::raw(format!("Mark all {count} leads shown? ")),
+            Span::styled("y/N", theme.key()),
+        ]),
         Mode::LogEmail => Line::from(vec![
             Span::raw("Log the email as sent? "),
             Span::styled("y/N", theme.key()),
@@ -788,6 +804,12 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             _ => format!("{unsaved} saving… · "),
         };
         spans.push(Span::styled(text, theme.due_soon()));
+    }
+    if !app.marks.is_empty() {
+        spans.push(Span::styled(
+            format!("{} marked (Esc clears) · ", app.marks.len()),
+            theme.key(),
+        ));
     }
     let shown = match &app.queue {
         Some(queue) => format!("{} customers today · ", queue.items.len()),

@@ -87,9 +87,29 @@ pub enum Change {
         path: PathBuf,
         now: DateTime<Utc>,
     },
+    /// The same change on several leads (marked ones), taken back as one. A lead one of
+    /// them is refused for (a rule of the lead or the customer) is counted and skipped.
+    Bulk(Vec<Change>),
 }
 
 impl Change {
+    /// The same change on lead `id`.
+    pub fn for_lead(&self, id: i64) -> Change {
+        let mut change = self.clone();
+        match &mut change {
+            Change::Touch { lead_id, .. }
+            | Change::Status { lead_id, .. }
+            | Change::Owner { lead_id, .. }
+            | Change::Snooze { lead_id, .. }
+            | Change::Lose { lead_id, .. }
+            | Change::Qualify { lead_id, .. }
+            | Change::Check { lead_id, .. }
+            | Change::Delete { lead_id } => *lead_id = id,
+            Change::Undo { .. } | Change::Import { .. } | Change::Bulk(_) => {}
+        }
+        change
+    }
+
     /// The lead the change is about.
     pub fn lead_id(&self) -> Option<i64> {
         match self {
@@ -101,7 +121,7 @@ impl Change {
             | Change::Qualify { lead_id, .. }
             | Change::Check { lead_id, .. }
             | Change::Delete { lead_id } => Some(*lead_id),
-            Change::Undo { .. } | Change::Import { .. } => None,
+            Change::Undo { .. } | Change::Import { .. } | Change::Bulk(_) => None,
         }
     }
 }
@@ -162,6 +182,13 @@ pub enum Saved {
         done: bool,
     },
     Imported(FileReport),
+    /// A bulk change: how many leads took it, how many refused it (`first`: why the first
+    /// refusal was).
+    Bulk {
+        done: usize,
+        refused: usize,
+        first: Option<String>,
+    },
 }
 
 /// What the writer remembers of each saved change, to take it back.
@@ -193,6 +220,8 @@ enum Written {
         on: bool,
         at: DateTime<Utc>,
     },
+    /// What each change of a bulk change wrote, in order.
+    Bulk(Vec<Written>),
 }
 
 /// What a status change saved, and how to take it back: `done` is the status it replaced
@@ -233,107 +262,8 @@ impl Ledger {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Saved, StoreError> {
         let (saved, written) = match &job.change {
-            Change::Touch {
-                lead_id,
-                kind,
-                note,
-                at,
-            } => {
-                let logged = store.add_touch(*lead_id, *kind, note.as_deref(), *at, *at)?;
-                let lead_id = *lead_id;
-                let saved = Saved::Touch {
-                    lead_id,
-                    kind: *kind,
-                };
-                (saved, Some(Written::Touch { lead_id, logged }))
-            }
-            Change::Status {
-                lead_id,
-                status,
-                at,
-            } => {
-                let done = store.set_status_at(*lead_id, *status, *at)?;
-                status_saved(*lead_id, done, *status)
-            }
-            Change::Owner { lead_id, owner } => {
-                let (previous, owner) = store.set_owner(*lead_id, owner.as_deref())?;
-                let lead_id = *lead_id;
-                let written = Written::Owner {
-                    lead_id,
-                    previous,
-                    written: owner.clone(),
-                };
-                (Saved::Owner { lead_id, owner }, Some(written))
-            }
-            Change::Snooze {
-                lead_id,
-                until,
-                at,
-                rules,
-                zone,
-            } => {
-                let previous = store.customer_of(*lead_id)?.state.snooze;
-                let next = store.snooze(&[*lead_id], *until, *at, rules, *zone)?;
-                let lead_id = *lead_id;
-                let until = next.first().map_or(*until, |n| n.due_at);
-                let written = Written::Snooze { lead_id, previous };
-                (Saved::Snoozed { lead_id, until }, Some(written))
-            }
-            Change::Lose {
-                lead_id,
-                reason,
-                forced,
-                at,
-                rules,
-                zone,
-            } => {
-                let done = store.lose(&[*lead_id], reason, *forced, rules, *zone, *at)?;
-                status_saved(*lead_id, done[0], Status::Lost)
-            }
-            Change::Qualify {
-                lead_id,
-                override_reason,
-                next_step,
-                at,
-                rules,
-            } => {
-                let next_step = next_step
-                    .as_ref()
-                    .map(|(step, when)| (step.as_str(), *when));
-                let reason = override_reason.as_deref();
-                let done = store.qualify(&[*lead_id], reason, next_step, rules, *at)?;
-                status_saved(*lead_id, done[0], Status::Qualified)
-            }
-            Change::Check {
-                lead_id,
-                item,
-                on,
-                at,
-            } => {
-                store.set_checks(*lead_id, &[(item.as_str(), *on)], *at)?;
-                let (lead_id, item, on, at) = (*lead_id, item.clone(), *on, *at);
-                let written = Written::Check {
-                    lead_id,
-                    item: item.clone(),
-                    on,
-                    at,
-                };
-                (Saved::Checked { lead_id, item, on }, Some(written))
-            }
-            Change::Delete { lead_id } => {
-                let deleted = store.delete_leads(&[*lead_id])?;
-                let saved = Saved::Deleted {
-                    lead_id: *lead_id,
-                    touches: deleted.touches,
-                };
-                (saved, None)
-            }
             Change::Undo { job: target } => (self.undo(store, *target)?, None),
-            Change::Import { path, now } => {
-                let options = ImportOptions::default();
-                let report = import_path_with_progress(store, path, &options, *now, progress)?;
-                (Saved::Imported(report), None)
-            }
+            change => apply_one(store, change, progress)?,
         };
         if let Some(written) = written {
             self.written.insert(job.id, written);
@@ -350,44 +280,199 @@ impl Ledger {
                 done: false,
             });
         };
-        let (lead_id, undone) = match written {
-            Written::Touch { lead_id, logged } => (lead_id, store.undo_touch(logged)?),
-            Written::Status {
-                lead_id,
-                previous,
-                previous_closed_at,
-                written,
-            } => (
-                lead_id,
-                store.undo_status(lead_id, written, previous, previous_closed_at)?,
-            ),
-            Written::Owner {
-                lead_id,
-                previous,
-                written,
-            } => (
-                lead_id,
-                store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
-            ),
-            Written::Check {
-                lead_id,
-                item,
-                on,
-                at,
-            } => {
-                store.set_checks(lead_id, &[(item.as_str(), !on)], at)?;
-                (lead_id, Undone::Yes)
-            }
-            Written::Snooze { lead_id, previous } => {
-                store.unsnooze(lead_id, previous)?;
-                (lead_id, Undone::Yes)
-            }
-        };
+        let (lead_id, undone) = undo_one(store, written)?;
         Ok(Saved::Undone {
             lead_id,
             done: undone == Undone::Yes,
         })
     }
+}
+
+/// Runs one change (not an undo); returns what it saved and how to take it back.
+// One arm per kind of change, each a store call and what it saved: read best as one match.
+fn apply_one(
+    store: &mut Store,
+    change: &Change,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Saved, Option<Written>), StoreError> {
+    let (saved, written) = match change {
+        Change::Bulk(changes) => apply_bulk(store, changes, progress)?,
+        Change::Touch {
+            lead_id,
+            kind,
+            note,
+            at,
+        } => {
+            let logged = store.add_touch(*lead_id, *kind, note.as_deref(), *at, *at)?;
+            let lead_id = *lead_id;
+            let saved = Saved::Touch {
+                lead_id,
+                kind: *kind,
+            };
+            (saved, Some(Written::Touch { lead_id, logged }))
+        }
+        Change::Status {
+            lead_id,
+            status,
+            at,
+        } => {
+            let done = store.set_status_at(*lead_id, *status, *at)?;
+            status_saved(*lead_id, done, *status)
+        }
+        Change::Owner { lead_id, owner } => {
+            let (previous, owner) = store.set_owner(*lead_id, owner.as_deref())?;
+            let lead_id = *lead_id;
+            let written = Written::Owner {
+                lead_id,
+                previous,
+                written: owner.clone(),
+            };
+            (Saved::Owner { lead_id, owner }, Some(written))
+        }
+        Change::Snooze {
+            lead_id,
+            until,
+            at,
+            rules,
+            zone,
+        } => {
+            let previous = store.customer_of(*lead_id)?.state.snooze;
+            let next = store.snooze(&[*lead_id], *until, *at, rules, *zone)?;
+            let lead_id = *lead_id;
+            let until = next.first().map_or(*until, |n| n.due_at);
+            let written = Written::Snooze { lead_id, previous };
+            (Saved::Snoozed { lead_id, until }, Some(written))
+        }
+        Change::Lose {
+            lead_id,
+            reason,
+            forced,
+            at,
+            rules,
+            zone,
+        } => {
+            let done = store.lose(&[*lead_id], reason, *forced, rules, *zone, *at)?;
+            status_saved(*lead_id, done[0], Status::Lost)
+        }
+        Change::Qualify {
+            lead_id,
+            override_reason,
+            next_step,
+            at,
+            rules,
+        } => {
+            let next_step = next_step
+                .as_ref()
+                .map(|(step, when)| (step.as_str(), *when));
+            let reason = override_reason.as_deref();
+            let done = store.qualify(&[*lead_id], reason, next_step, rules, *at)?;
+            status_saved(*lead_id, done[0], Status::Qualified)
+        }
+        Change::Check {
+            lead_id,
+            item,
+            on,
+            at,
+        } => {
+            store.set_checks(*lead_id, &[(item.as_str(), *on)], *at)?;
+            let (lead_id, item, on, at) = (*lead_id, item.clone(), *on, *at);
+            let written = Written::Check {
+                lead_id,
+                item: item.clone(),
+                on,
+                at,
+            };
+            (Saved::Checked { lead_id, item, on }, Some(written))
+        }
+        Change::Delete { lead_id } => {
+            let deleted = store.delete_leads(&[*lead_id])?;
+            let saved = Saved::Deleted {
+                lead_id: *lead_id,
+                touches: deleted.touches,
+            };
+            (saved, None)
+        }
+        Change::Undo { .. } => unreachable!("an undo is the ledger's"),
+        Change::Import { path, now } => {
+            let options = ImportOptions::default();
+            let report = import_path_with_progress(store, path, &options, *now, progress)?;
+            (Saved::Imported(report), None)
+        }
+    };
+    Ok((saved, written))
+}
+
+/// Each change of a bulk change; a refused one is counted and skipped.
+fn apply_bulk(
+    store: &mut Store,
+    changes: &[Change],
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Saved, Option<Written>), StoreError> {
+    let (mut written, mut refused, mut first) = (Vec::new(), 0, None);
+    for change in changes {
+        match apply_one(store, change, progress) {
+            Ok((_, done)) => written.extend(done),
+            Err(e @ (StoreError::Refused(_) | StoreError::FollowUp(_))) => {
+                refused += 1;
+                first.get_or_insert(e.to_string());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let done = written.len();
+    let saved = Saved::Bulk {
+        done,
+        refused,
+        first,
+    };
+    Ok((saved, Some(Written::Bulk(written))))
+}
+
+/// Takes back one written change; returns the lead and whether it was taken back.
+fn undo_one(store: &mut Store, written: Written) -> Result<(i64, Undone), StoreError> {
+    let (lead_id, undone) = match written {
+        Written::Touch { lead_id, logged } => (lead_id, store.undo_touch(logged)?),
+        Written::Status {
+            lead_id,
+            previous,
+            previous_closed_at,
+            written,
+        } => (
+            lead_id,
+            store.undo_status(lead_id, written, previous, previous_closed_at)?,
+        ),
+        Written::Owner {
+            lead_id,
+            previous,
+            written,
+        } => (
+            lead_id,
+            store.undo_owner(lead_id, written.as_deref(), previous.as_deref())?,
+        ),
+        Written::Check {
+            lead_id,
+            item,
+            on,
+            at,
+        } => {
+            store.set_checks(lead_id, &[(item.as_str(), !on)], at)?;
+            (lead_id, Undone::Yes)
+        }
+        Written::Snooze { lead_id, previous } => {
+            store.unsnooze(lead_id, previous)?;
+            (lead_id, Undone::Yes)
+        }
+        Written::Bulk(all) => {
+            let mut undone = Undone::Yes;
+            for written in all.into_iter().rev() {
+                if undo_one(store, written)?.1 != Undone::Yes {
+                    undone = Undone::ChangedSince;
+                }
+            }
+            (0, undone)
+        }
+    };
+    Ok((lead_id, undone))
 }
 
 /// The queue between the inbox and its writer thread.
