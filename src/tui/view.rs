@@ -269,10 +269,11 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
     frame.render_widget(Paragraph::new(fit_line(spans, area.width)), area);
 }
 
-/// Columns: fixed widths for short facts, the rest shared by name, company and offer.
+/// Columns: fixed widths for short facts, the rest shared by name, company and offer; the
+/// status and the owner where the width allows (140 columns).
 fn list_columns(width: u16) -> Vec<Constraint> {
     let wide = width >= 120;
-    vec![
+    let mut columns = vec![
         Constraint::Length(15),
         Constraint::Length(if wide { 14 } else { 6 }),
         Constraint::Fill(3),
@@ -280,7 +281,16 @@ fn list_columns(width: u16) -> Vec<Constraint> {
         Constraint::Fill(2),
         Constraint::Length(if wide { 16 } else { 0 }),
         Constraint::Length(12),
-    ]
+    ];
+    if with_status(width) {
+        columns.splice(6..6, [Constraint::Length(9), Constraint::Length(12)]);
+    }
+    columns
+}
+
+/// Whether the list has room for the status and owner columns.
+fn with_status(width: u16) -> bool {
+    width >= 140
 }
 
 /// A count, or `…` while fresh counts are on their way.
@@ -303,10 +313,13 @@ fn short_action(action: Option<&Action>, wide: bool) -> String {
 
 fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
     let wide = areas.list.width >= 120;
-    let header = Row::new([
+    let mut names = vec![
         "SLA", "ACTION", "NAME", "COMPANY", "OFFER", "SOURCE", "RECEIVED",
-    ])
-    .style(theme.header());
+    ];
+    if with_status(areas.list.width) {
+        names.splice(6..6, ["STATUS", "OWNER"]);
+    }
+    let header = Row::new(names).style(theme.header());
     frame.render_widget(
         Table::new([header], list_columns(areas.list.width)).column_spacing(1),
         areas.header,
@@ -367,7 +380,7 @@ fn list_row(
     };
     let name = lead.name().unwrap_or_else(|| "(withheld)".into());
     let style = row_style(lead, theme);
-    Row::new(vec![
+    let mut cells = vec![
         Cell::from(sla).style(sla_style(lead, state, app, theme)),
         cell(1, &short_action(lead.action.as_ref(), wide)).style(theme.badge(lead.action.as_ref())),
         cell(2, &name),
@@ -375,8 +388,12 @@ fn list_row(
         cell(4, lead.offer.as_deref().unwrap_or("")),
         cell(5, lead.source.as_deref().unwrap_or("")),
         Cell::from(app.short_time(lead.received_at)),
-    ])
-    .style(
+    ];
+    if widths.len() > cells.len() {
+        let status = cell(6, lead.status.as_str());
+        cells.splice(6..6, [status, cell(7, lead.owner.as_deref().unwrap_or(""))]);
+    }
+    Row::new(cells).style(
         match selected {
             true => style.patch(theme.selected()),
             false => style,
