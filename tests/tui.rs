@@ -1233,3 +1233,23 @@ fn marked_leads_take_the_next_change_once_per_customer_and_undo_as_one() {
     key(&mut app, KeyCode::Esc);
     assert!(app.marks.is_empty());
 }
+
+#[test]
+fn the_filters_and_the_search_narrow_the_today_view_too() {
+    let mut app = today(120, 30);
+    let all = app.queue.as_ref().unwrap().items.len();
+    keys(&mut app, "3");
+    let queue = app.queue.as_ref().unwrap();
+    assert!(queue.items.len() < all && !queue.items.is_empty());
+    assert!(queue
+        .rows
+        .iter()
+        .all(|r| r.lead.action.as_ref().map(|a| a.as_str()) == Some("PLT")));
+    assert!(screen(&app).contains("  3:PLT"));
+    keys(&mut app, "1/chen");
+    let queue = app.queue.as_ref().unwrap();
+    assert_eq!(queue.items.len(), 1);
+    assert_eq!(queue.rows[0].lead.name().as_deref(), Some("Chen Wei"));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.queue.as_ref().unwrap().items.len(), all);
+}

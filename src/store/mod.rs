@@ -942,6 +942,29 @@ impl Store {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
+    /// Those of `ids` whose lead `filter` admits at `now` (the Today view under a filter or
+    /// a search).
+    pub fn admitted(
+        &self,
+        filter: &LeadFilter,
+        now: DateTime<Utc>,
+        ids: &[i64],
+    ) -> Result<std::collections::HashSet<i64>> {
+        use rusqlite::types::ToSqlOutput;
+        let (condition, params) = where_clause(filter, now);
+        let sql = format!("SELECT id FROM leads WHERE id IN rarray(?) AND {condition}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        // The id list first, then the filter's values.
+        let mut bound = vec![ToSqlOutput::Array(id_list(ids))];
+        bound.extend(params.into_iter().map(ToSqlOutput::Owned));
+        let mut found = std::collections::HashSet::new();
+        let mut rows = stmt.query(rusqlite::params_from_iter(bound.iter()))?;
+        while let Some(row) = rows.next()? {
+            found.insert(row.get(0)?);
+        }
+        Ok(found)
+    }
+
     /// Whether the store holds any lead.
     pub fn has_leads(&self) -> Result<bool> {
         Ok(self

@@ -699,17 +699,33 @@ impl App {
         let owner = self.owner_filter();
         let before = self.queue.take();
         let page = self.page as usize;
+        // The list's filter and search, but for the owner (which `owner` is) and the test
+        // leads (never in the queue).
+        let filter = LeadFilter {
+            owner: OwnerFilter::Any,
+            include_test: false,
+            ..self.filter()
+        };
         let queue = Queue::load(
             &self.store,
             &self.rules,
             self.zone,
             self.now,
             &owner,
+            Some(&filter),
             before.as_ref(),
             page,
         )?;
         self.queue = Some(queue);
         Ok(())
+    }
+
+    /// The Today view's queue again, when it is shown (its filter or search changed).
+    fn reload_queue(&mut self) -> Result<(), StoreError> {
+        match self.queue.is_some() {
+            true => self.load_queue(),
+            false => Ok(()),
+        }
     }
 
     /// Moves in the Today view's queue, or in the list.
@@ -1458,14 +1474,16 @@ impl App {
     fn switch_tab(&mut self, tab: usize) -> Result<(), StoreError> {
         self.tab = tab;
         self.total = self.tab_count(&self.tabs[tab].clone());
-        self.load_from_top()
+        self.load_from_top()?;
+        self.reload_queue()
     }
 
     fn set_search(&mut self, text: &str) -> Result<(), StoreError> {
         self.search = text.to_string();
         self.counts_stale = true;
         self.refresh_counts()?;
-        self.load_from_top()
+        self.load_from_top()?;
+        self.reload_queue()
     }
 
     fn log_touch(&mut self, kind: TouchKind, note: Option<&str>) -> Result<(), StoreError> {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::follow_up::{Reason, Rules};
 use crate::domain::time::Zone;
-use crate::domain::{Lead, OwnerFilter};
+use crate::domain::{Lead, LeadFilter, OwnerFilter};
 use crate::store::{QueueDetails, QueueItem, Store, StoreError};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,19 +24,27 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// The queue at `now`, of the customers `owner` admits, with the selection at the same
-    /// place as in `before` (the row after one that left the queue).
+    /// The queue at `now`, of the customers `owner` admits, the rows whose lead `filter`
+    /// admits (the list's filter and search), with the selection at the same place as in
+    /// `before` (the row after one that left the queue).
+    #[allow(clippy::too_many_arguments)]
     pub fn load(
         store: &Store,
         rules: &Rules,
         zone: Zone,
         now: DateTime<Utc>,
         owner: &OwnerFilter,
+        filter: Option<&LeadFilter>,
         before: Option<&Queue>,
         page: usize,
     ) -> Result<Queue, StoreError> {
-        let today = store.today(rules, zone, now, owner)?;
+        let mut today = store.today(rules, zone, now, owner)?;
         let no_leads = today.items.is_empty() && !store.has_leads()?;
+        if let Some(filter) = filter.filter(|f| **f != LeadFilter::default()) {
+            let ids: Vec<i64> = today.items.iter().map(|i| i.next.lead_id).collect();
+            let admitted = store.admitted(filter, now, &ids)?;
+            today.items.retain(|i| admitted.contains(&i.next.lead_id));
+        }
         let mut queue = Queue {
             items: today.items,
             next_due: today.next_due,

@@ -145,6 +145,13 @@ fn draw_today_counts(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: The
             style,
         ));
     }
+    if app.tab > 0 {
+        let tab = app.tabs.get(app.tab).map_or("", |t| t.label());
+        spans.push(Span::styled(
+            format!("  {}:{tab}", app.tab + 1),
+            theme.tab_active(),
+        ));
+    }
     if app.mine {
         spans.push(Span::styled("  mine", theme.label()));
     }
