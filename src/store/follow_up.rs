@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{from_ts, lead_in, orders, schema, Result, Store, StoreError};
 use crate::domain::follow_up::{self, CustomerLead, CustomerState, Next, Reason, Refused, Rules};
@@ -128,7 +128,7 @@ impl Store {
         };
         let waiting = waiting_customers(&self.conn, rules, zone, owner, &mut take)?;
         for contact_id in followed_customers(&self.conn)? {
-            if waiting.contains(&contact_id) {
+            if waiting.binary_search(&contact_id).is_ok() {
                 continue;
             }
             let customer = customer(&self.conn, contact_id)?;
@@ -549,14 +549,15 @@ fn checks(conn: &Connection, contact_id: i64) -> Result<Vec<String>> {
 }
 
 /// Hands each customer with a lead waiting for its first touch to `take`, with its next
-/// item (a first touch: their other leads do not change it); returns those customers.
+/// item (a first touch: their other leads do not change it); returns those customers, in
+/// ascending order.
 fn waiting_customers(
     conn: &Connection,
     rules: &Rules,
     zone: Zone,
     owner: &OwnerFilter,
     take: &mut impl FnMut(i64, Option<Next>),
-) -> Result<HashSet<i64>> {
+) -> Result<Vec<i64>> {
     let (owner_sql, owner_param) = owner.sql("owner");
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT contact_id, id, received_at, lane, sla_due_at FROM lead_rows
@@ -564,7 +565,7 @@ fn waiting_customers(
         schema::waiting_sql()
     ))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
-    let mut seen = HashSet::new();
+    let mut seen = Vec::new();
     let mut leads: Vec<CustomerLead> = Vec::new();
     let mut current = None;
     let none = CustomerState::default();
@@ -576,7 +577,7 @@ fn waiting_customers(
             }
             leads.clear();
             current = Some(contact_id);
-            seen.insert(contact_id);
+            seen.push(contact_id);
         }
         leads.push(CustomerLead {
             id: r.get(1)?,
