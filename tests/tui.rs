@@ -1253,3 +1253,15 @@ fn the_filters_and_the_search_narrow_the_today_view_too() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.queue.as_ref().unwrap().items.len(), all);
 }
+
+#[test]
+fn the_email_from_the_today_view_answers_the_customer_s_notes() {
+    let mut app = today(100, 30);
+    keys(&mut app, "/chen");
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "E");
+    let Mode::Compose(draft) = &app.mode else {
+        panic!("{:?}", app.mode);
+    };
+    assert!(draft.body.contains("Looking for SSO"), "{}", draft.body);
+}

@@ -854,10 +854,12 @@ impl App {
     /// Composes the email the selected lead's customer is owed (a first touch, a cadence
     /// step, a decision) from the templates, and shows it.
     fn compose(&mut self) -> Result<(), StoreError> {
-        let Some(lead) = self.selected_lead().cloned() else {
+        let Some(id) = self.selected_lead().map(|l| l.id) else {
             self.flash_error("no lead selected");
             return Ok(());
         };
+        // Read whole: a row of the Today view or the list may carry its notes cut, or none.
+        let lead = self.store.lead(id)?;
         let customer = self.store.customer_of(lead.id)?;
         let owed = customer.next(&self.rules, self.zone).map(|next| next.owed);
         let days = follow_up::touch_days(&customer.touches, self.zone);
