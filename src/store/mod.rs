@@ -358,8 +358,13 @@ impl Store {
             check_version(&self.path, found, schema)?;
         }
         let at = open::schema_version(&tx)?;
+        let mut rebuild_search = false;
         for step in &schema.steps[(at - schema::BASE_VERSION) as usize..] {
-            tx.execute_batch(step)?;
+            tx.execute_batch(step.sql)?;
+            rebuild_search |= step.rebuilds_search;
+        }
+        if rebuild_search {
+            search::rebuild(&tx)?;
         }
         tx.pragma_update(None, "application_id", open::APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", version)?;
@@ -1750,11 +1755,13 @@ mod tests {
             store.add_touch(1, TouchKind::Call, None, now, now).unwrap();
         }
         // This leadbox's steps, and one more.
-        let steps: Vec<&'static str> = schema::CURRENT
+        let steps: Vec<schema::Step> = schema::CURRENT
             .steps
             .iter()
             .copied()
-            .chain(["ALTER TABLE lead_rows ADD COLUMN next_step TEXT;"])
+            .chain([schema::Step::sql(
+                "ALTER TABLE lead_rows ADD COLUMN next_step TEXT;",
+            )])
             .collect();
         let next = schema::Schema {
             steps: Vec::leak(steps),

@@ -18,12 +18,32 @@ pub const BASE_VERSION: i64 = 7;
 pub struct Schema {
     /// Steps after the base, in order: step `i` takes a store from version
     /// `BASE_VERSION + i` to the next. A shipped step never changes.
-    pub steps: &'static [&'static str],
+    pub steps: &'static [Step],
+}
+
+/// One step of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    pub sql: &'static str,
+    /// The step changes what the search index files a lead under (its SQL empties the
+    /// index): the upgrade builds the index again from the stored leads, with this
+    /// leadbox's words, once after its last step. SQL cannot: the words are Rust's.
+    pub rebuilds_search: bool,
+}
+
+impl Step {
+    /// A step of SQL alone.
+    pub const fn sql(sql: &'static str) -> Step {
+        Step {
+            sql,
+            rebuilds_search: false,
+        }
+    }
 }
 
 /// This leadbox's schema.
 pub const CURRENT: Schema = Schema {
-    steps: &[include_str!("migrations/0008_settings.sql")],
+    steps: &[Step::sql(include_str!("migrations/0008_settings.sql"))],
 };
 
 impl Schema {
