@@ -266,6 +266,33 @@ fn filter_by_status_sla_and_search() {
     );
 }
 
+/// `list --search` finds what a rep types: any case and accents, a phone by its digits.
+#[test]
+fn list_search_folds_accents_and_finds_phones() {
+    let env = Env::new();
+    env.import_good();
+    let jurgen = set(&["Jürgen Müller"]);
+    for typed in [
+        "muller",
+        "MÜLLER",
+        "jurgen mueller",
+        "3055501234",
+        "+49 30 5550 1234",
+        "+49 (30) 5550",
+    ] {
+        assert_eq!(
+            names(&env.list_no_test(&["--search", typed])),
+            jurgen,
+            "{typed}"
+        );
+    }
+    assert_eq!(
+        names(&env.list_no_test(&["--search", "espanol"])),
+        set(&["Diego Fernández"]),
+        "the notes: Necesitamos una demo en español."
+    );
+}
+
 // --- show, status, assign ---------------------------------------------------------------------
 
 #[test]

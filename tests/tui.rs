@@ -305,6 +305,24 @@ fn incremental_search_keeps_or_clears() {
     assert!(screen(&app).contains("No lead matches"));
 }
 
+/// `/` finds leads by any case and accents, and phones by their digits.
+#[test]
+fn search_folds_accents_and_finds_phones() {
+    let mut app = app(120, 30);
+    keys(&mut app, "/MULLER");
+    assert_eq!(app.total, 1);
+    assert_eq!(
+        app.selected_lead().unwrap().last_name.as_deref(),
+        Some("Müller")
+    );
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "/+49 30 5550");
+    assert_eq!(
+        app.selected_lead().unwrap().last_name.as_deref(),
+        Some("Müller")
+    );
+}
+
 #[test]
 fn touch_updates_the_countdown_and_undo_takes_it_back() {
     let mut app = app(120, 30);

@@ -105,7 +105,7 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
                 .map(str::to_string)
                 .collect();
             let fields = (1..ctx.len()).filter_map(|i| ctx.get_raw(i).as_str().ok());
-            Ok(search::matches(&words, fields.collect::<Vec<_>>()))
+            Ok(search::matches(&words, fields))
         },
     )
 }

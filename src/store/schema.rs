@@ -43,7 +43,13 @@ impl Step {
 
 /// This leadbox's schema.
 pub const CURRENT: Schema = Schema {
-    steps: &[Step::sql(include_str!("migrations/0008_settings.sql"))],
+    steps: &[
+        Step::sql(include_str!("migrations/0008_settings.sql")),
+        Step {
+            sql: include_str!("migrations/0009_folded_search.sql"),
+            rebuilds_search: true,
+        },
+    ],
 };
 
 impl Schema {
