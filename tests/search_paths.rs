@@ -116,10 +116,16 @@ fn scanned(store: &Store, filter: &LeadFilter, sort: SortKey) -> Vec<i64> {
     leads.iter().map(|l| l.id).collect()
 }
 
-/// Every word typed begins a word of a searched field: a run of letters and digits, in lower case without accents, except that digit
+/// `#` and digits: that lead alone. Otherwise every word typed begins a word of a searched
+/// field: a run of letters and digits, in lower case without accents, except that digit
 /// groups joined by spaces or `-./()` (20 digits at most) are one number, whose one word is
 /// its digits, less the first group when a `+` comes before it.
 fn found(lead: &leadbox::domain::Lead, text: &str) -> bool {
+    if let Some(digits) = text.trim().strip_prefix('#') {
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            return digits.parse() == Ok(lead.id);
+        }
+    }
     let fields = [
         &lead.first_name,
         &lead.last_name,
@@ -287,6 +293,11 @@ fn every_search_strategy_agrees_with_a_scan() {
         "5550",
         "+1 (425) 555-0",
         "+1 4",
+        "#17",
+        " #2999 ",
+        "#999999",
+        "#0",
+        "# 17",
     ] {
         let filter = LeadFilter::default().with_search(text);
         let all = scanned(&store, &filter, SortKey::Urgency).len();
@@ -324,6 +335,7 @@ fn the_strategies_are_all_exercised() {
     assert!(count("ingrid") <= 120, "few candidates");
     // The folded and numbered searches above find leads.
     assert!(count("muller") > 0 && count("zoe") > 0 && count("4255550") > 0);
+    assert_eq!(count("#17"), 1);
 }
 
 /// Lead `id`s that a search finds, through every way the store serves it: the inbox's
@@ -399,4 +411,19 @@ fn a_rep_finds_a_lead_by_what_they_type() {
     assert_eq!(search("zoe angstrom"), [zoe]);
     assert_eq!(search("2079460958"), [zoe]);
     assert_eq!(search("+44 20 7946"), [zoe]);
+    assert_eq!(search(&format!("#{jurgen}")), [jurgen]);
+    assert_eq!(search(&format!("#{zoe}")), [zoe]);
+    assert!(search("#999999").is_empty());
+    // The other filters still apply to `#id`.
+    let plt = |text: &str| {
+        ids_found(
+            &store,
+            &LeadFilter {
+                actions: vec![Action::Plt],
+                ..LeadFilter::default().with_search(text)
+            },
+        )
+    };
+    assert_eq!(plt(&format!("#{jurgen}")), [jurgen]);
+    assert!(plt(&format!("#{zoe}")).is_empty(), "Zoë's lead is INS");
 }

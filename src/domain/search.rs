@@ -1,7 +1,7 @@
 //! What a search matches: every word the rep typed must begin a word of the lead's name,
-//! email, phone, company, offer or notes, whatever the letter case and accents. The store's
-//! search index and its row-by-row check both follow this rule, so results never depend on
-//! which one served.
+//! email, phone, company, offer or notes, whatever the letter case and accents; `#123` is
+//! lead 123. The store's search index and its row-by-row check both follow this rule, so
+//! results never depend on which one served.
 //!
 //! A word is a run of letters and digits, folded ([`fold`]): Müller, MÜLLER and muller are
 //! one word. A number written in groups, as phone numbers are, is one word: its digits
@@ -9,6 +9,28 @@
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+/// What a rep's search text asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// `#123`, and nothing else: the lead with that id, alone.
+    Lead(i64),
+    /// The leads with, for each of these words, a word it begins. None: nothing matches
+    /// (only punctuation was typed).
+    Words(Vec<String>),
+}
+
+/// Reads a search text: `#` and digits (spaces around them aside) ask for one lead by its
+/// id, as the inbox and `list` show it; anything else is words ([`words`]).
+pub fn query(text: &str) -> Query {
+    if let Some(digits) = text.trim().strip_prefix('#') {
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            // Too many digits for an id: no lead has it.
+            return digits.parse().map_or(Query::Words(Vec::new()), Query::Lead);
+        }
+    }
+    Query::Words(words(text))
+}
 
 /// The words of `text`, in order (see [`each_word`]): a query is split as the fields it
 /// looks in, so a phone number typed in groups is looked for as its digits joined.
@@ -332,6 +354,18 @@ mod tests {
         let filed = words(&"1 ".repeat(10_000));
         assert_eq!(filed.len(), 500);
         assert!(filed.iter().all(|w| w.len() == NUMBER_DIGITS));
+    }
+
+    #[test]
+    fn a_hash_and_digits_ask_for_one_lead() {
+        assert_eq!(query("#123"), Query::Lead(123));
+        assert_eq!(query(" #7 "), Query::Lead(7));
+        assert_eq!(query("#99999999999999999999999"), Query::Words(Vec::new()));
+        assert_eq!(query("#12a"), Query::Words(words("12a")));
+        assert_eq!(query("#123 müller"), Query::Words(words("123 muller")));
+        assert_eq!(query("# 123"), Query::Words(words("123")));
+        assert_eq!(query("#"), Query::Words(Vec::new()));
+        assert_eq!(query("Zoë"), Query::Words(vec!["zoe".into()]));
     }
 
     #[test]

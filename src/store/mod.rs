@@ -1935,6 +1935,7 @@ mod tests {
         assert_eq!(found("MÜLLER jurgen"), [1]);
         assert_eq!(found("4255550100"), [1]);
         assert_eq!(found("zoe"), [2]);
+        assert_eq!(found("#2"), [2]);
         let words: Vec<String> = store
             .conn
             .prepare("SELECT DISTINCT word FROM search_postings ORDER BY word")
