@@ -273,6 +273,52 @@ fn filter_by_status_sla_and_search() {
     );
 }
 
+/// `list --search` finds what a rep types: any case and accents, a phone by its digits,
+/// `#id` for one lead, with the other filters still applying.
+#[test]
+fn list_search_folds_accents_and_finds_phones_and_ids() {
+    let env = Env::new();
+    env.import_good();
+    let jurgen = set(&["Jürgen Müller"]);
+    for typed in [
+        "muller",
+        "MÜLLER",
+        "jurgen mueller",
+        "3055501234",
+        "+49 30 5550 1234",
+        "+49 (30) 5550",
+    ] {
+        assert_eq!(
+            names(&env.list_no_test(&["--search", typed])),
+            jurgen,
+            "{typed}"
+        );
+    }
+    assert_eq!(
+        names(&env.list_no_test(&["--search", "espanol"])),
+        set(&["Diego Fernández"]),
+        "the notes: Necesitamos una demo en español."
+    );
+    let lead = env.lead_where("name", "Jürgen Müller");
+    let hash_id = format!("#{}", id(&lead));
+    let found = env.list(&["--search", &hash_id]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["id"], lead["id"]);
+    assert!(env.list(&["--search", "#999999"]).is_empty());
+    // The other filters apply to `#id` as to any search.
+    assert_eq!(
+        env.list(&["--search", &hash_id, "--action", "Create"])
+            .len(),
+        1
+    );
+    assert!(env
+        .list(&["--search", &hash_id, "--action", "PLT"])
+        .is_empty());
+    // In the table too.
+    let table = env.ok(["list", "--search", &hash_id]);
+    assert!(table.contains("Jürgen Müller"), "{table}");
+}
+
 // --- show, status, assign ---------------------------------------------------------------------
 
 #[test]

@@ -177,10 +177,10 @@ fn forget_leaves_no_copy_of_the_customer_in_the_store_files() {
     assert_eq!(
         run.stdout.lines().collect::<Vec<_>>(),
         [
-            // quillon, vexmoor, q, zyphrane, labs, wants, a, pilot (no fixture has them;
-            // example, contoso, crm and connector stay).
+            // quillon, vexmoor, q, zyphrane, labs, wants, a, pilot and the phone's
+            // 2079460321 (no fixture has them; example, contoso, crm and connector stay).
             "Forgot Q.Vexmoor@Zyphrane.EXAMPLE: 2 leads (1 customer), 2 touches (1 note), \
-             8 search words removed; the email erased from 1 import path.",
+             9 search words removed; the email erased from 1 import path.",
             "The store was compacted and its WAL emptied: no copy is left in its free space.",
         ]
     );

@@ -169,9 +169,17 @@ fn two_processes_touching_at_once_lose_nothing() {
     );
 }
 
-/// Logs a touch from the inbox's own state, as its keys do.
+/// A key of the inbox, handled as its event loop does.
 fn press(app: &mut App, c: char) {
     app.handle_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+        .unwrap();
+}
+
+/// Logs a touch from the inbox's own state, as its keys do: the key, then Enter in the
+/// note's prompt.
+fn touch(app: &mut App, c: char) {
+    press(app, c);
+    app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
         .unwrap();
 }
 
@@ -244,7 +252,7 @@ fn the_inbox_keeps_every_touch_while_other_processes_use_the_store() {
         .collect();
         // The inbox logs a call on the lead it shows, then moves on.
         let lead = app.selected_lead().unwrap().id;
-        press(&mut app, 'c');
+        touch(&mut app, 'c');
         logged_in_inbox.push(lead);
         press(&mut app, 'j');
         for child in others {
@@ -306,7 +314,7 @@ fn a_touch_during_a_long_import_waits_and_succeeds() {
         || write_locked(&env.db),
     );
     // From the inbox: the change waits, shown as unsaved, while the import runs.
-    press(&mut app, 'e');
+    touch(&mut app, 'e');
     let inbox_lead = app.unsaved.first().and_then(|u| u.lead_id);
     // From the command line: it waits as long as it takes, and says so after a second.
     let touch = env
@@ -482,10 +490,10 @@ fn undo_cancels_a_queued_change_before_it_is_written() {
     let lock = WriteLock::take(&env.db);
     // The first email goes to the writer, which waits for the lock; the second waits in
     // the queue behind it.
-    press(&mut app, 'e');
+    touch(&mut app, 'e');
     press(&mut app, 'j');
     let second = app.selected_lead().unwrap().id;
-    press(&mut app, 'e');
+    touch(&mut app, 'e');
     assert_eq!(app.unsaved_count(), 2);
     assert!(app.is_unsaved(first) && app.is_unsaved(second));
     // The row says so.
@@ -532,6 +540,10 @@ fn undo_leaves_a_value_someone_changed_since() {
     let id = app.selected_lead().unwrap().id;
     press(&mut app, 'S');
     press(&mut app, 'q');
+    // The checklist is empty: an override reason, then no next step.
+    touch(&mut app, 'x');
+    app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        .unwrap();
     app.wait_until_saved().unwrap();
     let status = |env: &Env| -> String {
         let show: Value =
@@ -562,14 +574,14 @@ fn the_detail_pane_stays_on_its_lead_after_a_touch() {
     );
     app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
         .unwrap();
-    press(&mut app, 'c');
+    touch(&mut app, 'c');
     app.wait_until_saved().unwrap();
     let detail = app.detail.as_ref().unwrap();
     assert_eq!(detail.lead.id, first);
     assert_eq!(detail.touches.len(), 1);
     assert_eq!(app.selected_lead().unwrap().id, first);
     // The next key acts on the same customer.
-    press(&mut app, 'e');
+    touch(&mut app, 'e');
     app.wait_until_saved().unwrap();
     assert_eq!(touch_kinds(&env, first), vec!["call", "email"]);
 }
@@ -608,7 +620,7 @@ fn the_inbox_reopens_a_store_whose_files_were_replaced() {
     let _ = std::fs::remove_file(&shm);
     app.tick(app.now).unwrap();
     let id = app.selected_lead().unwrap().id;
-    press(&mut app, 'e');
+    touch(&mut app, 'e');
     app.wait_until_saved().unwrap();
     // Read by another process while the inbox is still open (closing it would copy what
     // it wrote into the store either way).

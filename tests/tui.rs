@@ -305,6 +305,41 @@ fn incremental_search_keeps_or_clears() {
     assert!(screen(&app).contains("No lead matches"));
 }
 
+/// `/` finds leads by any case and accents and phones by their digits; `#id` shows that lead
+/// alone, and Enter opens it.
+#[test]
+fn search_folds_accents_and_hash_id_opens_one_lead() {
+    let mut app = app(120, 30);
+    keys(&mut app, "/MULLER");
+    assert_eq!(app.total, 1);
+    assert_eq!(
+        app.selected_lead().unwrap().last_name.as_deref(),
+        Some("Müller")
+    );
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "/+49 30 5550");
+    assert_eq!(
+        app.selected_lead().unwrap().last_name.as_deref(),
+        Some("Müller")
+    );
+    key(&mut app, KeyCode::Esc);
+    // The lead at the bottom of the list, by its id.
+    key(&mut app, KeyCode::Char('G'));
+    let wanted = app.selected_lead().unwrap().clone();
+    assert_ne!(app.selected, 0);
+    keys(&mut app, &format!("/#{}", wanted.id));
+    assert_eq!(app.total, 1);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.selected_lead().map(|l| l.id), Some(wanted.id));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    assert!(screen(&app).contains(wanted.email.as_deref().unwrap()));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "/#999999");
+    assert_eq!(app.total, 0);
+}
+
 #[test]
 fn touch_updates_the_countdown_and_undo_takes_it_back() {
     let mut app = app(120, 30);

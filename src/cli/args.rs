@@ -324,7 +324,8 @@ pub struct FilterArgs {
     /// exempt, met, missed, due or overdue
     #[arg(long, value_parser = parse_sla, value_name = "STATE")]
     pub sla: Option<crate::domain::SlaState>,
-    /// Text in the name, email, company, offer or notes
+    /// Words in the name, email, phone, company, offer or notes, in any case and with or
+    /// without accents; #ID for one lead
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Show Microsoft's test leads too

@@ -201,11 +201,12 @@ pub type SearchField = (&'static str, fn(&NewLead) -> &Option<String>);
 
 /// The fields a search looks in: the one list the search index, the store's row-by-row check
 /// and [`NewLead::search_fields`] follow.
-pub const SEARCH_FIELDS: [SearchField; 8] = [
+pub const SEARCH_FIELDS: [SearchField; 9] = [
     ("first_name", |l| &l.first_name),
     ("last_name", |l| &l.last_name),
     ("full_name", |l| &l.full_name),
     ("email", |l| &l.email),
+    ("phone", |l| &l.phone),
     ("company", |l| &l.company),
     ("offer", |l| &l.offer),
     ("offer_name", |l| &l.offer_name),

@@ -517,13 +517,13 @@ mod tests {
         let mut stmt = store
             .conn
             .prepare(
-                "SELECT id, first_name, last_name, full_name, email, company, offer, offer_name,
-                    description FROM leads ORDER BY id",
+                "SELECT id, first_name, last_name, full_name, email, phone, company, offer,
+                    offer_name, description FROM leads ORDER BY id",
             )
             .unwrap();
         let rows = stmt
             .query_map([], |r| {
-                let fields: Vec<String> = (1..=8)
+                let fields: Vec<String> = (1..=9)
                     .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
                     .collect::<rusqlite::Result<_>>()?;
                 Ok((r.get::<_, i64>(0)?, fields))

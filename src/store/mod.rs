@@ -375,13 +375,18 @@ impl Store {
             check_version(&self.path, found, schema)?;
         }
         let at = open::schema_version(&tx)?;
+        let mut rebuild_search = false;
         for (i, step) in schema.steps.iter().enumerate() {
             let to = schema::BASE_VERSION + i as i64 + 1;
             if to > at {
                 self.upgrade_notes.extend(upgrade::before(&tx, to)?);
-                tx.execute_batch(&schema::step(step))?;
+                tx.execute_batch(&schema::step(step.sql))?;
                 upgrade::after(&tx, to)?;
+                rebuild_search |= step.rebuilds_search;
             }
+        }
+        if rebuild_search {
+            search::rebuild(&tx)?;
         }
         tx.pragma_update(None, "application_id", open::APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", version)?;
@@ -1847,11 +1852,13 @@ mod tests {
             store.add_touch(1, TouchKind::Call, None, now, now).unwrap();
         }
         // This leadbox's steps, and one more.
-        let steps: Vec<&'static str> = schema::CURRENT
+        let steps: Vec<schema::Step> = schema::CURRENT
             .steps
             .iter()
             .copied()
-            .chain(["ALTER TABLE lead_rows ADD COLUMN next_step TEXT;"])
+            .chain([schema::Step::sql(
+                "ALTER TABLE lead_rows ADD COLUMN next_step TEXT;",
+            )])
             .collect();
         let next = schema::Schema {
             steps: Vec::leak(steps),
@@ -2001,6 +2008,104 @@ mod tests {
         assert_eq!(store.lead(2).unwrap().owner.as_deref(), Some("cy"));
         assert_eq!(store.lead(3).unwrap().sla_due_at, None);
         assert_eq!(store.lead(3).unwrap().sla_state(now), SlaState::Exempt);
+        assert_eq!(
+            store.derived_table_differences().unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    /// A store of version 8 has its search index filed under words as they were then
+    /// (lower case, accents kept, no phone): the step to 9 files them again, folded, with
+    /// the phone's digits; the leads, the mark and a backup are kept as at any upgrade.
+    #[test]
+    fn a_version_8_store_gains_folded_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.db");
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let leads = concat!(
+            r#"{"FirstName":"Jürgen","LastName":"Müller","Phone":"+1 (425) 555-0100","Email":"jm@tailspin.example","LeadSource":"AppSource-PLT|a.b"}"#,
+            "\n",
+            r#"{"FirstName":"Zoë","Email":"zoe@fabrikam.example","LeadSource":"AppSource-INS|a.b"}"#,
+        );
+        {
+            let version_8 = schema::Schema {
+                steps: &schema::CURRENT.steps[..1],
+            };
+            let mut store = Store::open_with(&path, version_8).unwrap();
+            assert_eq!(store.schema_version().unwrap(), 8);
+            let options = crate::import::ImportOptions::default();
+            crate::import::import_bytes(
+                &mut store,
+                "l.ndjson",
+                leads.as_bytes(),
+                now,
+                &options,
+                now,
+            )
+            .unwrap();
+            // The index as leadbox filed it at version 8: each run of letters and digits of
+            // the name, email, company, offer and notes, lower-cased (here lead 1 is
+            // Jürgen, lead 2 Zoë; "a.b" is the offer).
+            store
+                .conn
+                .execute_batch(
+                    "DELETE FROM search_postings;
+                     INSERT INTO search_postings (word, chunk, leads, ids) VALUES
+                        ('a', 0, 2, x'0101'), ('b', 0, 2, x'0101'), ('example', 0, 2, x'0101'),
+                        ('fabrikam', 0, 1, x'02'), ('jm', 0, 1, x'01'),
+                        ('jürgen', 0, 1, x'01'), ('müller', 0, 1, x'01'),
+                        ('tailspin', 0, 1, x'01'), ('zoe', 0, 1, x'02'),
+                        ('zoë', 0, 1, x'02');",
+                )
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), schema::CURRENT.version());
+        assert!(dir.path().join("leads.db.schema-8.bak").exists());
+        let found = |text: &str| -> Vec<i64> {
+            let filter = LeadFilter::default().with_search(text);
+            store
+                .page_forward(
+                    &filter,
+                    SortKey::Received,
+                    now,
+                    &window::PageStart::Beginning,
+                    0,
+                    10,
+                )
+                .unwrap()
+                .into_iter()
+                .map(|(_, lead)| lead.id)
+                .collect()
+        };
+        assert_eq!(found("muller"), [1]);
+        assert_eq!(found("MÜLLER jurgen"), [1]);
+        assert_eq!(found("4255550100"), [1]);
+        assert_eq!(found("zoe"), [2]);
+        assert_eq!(found("#2"), [2]);
+        let words: Vec<String> = store
+            .conn
+            .prepare("SELECT DISTINCT word FROM search_postings ORDER BY word")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            words,
+            [
+                "4255550100",
+                "a",
+                "b",
+                "example",
+                "fabrikam",
+                "jm",
+                "jurgen",
+                "muller",
+                "tailspin",
+                "zoe"
+            ]
+        );
         assert_eq!(
             store.derived_table_differences().unwrap(),
             Vec::<String>::new()

@@ -5,7 +5,8 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::domain::{search, sla, Action, LeadFilter, OwnerFilter, SortKey, SEARCH_FIELDS};
+use crate::domain::search::{self, Query};
+use crate::domain::{sla, Action, LeadFilter, OwnerFilter, SortKey, SEARCH_FIELDS};
 use std::sync::LazyLock;
 
 /// A WHERE clause with `?` placeholders and its values, in order.
@@ -43,11 +44,15 @@ pub fn where_clause(filter: &LeadFilter, now: DateTime<Utc>) -> (String, Vec<Val
         terms.push(condition);
         params.extend(param.map(|p| p.to_string().into()));
     }
-    if let Some(words) = filter.search.as_deref().map(search::words) {
-        if words.is_empty() {
-            // Only punctuation: no word to find, so nothing matches.
-            terms.push("0".into());
-        } else {
+    match filter.search.as_deref().map(search::query) {
+        None => {}
+        Some(Query::Lead(id)) => {
+            terms.push("id = ?".into());
+            params.push(id.into());
+        }
+        // Only punctuation: no word to find, so nothing matches.
+        Some(Query::Words(words)) if words.is_empty() => terms.push("0".into()),
+        Some(Query::Words(words)) => {
             terms.push(MATCH_CONDITION.clone());
             params.push(words.join(" ").into());
         }
@@ -110,7 +115,7 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
                 .map(str::to_string)
                 .collect();
             let fields = (1..ctx.len()).filter_map(|i| ctx.get_raw(i).as_str().ok());
-            Ok(search::matches(&words, fields.collect::<Vec<_>>()))
+            Ok(search::matches(&words, fields))
         },
     )
 }

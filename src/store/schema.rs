@@ -18,14 +18,38 @@ pub const BASE_VERSION: i64 = 7;
 pub struct Schema {
     /// Steps after the base, in order: step `i` takes a store from version
     /// `BASE_VERSION + i` to the next. A shipped step never changes.
-    pub steps: &'static [&'static str],
+    pub steps: &'static [Step],
+}
+
+/// One step of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    pub sql: &'static str,
+    /// The step changes what the search index files a lead under (its SQL empties the
+    /// index): the upgrade builds the index again from the stored leads, with this
+    /// leadbox's words, once after its last step. SQL cannot: the words are Rust's.
+    pub rebuilds_search: bool,
+}
+
+impl Step {
+    /// A step of SQL alone.
+    pub const fn sql(sql: &'static str) -> Step {
+        Step {
+            sql,
+            rebuilds_search: false,
+        }
+    }
 }
 
 /// This leadbox's schema.
 pub const CURRENT: Schema = Schema {
     steps: &[
-        include_str!("migrations/0008_settings.sql"),
-        include_str!("migrations/0009_follow_up.sql"),
+        Step::sql(include_str!("migrations/0008_settings.sql")),
+        Step::sql(include_str!("migrations/0009_follow_up.sql")),
+        Step {
+            sql: include_str!("migrations/0010_folded_search.sql"),
+            rebuilds_search: true,
+        },
     ],
 };
 
@@ -77,7 +101,7 @@ mod tests {
             .collect();
         assert!(!code.contains('{') && !code.contains('}'), "{sql}");
         for step in CURRENT.steps {
-            let sql = super::step(step);
+            let sql = super::step(step.sql);
             let code: String = sql
                 .lines()
                 .filter(|line| !line.trim_start().starts_with("--"))

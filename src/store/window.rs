@@ -173,7 +173,11 @@ fn search_condition(plan: Search) -> (String, Vec<Param>) {
     match plan {
         Search::None => (String::new(), Vec::new()),
         Search::Nothing => (" AND 0".into(), Vec::new()),
-        Search::Few { ids, words } => (in_ids(), vec![id_array(&ids), Param::Plain(words.into())]),
+        Search::Few { ids, words: None } => (" AND id IN rarray(?)".into(), vec![id_array(&ids)]),
+        Search::Few {
+            ids,
+            words: Some(words),
+        } => (in_ids(), vec![id_array(&ids), Param::Plain(words.into())]),
         Search::Many(words) => (MATCHES_WORDS.clone(), vec![Param::Plain(words.into())]),
         Search::Set { ids, words, .. } => (
             in_ids(),
@@ -232,7 +236,7 @@ impl Store {
         let keys = match self.search_plan(filter)? {
             Search::Nothing => Vec::new(),
             Search::Few { ids, words } => {
-                let keys = self.sorted_keys_of(&ids, &words, filter, sort, now)?;
+                let keys = self.sorted_keys_of(&ids, words.as_deref(), filter, sort, now)?;
                 let start = match from {
                     PageStart::Beginning => 0,
                     PageStart::After(c) => keys.partition_point(|k| k.cmp(c) != Ordering::Greater),
@@ -280,7 +284,7 @@ impl Store {
         let mut keys = match self.search_plan(filter)? {
             Search::Nothing => Vec::new(),
             Search::Few { ids, words } => {
-                let keys = self.sorted_keys_of(&ids, &words, filter, sort, now)?;
+                let keys = self.sorted_keys_of(&ids, words.as_deref(), filter, sort, now)?;
                 let end = match until {
                     PageEnd::End => keys.len(),
                     PageEnd::Before(c) => keys.partition_point(|k| k.cmp(c) == Ordering::Less),
@@ -355,11 +359,12 @@ impl Store {
         Ok(counts)
     }
 
-    /// Sort keys of the given leads that pass the filter, in list order.
+    /// Sort keys of the given leads that pass the filter (and have the words, if any), in
+    /// list order.
     fn sorted_keys_of(
         &self,
         ids: &[i64],
-        words: &str,
+        words: Option<&str>,
         filter: &LeadFilter,
         sort: SortKey,
         now: DateTime<Utc>,
@@ -383,11 +388,17 @@ impl Store {
             .collect();
         params.extend(plain(rest_params));
         params.push(id_array(ids));
-        params.push(Param::Plain(words.to_string().into()));
+        if let Some(words) = words {
+            params.push(Param::Plain(words.to_string().into()));
+        }
         let sql = format!(
             "SELECT {column}, id FROM leads WHERE ({}) AND {rest} AND id IN rarray(?){}",
             lane_terms.join(" OR "),
-            *MATCHES_WORDS
+            if words.is_some() {
+                &**MATCHES_WORDS
+            } else {
+                ""
+            }
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut keys: Vec<Cursor> = stmt

@@ -188,7 +188,7 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('/')],
         label: "/",
         command: Command::Search,
-        help: "search names, email, company, notes",
+        help: "search names, email, phone, notes; #id",
         contexts: LIST,
         hint: Some("search"),
     },

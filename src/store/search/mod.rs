@@ -29,7 +29,8 @@ use std::sync::Arc;
 
 use super::query::SEARCH_COLUMNS;
 use super::{Result, Store};
-use crate::domain::{search, LeadFilter};
+use crate::domain::search::{self, Query};
+use crate::domain::LeadFilter;
 
 /// Where a search switches strategy (see `Store::search_plan`).
 #[derive(Debug, Clone, Copy)]
@@ -67,9 +68,10 @@ pub(super) enum Search {
     Nothing,
     /// Few candidates, from the search index: their ids, still to be checked against
     /// every word (words too common to ask the index about were left out of its query).
+    /// No words: the ids are the answer (`#123`).
     Few {
         ids: Arc<Vec<i64>>,
-        words: String,
+        words: Option<String>,
     },
     /// Many candidates, from the index: lanes are read in order through their covering
     /// indexes and each lead kept if its id is in the set (and, when words were left out of
@@ -91,8 +93,9 @@ pub type SearchCache = std::cell::RefCell<Vec<(String, i64, SearchPlan)>>;
 pub struct SearchPlan(Search);
 
 impl Store {
-    /// Decides how to serve a search. Each word is first judged by the index's counts: a
-    /// word that begins words in a large share of the leads (every lead names the
+    /// Decides how to serve a search. `#123` is lead 123 alone (the filter's lanes and
+    /// conditions still apply). Otherwise each word is first judged by the index's counts:
+    /// a word that begins words in a large share of the leads (every lead names the
     /// publisher's offers) filters little, so its lists are not read (that is the slow part)
     /// and the row-by-row check covers it. The lists of the other words are read and
     /// intersected.
@@ -100,10 +103,16 @@ impl Store {
         let Some(text) = filter.search.as_deref() else {
             return Ok(Search::None);
         };
-        let words = search::words(text);
-        if words.is_empty() {
-            return Ok(Search::Nothing);
-        }
+        let words = match search::query(text) {
+            Query::Lead(id) => {
+                return Ok(Search::Few {
+                    ids: Arc::new(vec![id]),
+                    words: None,
+                })
+            }
+            Query::Words(words) if words.is_empty() => return Ok(Search::Nothing),
+            Query::Words(words) => words,
+        };
         let key = words.join(" ");
         let version = self.data_version()?;
         {
@@ -134,7 +143,7 @@ impl Store {
             if ids.len() <= self.search_tuning.few_matches {
                 Search::Few {
                     ids: Arc::new(ids),
-                    words: key.clone(),
+                    words: Some(key.clone()),
                 }
             } else {
                 Search::Set {
