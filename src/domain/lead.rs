@@ -228,10 +228,11 @@ impl NewLead {
 
     /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
     pub fn is_reachable(&self) -> bool {
+        let name = self.first_name.as_deref().or(self.last_name.as_deref());
         sla::is_reachable(
             self.email.as_deref(),
             self.phone.as_deref(),
-            self.name().as_deref(),
+            name.or(self.full_name.as_deref()),
         )
     }
 
@@ -336,10 +337,11 @@ impl Lead {
 
     /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
     pub fn is_reachable(&self) -> bool {
+        let name = self.first_name.as_deref().or(self.last_name.as_deref());
         sla::is_reachable(
             self.email.as_deref(),
             self.phone.as_deref(),
-            self.name().as_deref(),
+            name.or(self.full_name.as_deref()),
         )
     }
 

@@ -41,6 +41,6 @@ CREATE TABLE lead_closes (
 );
 
 -- The leads still waiting for a first touch (contactable, open, untouched), by customer,
--- with what the Today queue's first groups read of them (it reads no row).
-CREATE INDEX lead_rows_waiting ON lead_rows(contact_id, sla_due_at, lane, received_at)
-    WHERE {waiting};
+-- with what the Today queue's first groups read of them (it reads no row): `lead_rows_waiting`
+-- (`store/schema.rs` has its definition, which a first import also builds after its rows).
+{waiting_index};
