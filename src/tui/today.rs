@@ -66,7 +66,12 @@ impl Queue {
         }
         let last = self.items.len() as i64 - 1;
         self.selected = (self.selected as i64 + delta).clamp(0, last) as usize;
-        self.show(store, page)
+        let on_screen = self.scroll..self.scroll + self.rows.len();
+        match on_screen.contains(&self.selected) && self.rows.len() == page.min(self.items.len()) {
+            // The rows shown stay: nothing to read.
+            true => Ok(()),
+            false => self.show(store, page),
+        }
     }
 
     /// Reads the rows on screen, scrolled so that the selection is among them.
