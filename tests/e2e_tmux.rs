@@ -463,8 +463,9 @@ fn the_inbox_shows_leads_dropped_into_its_watched_folder() {
 }
 
 /// A morning in the Today view: the inbox opens on it; the first customer gets an email
-/// with a note, the next a call, a follow-up is snoozed and a customer is given to the rep;
-/// after quitting, the command line finds every change in the store.
+/// with a note, the next a call, a follow-up is snoozed and two customers are marked and
+/// given to the rep at once; after quitting, the command line finds every change in the
+/// store.
 #[test]
 #[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn a_morning_in_the_today_view() {
@@ -507,13 +508,15 @@ fn a_morning_in_the_today_view() {
     tmux.send(&["-l", "tomorrow"]);
     tmux.send(&["Enter"]);
     tmux.wait_for("snoozed until");
-    // The first row's customer is the rep's.
-    tmux.send(&["g", "o"]);
+    // The first two rows' customers are the rep's: marked with Space, assigned at once.
+    tmux.send(&["g", "Space", "Space"]);
+    tmux.wait_for("2 marked");
+    tmux.send(&["o"]);
     tmux.wait_for("owner:");
     tmux.send(&["C-u"]);
     tmux.send(&["-l", "me"]);
     tmux.send(&["Enter"]);
-    tmux.wait_for("owner Ana");
+    tmux.wait_for("2 saved");
     tmux.send(&["q"]);
     wait_for_exit(&tmux);
 
@@ -537,6 +540,8 @@ fn a_morning_in_the_today_view() {
         .iter()
         .all(|r| r["contact_id"] != second["contact_id"]));
     assert_eq!(queue[0]["owner"], "Ana", "{:?}", queue[0]);
+    assert_eq!(queue[1]["owner"], "Ana", "{:?}", queue[1]);
+    assert!(queue[2]["owner"].is_null(), "{:?}", queue[2]);
 }
 
 fn lead_named(db: &Path, name: &str) -> i64 {
