@@ -1349,10 +1349,11 @@ impl ImportSession<'_> {
             // A customer has one owner: a new lead of it has the owner its leads have.
             self.conn
                 .prepare_cached(
-                    "UPDATE lead_rows SET owner = (
-                        SELECT o.owner FROM contact_leads c JOIN lead_rows o ON o.id = c.lead_id
-                        WHERE c.contact_id = ?2 AND o.owner IS NOT NULL LIMIT 1)
-                     WHERE id = ?1",
+                    // No owner, no write: most customers have none.
+                    "UPDATE lead_rows SET owner = known.owner
+                     FROM (SELECT o.owner FROM contact_leads c JOIN lead_rows o ON o.id = c.lead_id
+                           WHERE c.contact_id = ?2 AND o.owner IS NOT NULL LIMIT 1) AS known
+                     WHERE lead_rows.id = ?1",
                 )?
                 .execute([id, contact_id])?;
         }

@@ -21,6 +21,9 @@ pub struct Queue {
     pub rows: Vec<QueueDetails>,
     /// The store holds no lead at all.
     pub no_leads: bool,
+    /// How many rows each group has, in the order of `Reason::ALL` (counted once per
+    /// queue: a frame at a million leads must not count them again).
+    pub counts: [usize; 4],
 }
 
 impl Queue {
@@ -45,10 +48,13 @@ impl Queue {
             let admitted = store.admitted(filter, now, &ids)?;
             today.items.retain(|i| admitted.contains(&i.next.lead_id));
         }
+        let counts =
+            Reason::ALL.map(|reason| today.items.iter().filter(|i| i.reason == reason).count());
         let mut queue = Queue {
             items: today.items,
             next_due: today.next_due,
             no_leads,
+            counts,
             ..Queue::default()
         };
         if let Some(before) = before {
@@ -100,13 +106,5 @@ impl Queue {
         self.rows
             .get(self.selected.checked_sub(self.scroll)?)
             .map(|row| &row.lead)
-    }
-
-    /// How many rows each group has, in the queue's order.
-    pub fn counts(&self) -> [(Reason, usize); 4] {
-        Reason::ALL.map(|reason| {
-            let n = self.items.iter().filter(|i| i.reason == reason).count();
-            (reason, n)
-        })
     }
 }

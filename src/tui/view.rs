@@ -133,7 +133,7 @@ fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::
 /// The Today view's title line: each group's count, the overdue one first.
 fn draw_today_counts(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, area: Rect) {
     let mut spans = vec![Span::styled(" Today ", theme.tab_active())];
-    for (reason, n) in queue.counts() {
+    for (&reason, n) in Reason::ALL.iter().zip(queue.counts) {
         let style = match reason {
             Reason::Overdue if n > 0 => theme.overdue(),
             _ if n == 0 => theme.quiet(),
