@@ -558,19 +558,26 @@ fn waiting_customers(
     owner: &OwnerFilter,
     take: &mut impl FnMut(i64, Option<Next>),
 ) -> Result<Vec<i64>> {
+    // One pass over the leads, in the table's order, then sorted by customer here: at a
+    // million leads that costs less than an index by customer would at each import (the
+    // pass reads only the first columns of each row).
     let (owner_sql, owner_param) = owner.sql("owner");
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT contact_id, id, received_at, lane, sla_due_at FROM lead_rows
-         INDEXED BY lead_rows_waiting WHERE {} AND {owner_sql} ORDER BY contact_id",
+        "SELECT contact_id, sla_due_at, id, received_at, lane FROM lead_rows
+         WHERE {} AND {owner_sql}",
         schema::waiting_sql()
     ))?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
+    let mut waiting: Vec<(i64, i64, i64, i64, u8)> = stmt
+        .query_map(rusqlite::params_from_iter(owner_param), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    waiting.sort_unstable();
     let mut seen = Vec::new();
     let mut leads: Vec<CustomerLead> = Vec::new();
     let mut current = None;
     let none = CustomerState::default();
-    while let Some(r) = rows.next()? {
-        let contact_id: i64 = r.get(0)?;
+    for (contact_id, due, id, received_at, lane) in waiting {
         if current != Some(contact_id) {
             if let Some(done) = current {
                 take(done, follow_up::next(&leads, &[], &none, rules, zone));
@@ -580,12 +587,12 @@ fn waiting_customers(
             seen.push(contact_id);
         }
         leads.push(CustomerLead {
-            id: r.get(1)?,
-            received_at: from_ts(r.get(2)?),
-            action: lane::action(r.get(3)?).cloned(),
-            // Open, as every lead of the index is (new or contacted: the same to the rules).
+            id,
+            received_at: from_ts(received_at),
+            action: lane::action(lane).cloned(),
+            // Open, as every waiting lead is (new or contacted: the same to the rules).
             status: Status::New,
-            sla_due_at: r.get::<_, Option<i64>>(4)?.map(from_ts),
+            sla_due_at: Some(from_ts(due)),
             first_touch_at: None,
         });
     }

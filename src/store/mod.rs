@@ -1274,11 +1274,8 @@ impl ImportSession<'_> {
         // into a large store looks up and inserts at random places in every table.
         let cache_mib = if empty { 16 } else { 32 };
         tx.pragma_update(None, "cache_size", -1024 * cache_mib)?;
-        // Every lookup and order but one is a table that a bulk import writes in key order
-        // (`store/orders.rs`); the index of the waiting leads is built once, at the end.
-        if empty {
-            tx.execute_batch("DROP INDEX IF EXISTS lead_rows_waiting")?;
-        }
+        // (`leads` and `contacts` have no index to drop: every lookup and order is a table
+        // that a bulk import writes in key order, `store/orders.rs`.)
         let bulk = if empty {
             let next_id = |table: &str| -> Result<i64> {
                 let sql = format!("SELECT ifnull(max(id), 0) + 1 FROM {table}");
@@ -1524,8 +1521,6 @@ impl ImportSession<'_> {
         if let Some(mut bulk) = self.bulk.take() {
             bulk.insert_pending()?;
             bulk.keys.write(&mut bulk.inserts)?;
-            drop(bulk);
-            self.conn.execute_batch(&schema::waiting_index_sql())?;
         }
         self.conn.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,

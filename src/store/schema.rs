@@ -77,18 +77,6 @@ pub fn base() -> String {
 /// A step's SQL, with each rule filled in.
 pub fn step(sql: &str) -> String {
     sql.replace("{reachable}", sla::reachable_sql())
-        .replace("{waiting_index}", &waiting_index_sql())
-}
-
-/// The index of the leads waiting for a first touch, by customer, covering what the Today
-/// queue reads of them. A first import drops it and builds it once after its rows: kept up
-/// row by row, it cost the import of a million leads more than building it at the end.
-pub fn waiting_index_sql() -> String {
-    format!(
-        "CREATE INDEX IF NOT EXISTS lead_rows_waiting
-            ON lead_rows(contact_id, sla_due_at, lane, received_at) WHERE {}",
-        waiting_sql()
-    )
 }
 
 /// A lead waiting for its first touch: contactable (it has a due time), open, untouched.

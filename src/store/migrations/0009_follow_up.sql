@@ -40,7 +40,3 @@ CREATE TABLE lead_closes (
     at       INTEGER NOT NULL
 );
 
--- The leads still waiting for a first touch (contactable, open, untouched), by customer,
--- with what the Today queue's first groups read of them (it reads no row): `lead_rows_waiting`
--- (`store/schema.rs` has its definition, which a first import also builds after its rows).
-{waiting_index};
