@@ -88,28 +88,7 @@ pub enum Command {
     /// Qualified asks for the customer's checklist complete (leadbox qualify), or
     /// --override with the reason; lost asks for --reason, and --force when the customer
     /// was touched on fewer days than the settings ask (min_touch_days).
-    Status {
-        /// The leads' ids, then the status: new, contacted, qualified, won or lost (won and
-        /// lost stop the SLA clock)
-        #[arg(required = true, num_args = 2.., value_name = "ID... STATUS")]
-        args: Vec<String>,
-        /// Qualified: why the checklist may stay incomplete (it is recorded)
-        #[arg(long = "override", value_name = "REASON")]
-        override_reason: Option<String>,
-        /// Qualified: what comes next (a follow-up in the Today queue at --next-at)
-        #[arg(long, value_name = "TEXT", requires = "next_at")]
-        next_step: Option<String>,
-        /// Qualified: when the next step is due (1h, 3d, tomorrow, monday, a date/time)
-        #[arg(long, value_name = "WHEN", requires = "next_step")]
-        next_at: Option<String>,
-        /// Lost: why (one of the settings' lost_reasons, or "other: TEXT")
-        #[arg(long, value_name = "REASON")]
-        reason: Option<String>,
-        /// Lost: close even though the customer was touched on fewer days than the
-        /// settings ask
-        #[arg(long)]
-        force: bool,
-    },
+    Status(StatusArgs),
     /// Give leads' customers to an owner ("" clears it): every lead of a customer has its
     /// owner
     Assign {
@@ -276,6 +255,31 @@ pub enum ConfigAction {
     /// Write a settings file with every setting commented out at its default (never
     /// over an existing one)
     Init,
+}
+
+/// `leadbox status`: the leads, the status, and what qualified and lost ask for.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The leads' ids, then the status: new, contacted, qualified, won or lost (won and
+    /// lost stop the SLA clock)
+    #[arg(required = true, num_args = 2.., value_name = "ID... STATUS")]
+    pub args: Vec<String>,
+    /// Qualified: why the checklist may stay incomplete (it is recorded)
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+    /// Qualified: what comes next (a follow-up in the Today queue at --next-at)
+    #[arg(long, value_name = "TEXT", requires = "next_at")]
+    pub next_step: Option<String>,
+    /// Qualified: when the next step is due (1h, 3d, tomorrow, monday, a date/time)
+    #[arg(long, value_name = "WHEN", requires = "next_step")]
+    pub next_at: Option<String>,
+    /// Lost: why (one of the settings' lost_reasons, or "other: TEXT")
+    #[arg(long, value_name = "REASON")]
+    pub reason: Option<String>,
+    /// Lost: close even though the customer was touched on fewer days than the
+    /// settings ask
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

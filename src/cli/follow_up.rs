@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-use super::args::TodayFormat;
+use super::args::{StatusArgs, TodayFormat};
 use super::output::{self, JsonArrayWriter};
 use super::{open_store, owner_filter, who_is_me, Ctx, UsageError};
 use crate::domain::follow_up::{self, Owed, Reason};
@@ -221,16 +221,6 @@ fn ids_then<'a>(args: &'a [String], what: &str) -> Result<(Vec<i64>, &'a str)> {
         })
         .collect::<Result<_>>()?;
     Ok((ids, last))
-}
-
-/// What `leadbox status` was asked beside the status.
-pub struct StatusArgs {
-    pub args: Vec<String>,
-    pub override_reason: Option<String>,
-    pub next_step: Option<String>,
-    pub next_at: Option<String>,
-    pub reason: Option<String>,
-    pub force: bool,
 }
 
 /// `leadbox status ID... STATUS`, with the guards of qualified and lost.

@@ -333,24 +333,7 @@ fn run_command(ctx: &Ctx, command: Command, now: DateTime<Utc>) -> Result<ExitCo
             note,
             at,
         } => follow_up::touch(ctx, &ids, kind, note.as_deref(), at, now),
-        Command::Status {
-            args,
-            override_reason,
-            next_step,
-            next_at,
-            reason,
-            force,
-        } => {
-            let asked = follow_up::StatusArgs {
-                args,
-                override_reason,
-                next_step,
-                next_at,
-                reason,
-                force,
-            };
-            follow_up::status(ctx, asked, now)
-        }
+        Command::Status(asked) => follow_up::status(ctx, asked, now),
         Command::Assign { args } => follow_up::assign(ctx, &args),
         Command::Today { owner, format } => follow_up::today(ctx, owner.as_deref(), format, now),
         Command::Snooze { ids, until } => follow_up::snooze(ctx, &ids, &until, now),

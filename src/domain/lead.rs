@@ -228,11 +228,9 @@ impl NewLead {
 
     /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
     pub fn is_reachable(&self) -> bool {
-        let name = self.first_name.as_deref().or(self.last_name.as_deref());
-        sla::is_reachable(
-            self.email.as_deref(),
-            self.phone.as_deref(),
-            name.or(self.full_name.as_deref()),
+        reachable(
+            [&self.email, &self.phone],
+            [&self.first_name, &self.last_name, &self.full_name],
         )
     }
 
@@ -288,6 +286,12 @@ pub fn display_name(
     }
 }
 
+/// [`sla::is_reachable`] of a lead's email and phone, and its name's parts.
+fn reachable(contacts: [&Option<String>; 2], names: [&Option<String>; 3]) -> bool {
+    let name = names.iter().find_map(|part| part.as_deref());
+    sla::is_reachable(contacts[0].as_deref(), contacts[1].as_deref(), name)
+}
+
 /// A stored lead with its workflow fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {
@@ -337,11 +341,9 @@ impl Lead {
 
     /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
     pub fn is_reachable(&self) -> bool {
-        let name = self.first_name.as_deref().or(self.last_name.as_deref());
-        sla::is_reachable(
-            self.email.as_deref(),
-            self.phone.as_deref(),
-            name.or(self.full_name.as_deref()),
+        reachable(
+            [&self.email, &self.phone],
+            [&self.first_name, &self.last_name, &self.full_name],
         )
     }
 

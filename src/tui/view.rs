@@ -54,6 +54,20 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
 const NO_LEADS: &str =
     "No leads yet. Press i to import a lead export (JSON, NDJSON or CSV), or run `leadbox import FILE`.";
 
+/// An overlay's keys, for its bottom border: ` Space check  Esc close `.
+fn footer(theme: Theme, keys: &[(&str, &str)]) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in keys.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(format!("{key} "), theme.key()));
+        spans.push(Span::raw(what.to_string()));
+    }
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
+
 /// The customer's qualification checklist, the selected item highlighted.
 fn draw_checklist(
     frame: &mut Frame<'_>,
@@ -76,12 +90,7 @@ fn draw_checklist(
         })
         .collect();
     let done = items.iter().filter(|(_, on)| *on).count();
-    let keys = Line::from(vec![
-        Span::styled(" Space ", theme.key()),
-        Span::raw("check  "),
-        Span::styled("Esc ", theme.key()),
-        Span::raw("close "),
-    ]);
+    let keys = footer(theme, &[("Space", "check"), ("Esc", "close")]);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" Qualification {done}/{} ", items.len()))
@@ -109,14 +118,14 @@ fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::
             .lines()
             .map(|line| Line::raw(line.to_string())),
     );
-    let keys = Line::from(vec![
-        Span::styled(" o ", theme.key()),
-        Span::raw("open in the mail program  "),
-        Span::styled("y ", theme.key()),
-        Span::raw("copy  "),
-        Span::styled("Esc ", theme.key()),
-        Span::raw("close "),
-    ]);
+    let keys = footer(
+        theme,
+        &[
+            ("o", "open in the mail program"),
+            ("y", "copy"),
+            ("Esc", "close"),
+        ],
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Email (E) ")
