@@ -1300,3 +1300,31 @@ fn the_email_from_the_today_view_answers_the_customer_s_notes() {
     };
     assert!(draft.body.contains("Looking for SSO"), "{}", draft.body);
 }
+
+#[test]
+fn tab_in_the_owner_prompt_picks_a_known_owner() {
+    let mut app = app(120, 30);
+    let owner_typed = |app: &App| match &app.mode {
+        Mode::Owner(input) => input.text.clone(),
+        other => panic!("{other:?}"),
+    };
+    for name in ["bo", "Ana Lopez"] {
+        keys(&mut app, "o");
+        keys(&mut app, name);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, "j");
+    }
+    // Tab: the known owners in order, any case, from what is typed.
+    keys(&mut app, "o");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(owner_typed(&app), "Ana Lopez");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(owner_typed(&app), "bo");
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "oB");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(owner_typed(&app), "bo");
+    key(&mut app, KeyCode::Enter);
+    let lead = app.selected_lead().unwrap().id;
+    assert_eq!(app.store.lead(lead).unwrap().owner.as_deref(), Some("bo"));
+}

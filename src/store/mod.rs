@@ -970,6 +970,18 @@ impl Store {
         Ok(found)
     }
 
+    /// The owners the store's leads have, in alphabetical order (any case).
+    pub fn owners(&self) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT DISTINCT owner FROM lead_rows WHERE owner IS NOT NULL
+                 ORDER BY owner COLLATE NOCASE",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether the store holds any lead.
     pub fn has_leads(&self) -> Result<bool> {
         Ok(self

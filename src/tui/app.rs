@@ -913,6 +913,25 @@ impl App {
         self.submit(change, label, true)
     }
 
+    /// Tab in the owner prompt: the next known owner that begins with what is typed (any
+    /// case); on a whole name, the one after it.
+    fn complete_owner(&mut self) -> Result<(), StoreError> {
+        let owners = self.store.owners()?;
+        let Mode::Owner(input) = &mut self.mode else {
+            return Ok(());
+        };
+        let typed = input.text.trim().to_lowercase();
+        let whole = owners.iter().position(|o| o.to_lowercase() == typed);
+        let next = match whole {
+            Some(i) => owners.get((i + 1) % owners.len()),
+            None => owners.iter().find(|o| o.to_lowercase().starts_with(&typed)),
+        };
+        if let Some(owner) = next {
+            input.text = owner.clone();
+        }
+        Ok(())
+    }
+
     /// Copies the selected lead's email, else its phone, to the terminal's clipboard.
     fn copy_contact(&mut self) -> Effect {
         let Some(lead) = self.selected_lead() else {
@@ -1183,6 +1202,9 @@ impl App {
                     if let Some(completed) = complete(&input.text) {
                         input.text = completed;
                     }
+                }
+                if matches!(self.mode, Mode::Owner(_)) {
+                    self.complete_owner()?;
                 }
             }
             Control::PickStatus(status) => {

@@ -744,7 +744,7 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             };
             prompt(&label, &input.text)
         }
-        Mode::Owner(input) => prompt("owner: ", &input.text),
+        Mode::Owner(input) => prompt("owner (Tab: the known ones; me: you): ", &input.text),
         Mode::Snooze(input) => prompt(
             "snooze until (1h, 3d, tomorrow, monday, a date): ",
             &input.text,
