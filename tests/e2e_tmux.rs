@@ -512,7 +512,7 @@ fn a_morning_in_the_today_view() {
     tmux.send(&["g", "Space", "Space"]);
     tmux.wait_for("2 marked");
     tmux.send(&["o"]);
-    tmux.wait_for("owner:");
+    tmux.wait_for("owner (Tab");
     tmux.send(&["C-u"]);
     tmux.send(&["-l", "me"]);
     tmux.send(&["Enter"]);
