@@ -139,27 +139,26 @@ fn chars(category: &'static str, text: &str) -> Vec<Step> {
         .collect()
 }
 
-/// The fixed key sequence: the same keys, in the same order, on every run.
-// The fixed key sequence, one line per step as BENCHMARKS.md lists it: longer than 60 lines
-// because it is a list.
-fn sequence() -> Vec<Step> {
+/// The keys both replays begin with: moves across several page boundaries, pages, jumps to
+/// the end and back (moving and paging at the far end), and the lead's pane opened, moved
+/// in and closed.
+fn moves_pages_jumps_and_pane(keys: &mut Vec<Step>) {
     use KeyCode::*;
-    let mut keys = Vec::new();
     // Moving in the default (urgency) order, across several page boundaries.
-    repeat(&mut keys, 120, "move", Char('j'));
-    repeat(&mut keys, 60, "move", Char('k'));
-    repeat(&mut keys, 20, "move", Down);
-    repeat(&mut keys, 20, "move", Up);
+    repeat(keys, 120, "move", Char('j'));
+    repeat(keys, 60, "move", Char('k'));
+    repeat(keys, 20, "move", Down);
+    repeat(keys, 20, "move", Up);
     // Paging.
-    repeat(&mut keys, 40, "page", PageDown);
-    repeat(&mut keys, 20, "page", PageUp);
+    repeat(keys, 40, "page", PageDown);
+    repeat(keys, 20, "page", PageUp);
     keys.push(step_with("page", Char('d'), KeyModifiers::CONTROL));
     keys.push(step_with("page", Char('u'), KeyModifiers::CONTROL));
     // Jumps to the end and back, and moving/paging at the far end of the list.
     for _ in 0..3 {
         keys.push(step("jump", Char('G')));
-        repeat(&mut keys, 5, "move", Char('k'));
-        repeat(&mut keys, 3, "page", PageUp);
+        repeat(keys, 5, "move", Char('k'));
+        repeat(keys, 3, "page", PageUp);
         keys.push(step("jump", Char('g')));
     }
     // Detail pane: open, move inside it, back.
@@ -169,6 +168,15 @@ fn sequence() -> Vec<Step> {
         keys.push(step("detail", Esc));
         keys.push(step("move", Char('j')));
     }
+}
+
+/// The fixed key sequence: the same keys, in the same order, on every run.
+// The fixed key sequence, one line per step as BENCHMARKS.md lists it: longer than 60 lines
+// because it is a list.
+fn sequence() -> Vec<Step> {
+    use KeyCode::*;
+    let mut keys = Vec::new();
+    moves_pages_jumps_and_pane(&mut keys);
     // Action filters by digit and by Tab, moving a little in each.
     for round in 0..2 {
         for digit in ['2', '3', '4', '5', '6', '1'] {
@@ -224,26 +232,7 @@ const TODAY_CATEGORIES: [&str; 4] = ["move", "page", "jump", "detail"];
 fn today_sequence() -> Vec<Step> {
     use KeyCode::*;
     let mut keys = Vec::new();
-    repeat(&mut keys, 120, "move", Char('j'));
-    repeat(&mut keys, 60, "move", Char('k'));
-    repeat(&mut keys, 20, "move", Down);
-    repeat(&mut keys, 20, "move", Up);
-    repeat(&mut keys, 40, "page", PageDown);
-    repeat(&mut keys, 20, "page", PageUp);
-    keys.push(step_with("page", Char('d'), KeyModifiers::CONTROL));
-    keys.push(step_with("page", Char('u'), KeyModifiers::CONTROL));
-    for _ in 0..3 {
-        keys.push(step("jump", Char('G')));
-        repeat(&mut keys, 5, "move", Char('k'));
-        repeat(&mut keys, 3, "page", PageUp);
-        keys.push(step("jump", Char('g')));
-    }
-    for _ in 0..8 {
-        keys.push(step("detail", Enter));
-        keys.push(step("detail", Char('j')));
-        keys.push(step("detail", Esc));
-        keys.push(step("move", Char('j')));
-    }
+    moves_pages_jumps_and_pane(&mut keys);
     keys.push(step("jump", Char('G')));
     keys.push(step("detail", Enter));
     keys.push(step("detail", Esc));

@@ -167,6 +167,14 @@ fn draw_today_counts(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: The
     frame.render_widget(Paragraph::new(fit_line(spans, area.width)), area);
 }
 
+/// A line of quiet text in place of the rows (no lead, no match, all caught up).
+fn quiet_message(frame: &mut Frame<'_>, theme: Theme, text: &str, area: Rect) {
+    let message = Paragraph::new(text.to_string())
+        .style(theme.quiet())
+        .wrap(Wrap { trim: true });
+    frame.render_widget(message, area);
+}
+
 /// The Today view's columns: the reason and due time fixed, the rest shared.
 fn today_columns(width: u16) -> Vec<Constraint> {
     let wide = width >= 120;
@@ -203,12 +211,7 @@ fn draw_today(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, are
             true => NO_LEADS.to_string(),
             false => format!("All caught up.{next} T shows the full list."),
         };
-        frame.render_widget(
-            Paragraph::new(text)
-                .style(theme.quiet())
-                .wrap(Wrap { trim: true }),
-            areas.list,
-        );
+        quiet_message(frame, theme, &text, areas.list);
         return;
     }
     let widths: Vec<usize> = Layout::horizontal(columns.clone())
@@ -346,12 +349,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &App, theme: Theme, areas: &Areas) {
         } else {
             "No lead matches. Esc clears the search; 1 shows all leads."
         };
-        frame.render_widget(
-            Paragraph::new(text)
-                .style(theme.quiet())
-                .wrap(Wrap { trim: true }),
-            areas.list,
-        );
+        quiet_message(frame, theme, text, areas.list);
         return;
     }
     let widths: Vec<usize> = Layout::horizontal(list_columns(areas.list.width))
