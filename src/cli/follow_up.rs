@@ -14,7 +14,7 @@ use crate::domain::follow_up::{self, Owed, Reason};
 use crate::domain::text::printable;
 use crate::domain::time::{format_time, Shown};
 use crate::domain::{Status, TouchKind};
-use crate::store::{QueueDetails, QueueItem, Store, StoreError, Today};
+use crate::store::{QueueItem, QueueRow, Store, StoreError, Today};
 
 /// `leadbox today`: the queue, one customer a row.
 pub fn today(
@@ -26,15 +26,18 @@ pub fn today(
     let owner = owner_filter(&ctx.config, owner)?;
     let store = open_store(ctx)?;
     let zone = ctx.config.zone();
-    let today = store.today(&ctx.config.follow_up, zone, now, &owner)?;
-    let out = BufWriter::new(std::io::stdout().lock());
-    match format {
-        TodayFormat::Json => write_today_json(&store, &today, out)?,
-        TodayFormat::Table => {
-            let color = ctx.color.colors(std::io::stdout().is_terminal());
-            write_today_table(&store, &today, now, &ctx.config.shown(), color, out)?
+    // One snapshot: the queue and its rows' leads as of one moment.
+    store.snapshot(|store| {
+        let today = store.today(&ctx.config.follow_up, zone, now, &owner)?;
+        let out = BufWriter::new(std::io::stdout().lock());
+        match format {
+            TodayFormat::Json => write_today_json(store, &today, out),
+            TodayFormat::Table => {
+                let color = ctx.color.colors(std::io::stdout().is_terminal());
+                write_today_table(store, &today, now, &ctx.config.shown(), color, out)
+            }
         }
-    }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -45,7 +48,7 @@ struct TodayRow<'a> {
     lead_id: i64,
     reason: &'static str,
     due_at: String,
-    name: Option<String>,
+    name: Option<&'a str>,
     company: Option<&'a str>,
     action: Option<&'a str>,
     owner: Option<&'a str>,
@@ -57,19 +60,18 @@ struct TodayRow<'a> {
     snoozed: bool,
 }
 
-fn today_row<'a>(item: &QueueItem, details: &'a QueueDetails) -> TodayRow<'a> {
-    let lead = &details.lead;
+fn today_row<'a>(item: &QueueItem, row: &'a QueueRow) -> TodayRow<'a> {
     TodayRow {
         contact_id: item.contact_id,
-        lead_id: lead.id,
+        lead_id: row.lead_id,
         reason: item.reason.as_str(),
         due_at: format_time(item.next.due_at),
-        name: lead.name(),
-        company: lead.company.as_deref(),
-        action: lead.action.as_ref().map(|a| a.as_str()),
-        owner: lead.owner.as_deref(),
-        customer_touches: details.customer_touches,
-        last_touch_at: details.last_touch_at.map(format_time),
+        name: row.name.as_deref(),
+        company: row.company.as_deref(),
+        action: row.action.as_ref().map(|a| a.as_str()),
+        owner: row.owner.as_deref(),
+        customer_touches: row.customer_touches,
+        last_touch_at: row.last_touch_at.map(format_time),
         step: match item.next.owed {
             Owed::Step { step } => Some(step),
             _ => None,
@@ -80,7 +82,7 @@ fn today_row<'a>(item: &QueueItem, details: &'a QueueDetails) -> TodayRow<'a> {
 
 fn write_today_json(store: &Store, today: &Today, out: impl Write) -> Result<()> {
     let mut array = JsonArrayWriter::new(out)?;
-    store.queue_details(&today.items, |item, details| {
+    store.queue_rows(&today.items, |item, details| {
         array
             .push(&today_row(item, &details))
             .map_err(anyhow::Error::from)
@@ -126,13 +128,13 @@ fn write_today_table(
         "{}",
         output::table_heading(&TODAY_TABLE.map(|(n, _)| n), &widths)
     )?;
-    store.queue_details(&today.items, |item, details| {
+    store.queue_rows(&today.items, |item, details| {
         let row = today_row(item, &details);
         let cells = [
             item.next.label(item.reason),
             item.next.due_text(item.reason, now, zone),
             row.lead_id.to_string(),
-            row.name.unwrap_or_else(|| "(withheld)".into()),
+            row.name.unwrap_or("(withheld)").to_string(),
             row.company.unwrap_or("").to_string(),
             row.action.unwrap_or("-").to_string(),
             row.owner.unwrap_or("-").to_string(),

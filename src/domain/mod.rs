@@ -18,6 +18,7 @@ pub use identity::{email_identity, fold_email, identity_hash, is_test_text, Lead
 #[cfg(test)]
 pub(crate) use lead::bare_lead;
 pub use lead::{
-    Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES, SEARCH_FIELDS,
+    display_name, Action, Lead, NewLead, Status, Touch, TouchKind, TouchRefused, KNOWN_SOURCES,
+    SEARCH_FIELDS,
 };
 pub use sla::SlaState;

@@ -55,6 +55,19 @@ pub struct QueueDetails {
     pub last_touch_at: Option<DateTime<Utc>>,
 }
 
+/// What the command line prints of a queue row: its lead's name, company, action and
+/// owner, and the customer's touches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub lead_id: i64,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub action: Option<crate::domain::Action>,
+    pub owner: Option<String>,
+    pub customer_touches: u32,
+    pub last_touch_at: Option<DateTime<Utc>>,
+}
+
 /// What `list` and `export` add to each lead of a followed customer: its next follow-up or
 /// decision (not a first touch: `sla_due_at` tells that), the snooze that moved it, and
 /// each lost lead's reason.
@@ -136,9 +149,10 @@ impl Store {
                 take(contact_id, customer.next(rules, zone));
             }
         }
+        // One row per customer: the keys differ, and an unstable sort is quicker.
         today
             .items
-            .sort_by_key(|i| (i.next.queue_key(i.reason), i.contact_id));
+            .sort_unstable_by_key(|i| (i.next.queue_key(i.reason), i.contact_id));
         tracing::debug!(
             customers = today.items.len(),
             ms = started.elapsed().as_millis() as u64,
@@ -148,32 +162,111 @@ impl Store {
     }
 
     /// The lead and touch figures of each queue row of `items`, handed to `each` in order.
-    /// The customers' touch figures are read in one pass first: most have none.
     pub fn queue_details<E: From<StoreError>>(
         &self,
         items: &[QueueItem],
         mut each: impl FnMut(&QueueItem, QueueDetails) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let touched = customer_touch_figures(&self.conn)?;
         let sql = format!(
-            "SELECT {} FROM leads WHERE id = ?1",
+            "SELECT {} FROM leads",
             super::LEAD_COLUMNS.replacen("description,", "NULL,", 1)
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
-        for item in items {
-            let lead = stmt
-                .query_row([item.next.lead_id], super::lead_from_row)
-                .optional()
-                .map_err(StoreError::from)?
-                .ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
-            let (customer_touches, last_touch_at) =
-                touched.get(&item.contact_id).copied().unwrap_or_default();
+        self.each_queue_lead(items, &sql, super::lead_from_row, |item, lead, touches| {
+            let (customer_touches, last_touch_at) = touches;
             let details = QueueDetails {
                 lead,
                 customer_touches,
                 last_touch_at,
             };
-            each(item, details)?;
+            each(item, details)
+        })
+    }
+
+    /// What the command line prints of each queue row of `items` ([`QueueRow`]), handed
+    /// to `each` in order: a few columns of each lead, which a million rows can afford.
+    pub fn queue_rows<E: From<StoreError>>(
+        &self,
+        items: &[QueueItem],
+        mut each: impl FnMut(&QueueItem, QueueRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        // The few origins by id, rather than a join at each of a million rows.
+        let actions = origin_actions(&self.conn)?;
+        let sql = "SELECT id, first_name, last_name, full_name, company, owner, origin_id
+            FROM lead_rows";
+        let read = |r: &rusqlite::Row<'_>| {
+            Ok(QueueRow {
+                lead_id: r.get(0)?,
+                name: crate::domain::display_name(&r.get(1)?, &r.get(2)?, &r.get(3)?),
+                company: r.get(4)?,
+                owner: r.get(5)?,
+                action: actions.get(&r.get(6)?).cloned().flatten(),
+                customer_touches: 0,
+                last_touch_at: None,
+            })
+        };
+        self.each_queue_lead(items, sql, read, |item, mut row, touches| {
+            (row.customer_touches, row.last_touch_at) = touches;
+            each(item, row)
+        })
+    }
+
+    /// Reads the lead of each row of `items` with `sql` (a query of leads with an `id`
+    /// column, to which the condition on ids is added; `read` makes a row into a `T`), and
+    /// hands it to `each` in order with its customer's touch figures (read in one pass
+    /// first: most customers have none). The leads are read in the order of their ids, a
+    /// batch at a time, each batch as a range of ids when they are most of it: a queue of a
+    /// million rows reads the table once, in order.
+    fn each_queue_lead<T, E: From<StoreError>>(
+        &self,
+        items: &[QueueItem],
+        sql: &str,
+        read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        mut each: impl FnMut(&QueueItem, T, TouchFigures) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        const BATCH: usize = 4096;
+        let touched = customer_touch_figures(&self.conn)?;
+        let mut by_id: Vec<(i64, usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(at, item)| (item.next.lead_id, at))
+            .collect();
+        by_id.sort_unstable();
+        let mut leads: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+        let listed = format!("{sql} WHERE id IN rarray(?1)");
+        let ranged = format!("{sql} WHERE id BETWEEN ?1 AND ?2");
+        for batch in by_id.chunks(BATCH) {
+            let (first, last) = (batch[0].0, batch[batch.len() - 1].0);
+            let mut stmt;
+            let mut rows = match last - first < 2 * batch.len() as i64 {
+                true => {
+                    stmt = self
+                        .conn
+                        .prepare_cached(&ranged)
+                        .map_err(StoreError::from)?;
+                    stmt.query([first, last])
+                }
+                false => {
+                    stmt = self
+                        .conn
+                        .prepare_cached(&listed)
+                        .map_err(StoreError::from)?;
+                    let ids: Vec<i64> = batch.iter().map(|&(id, _)| id).collect();
+                    stmt.query([super::id_list(&ids)])
+                }
+            }
+            .map_err(StoreError::from)?;
+            while let Some(row) = rows.next().map_err(StoreError::from)? {
+                let id: i64 = row.get(0).map_err(StoreError::from)?;
+                // Each lead is the row of one customer at most: in the batch once.
+                if let Ok(i) = batch.binary_search_by_key(&id, |&(id, _)| id) {
+                    leads[batch[i].1] = Some(read(row).map_err(StoreError::from)?);
+                }
+            }
+        }
+        for (item, lead) in items.iter().zip(leads) {
+            let lead = lead.ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
+            let touches = touched.get(&item.contact_id).copied().unwrap_or_default();
+            each(item, lead, touches)?;
         }
         Ok(())
     }
@@ -567,11 +660,16 @@ fn waiting_customers(
          WHERE {} AND {owner_sql}",
         schema::waiting_sql()
     ))?;
-    let mut waiting: Vec<(i64, i64, i64, i64, u8)> = stmt
-        .query_map(rusqlite::params_from_iter(owner_param), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    // Room for every lead at once: growing a vector of a million rows step by step costs
+    // more than the pass itself (each step copies it into freshly zeroed memory).
+    let leads: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM lead_rows", [], |r| {
+        r.get(0)
+    })?;
+    let mut waiting: Vec<(i64, i64, i64, i64, u8)> = Vec::with_capacity(leads.max(0) as usize);
+    let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
+    while let Some(r) = rows.next()? {
+        waiting.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+    }
     waiting.sort_unstable();
     let mut seen = Vec::new();
     let mut leads: Vec<CustomerLead> = Vec::new();
@@ -631,3 +729,18 @@ fn followed_customers(conn: &Connection) -> Result<Vec<i64>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+/// Each origin's action, by id.
+fn origin_actions(conn: &Connection) -> Result<HashMap<i64, Option<crate::domain::Action>>> {
+    Ok(conn
+        .prepare_cached("SELECT id, action FROM lead_origins")?
+        .query_map([], |r| {
+            let action: Option<String> = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                action.as_deref().and_then(crate::domain::Action::parse),
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+

@@ -14,7 +14,7 @@ mod upgrade;
 mod window;
 
 pub use erase::{Deleted, Forgotten, Purged, Reclaimed, ERASED_PATH};
-pub use follow_up::{Close, Customer, FollowUpMarks, QueueDetails, QueueItem, Today};
+pub use follow_up::{Close, Customer, FollowUpMarks, QueueDetails, QueueItem, QueueRow, Today};
 pub use search::{SearchLists, SearchTuning};
 pub use window::{Cursor, PageEnd, PageStart};
 
@@ -980,6 +980,23 @@ impl Store {
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Runs `read` on one snapshot of the store: every query in it sees the same data, and
+    /// the store is locked for reading once rather than at each query. Only for reading.
+    pub fn snapshot<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce(&Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let result = read(self);
+        // Nothing was written: ending the transaction either way keeps the same data.
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(StoreError::from)?;
+        result
     }
 
     /// Whether the store holds any lead.
