@@ -161,6 +161,98 @@ impl Store {
         Ok(today)
     }
 
+    /// The start of the Today queue that [`Store::today`] would give, read without
+    /// computing all of it: its first `n` customers or more, when the queue starts with at
+    /// least that many `overdue` ones; fewer (possibly none) otherwise. It walks the leads
+    /// waiting for their first touch in the order of their due times (the urgency order),
+    /// so every customer whose earliest due time is before the walk's end is among those
+    /// met; each customer met is then judged by the same rule as the whole queue. At a
+    /// million leads this costs a few pages of that order where the whole queue costs a
+    /// pass over every lead.
+    pub fn today_head(
+        &self,
+        rules: &Rules,
+        zone: Zone,
+        now: DateTime<Utc>,
+        owner: &OwnerFilter,
+        n: usize,
+    ) -> Result<Vec<QueueItem>> {
+        // Leads read at most, waiting or not, before settling for what is proven.
+        self.head_within(rules, zone, now, owner, n, 64 * n.max(1) + 1024)
+    }
+
+    /// [`Store::today_head`], reading at most `budget` leads of the urgency order.
+    fn head_within(
+        &self,
+        rules: &Rules,
+        zone: Zone,
+        now: DateTime<Utc>,
+        owner: &OwnerFilter,
+        n: usize,
+        budget: usize,
+    ) -> Result<Vec<QueueItem>> {
+        let filter = crate::domain::LeadFilter {
+            owner: owner.clone(),
+            ..crate::domain::LeadFilter::default()
+        };
+        // Each customer met, with the due time of its first lead met (its earliest).
+        let mut met: Vec<(i64, DateTime<Utc>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        // The customers are proven up to this due time (inclusive), or all of them.
+        let mut proven: Option<DateTime<Utc>> = None;
+        let mut bound: Option<DateTime<Utc>> = None;
+        let mut from = super::PageStart::Beginning;
+        let mut read = 0;
+        'walk: loop {
+            let page =
+                self.page_forward(&filter, crate::domain::SortKey::Urgency, now, &from, 0, 256)?;
+            let Some((last, _)) = page.last() else { break };
+            from = super::PageStart::After(last.clone());
+            for (_, lead) in &page {
+                // The urgency order puts first the leads owed a first touch, by due time.
+                let due = lead
+                    .sla_due_at
+                    .filter(|_| lead.first_touch_at.is_none() && lead.closed_at.is_none());
+                let Some(due) = due.filter(|&due| due <= now) else {
+                    break 'walk;
+                };
+                if bound.is_some_and(|bound| due > bound) {
+                    break 'walk;
+                }
+                read += 1;
+                if read > budget {
+                    // Every customer whose earliest due time is before this one was met.
+                    proven = Some(due - chrono::Duration::seconds(1));
+                    break 'walk;
+                }
+                if lead.status.is_open() && seen.insert(lead.contact_id) {
+                    met.push((lead.contact_id, due));
+                    if met.len() == n {
+                        bound = Some(due);
+                    }
+                }
+            }
+        }
+        let mut items = Vec::new();
+        for (contact_id, due) in met {
+            if proven.is_some_and(|proven| due > proven) {
+                continue;
+            }
+            let next = customer(&self.conn, contact_id)?.next(rules, zone);
+            if let Some(next) = next {
+                if let Some(reason) = next.reason(now, zone.end_of_day(now)) {
+                    items.push(QueueItem {
+                        contact_id,
+                        reason,
+                        next,
+                    });
+                }
+            }
+        }
+        items.sort_unstable_by_key(|i| (i.next.queue_key(i.reason), i.contact_id));
+        Ok(items)
+    }
+
     /// The lead and touch figures of each queue row of `items`, handed to `each` in order.
     pub fn queue_details<E: From<StoreError>>(
         &self,
@@ -744,3 +836,108 @@ fn origin_actions(conn: &Connection) -> Result<HashMap<i64, Option<crate::domain
         .collect::<rusqlite::Result<_>>()?)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// A store of many customers, some with several leads (test drives among them), some
+    /// touched, qualified, lost or owned, due around `now`.
+    fn busy_store(now: DateTime<Utc>) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let actions = ["PLT", "INS", "StartTestDrive", "Create", "DNC"];
+        let mut lines = String::new();
+        // Imported out of order: lead and customer ids follow no due time.
+        for i in (0..600u32).map(|k| (k * 37) % 600) {
+            // 200 customers (numbered out of the order they first come in); three leads
+            // arrive together every 21 minutes (equal due times across customers), from
+            // two days before now.
+            let customer = (i * 7) % 200;
+            let received =
+                now - chrono::Duration::hours(48) + chrono::Duration::minutes(21 * (i / 3) as i64);
+            lines.push_str(&format!(
+                r#"{{"userDetails": {{"firstName": "C{customer}", "lastName": "X", "email": "c{customer}@example.org"}}, "leadSource": "AppSource-{a}|o.p", "actionCode": "{a}", "receivedAt": "{r}"}}"#,
+                a = actions[(i as usize * 3) % actions.len()],
+                r = received.to_rfc3339(),
+            ));
+            lines.push('\n');
+        }
+        let options = crate::import::ImportOptions::default();
+        crate::import::import_bytes(
+            &mut store,
+            "busy.ndjson",
+            lines.as_bytes(),
+            now,
+            &options,
+            now,
+        )
+        .unwrap();
+        for id in (1..=600).step_by(13) {
+            let at = now - chrono::Duration::hours(30);
+            let _ = store.add_touch(
+                id,
+                TouchKind::Email,
+                None,
+                at.max(store.lead(id).unwrap().received_at),
+                now,
+            );
+        }
+        for id in (5..=600).step_by(17) {
+            store.set_status_at(id, Status::Qualified, now).unwrap();
+        }
+        for id in (9..=600).step_by(19) {
+            store.set_status_at(id, Status::Lost, now).unwrap();
+        }
+        for id in (3..=600).step_by(23) {
+            store
+                .set_owner(id, Some(if id % 2 == 0 { "Ana" } else { "bo" }))
+                .unwrap();
+        }
+        store
+    }
+
+    /// The head of the queue is the start of the whole queue, whatever its length, owner
+    /// or clock, and is as long as asked when the queue starts with that many overdue rows.
+    #[test]
+    fn the_head_of_the_queue_is_the_start_of_the_whole_queue() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let store = busy_store(now);
+        let rules = Rules::default();
+        let zone = Zone::Named(chrono_tz::Europe::Berlin);
+        let owners = [
+            OwnerFilter::Any,
+            OwnerFilter::Named("ana".into()),
+            OwnerFilter::Nobody,
+        ];
+        let mut longest = 0;
+        for hours in [-30, -12, 0, 6, 40] {
+            let at = now + chrono::Duration::hours(hours);
+            for owner in &owners {
+                let whole = store.today(&rules, zone, at, owner).unwrap().items;
+                let overdue = whole.iter().filter(|i| i.reason == Reason::Overdue).count();
+                for n in [1, 2, 5, 20, 80, 1000] {
+                    let head = store.today_head(&rules, zone, at, owner, n).unwrap();
+                    assert_eq!(head, whole[..head.len()], "{hours}h {owner:?} n={n}");
+                    assert!(head.len() >= n.min(overdue), "{hours}h {owner:?} n={n}");
+                    longest = longest.max(head.len());
+                }
+            }
+        }
+        assert!(
+            longest > 50,
+            "the store has many overdue customers: {longest}"
+        );
+        // Cut short, the walk keeps only what it has proven.
+        let whole = store
+            .today(&rules, zone, now, &OwnerFilter::Any)
+            .unwrap()
+            .items;
+        for budget in [1, 2, 3, 10, 50, 200] {
+            let head = store
+                .head_within(&rules, zone, now, &OwnerFilter::Any, 1000, budget)
+                .unwrap();
+            assert_eq!(head, whole[..head.len()], "budget {budget}");
+            assert!(head.len() <= budget, "budget {budget}: {}", head.len());
+        }
+    }
+}
