@@ -977,6 +977,79 @@ fn today_view_all_caught_up() {
     insta::assert_snapshot!(shown);
 }
 
+/// An app whose counts and queue a worker computes; here the test is the worker.
+fn app_with_worker(width: u16, height: u16) -> App {
+    let mut app = App::with_counts_worker(
+        fixture_store(),
+        now(),
+        Zone::Fixed(FixedOffset::east_opt(0).unwrap()),
+    )
+    .unwrap();
+    app.resize(width, height).unwrap();
+    app
+}
+
+/// With a worker, the Today view shows the start of its queue at once, "counting…"; the
+/// whole queue then takes its place with the selection where it was.
+#[test]
+fn the_today_view_shows_its_start_until_the_whole_queue_arrives() {
+    let whole = today(120, 30).queue.unwrap().items;
+    let mut app = app_with_worker(120, 30);
+    app.show_today(true).unwrap();
+    assert!(app.queue_pending());
+    let start = app.queue.as_ref().unwrap().items.clone();
+    assert!(
+        start.len() >= 10 && start.len() < whole.len(),
+        "{}",
+        start.len()
+    );
+    assert_eq!(start, whole[..start.len()]);
+    let shown = screen(&app);
+    assert!(shown.contains(" Today  counting…"), "{shown}");
+    assert!(shown.contains("reading today's queue… · "), "{shown}");
+    assert!(!shown.contains("customers today"), "{shown}");
+    keys(&mut app, "jj");
+    let request = app.take_queue_request().expect("the queue is asked for");
+    app.apply_queue(request.run(&app.store).unwrap()).unwrap();
+    assert!(!app.queue_pending());
+    let queue = app.queue.as_ref().unwrap();
+    assert_eq!(queue.items, whole);
+    assert_eq!(queue.selected, 2);
+    let shown = screen(&app);
+    assert!(
+        shown.contains(&format!("{} customers today · ", whole.len())),
+        "{shown}"
+    );
+    assert!(!shown.contains("counting…"), "{shown}");
+}
+
+/// Under a search the queue has no start to show: it says it is reading the queue, and an
+/// answer to a request the search replaced is dropped.
+#[test]
+fn a_search_in_the_today_view_waits_for_its_own_queue() {
+    let mut app = app_with_worker(120, 30);
+    app.show_today(true).unwrap();
+    let unfiltered = app.take_queue_request().unwrap();
+    keys(&mut app, "/chen");
+    assert!(app.queue.as_ref().unwrap().items.is_empty());
+    assert!(screen(&app).contains("Reading today's queue…"));
+    app.apply_queue(unfiltered.run(&app.store).unwrap())
+        .unwrap();
+    assert!(app.queue_pending(), "a superseded answer is dropped");
+    let request = app.take_queue_request().unwrap();
+    app.apply_queue(request.run(&app.store).unwrap()).unwrap();
+    let queue = app.queue.as_ref().unwrap();
+    assert_eq!(queue.items.len(), 1);
+    assert_eq!(queue.rows[0].lead.name().as_deref(), Some("Chen Wei"));
+    // `*` waits for the whole queue too.
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "/");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.queue_pending());
+    keys(&mut app, "*");
+    assert!(screen(&app).contains("today's queue is still being read"));
+}
+
 #[test]
 fn working_the_queue_moves_each_customer_on() {
     let mut app = today(120, 30);

@@ -16,8 +16,9 @@
 //!
 //! Then the same for the Today view, with an inbox of its own opened after the list's is
 //! closed: its in-process first frame (`today_first_frame_ms`: open the store, build the
-//! app, compute the queue, draw once), the queue's computation alone (`today_queue_ms`: the
-//! time of `App::show_today(true)` within that first frame) and a replay of moves, pages,
+//! app, show the queue's start, draw once), that start alone (`today_queue_ms`: the time of
+//! `App::show_today(true)` within that first frame), the time until the worker's whole
+//! queue is drawn (`today_whole_queue_ms`, from opening the store) and a replay of moves, pages,
 //! jumps and the lead's pane in the queue (`today_key_p99_ms`, with p50/p95/max; the details
 //! under `today`). `rss_hwm_mb` is the peak after the list's replay, `today_rss_hwm_mb` the
 //! peak at the end. `bench/run.sh` runs it.
@@ -31,7 +32,7 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::store::Store;
-use leadbox::tui::app::{App, CountsReply, CountsRequest, Mode, Zone};
+use leadbox::tui::app::{App, CountsReply, CountsRequest, Mode, QueueReply, QueueRequest, Zone};
 use leadbox::tui::theme::Theme;
 use leadbox::tui::view::draw;
 use ratatui::backend::TestBackend;
@@ -243,23 +244,51 @@ fn today_sequence() -> Vec<Step> {
 /// The filter-bar counts on a thread with its own connection, as the inbox's event loop
 /// runs them; replies carry the time the worker spent on them.
 struct CountsWorker {
-    requests: mpsc::Sender<CountsRequest>,
-    replies: mpsc::Receiver<(CountsReply, f64)>,
+    requests: mpsc::Sender<Ask>,
+    replies: mpsc::Receiver<(Answer, f64)>,
+}
+
+/// What the inbox asks of its worker: counts, or the Today view's whole queue.
+enum Ask {
+    Counts(CountsRequest),
+    Queue(QueueRequest),
+}
+
+enum Answer {
+    Counts(CountsReply),
+    Queue(Box<QueueReply>),
 }
 
 impl CountsWorker {
     fn spawn(db: &Path) -> Result<CountsWorker> {
         let store = Store::open(db)?;
-        let (request_tx, request_rx) = mpsc::channel::<CountsRequest>();
+        let (request_tx, request_rx) = mpsc::channel::<Ask>();
         let (reply_tx, reply_rx) = mpsc::channel();
         std::thread::spawn(move || {
-            while let Ok(mut request) = request_rx.recv() {
-                while let Ok(newer) = request_rx.try_recv() {
-                    request = newer;
+            while let Ok(first) = request_rx.recv() {
+                // The newest request of each kind, the counts first, as the inbox's worker.
+                let (mut counts, mut queue) = (None, None);
+                for request in std::iter::once(first).chain(request_rx.try_iter()) {
+                    match request {
+                        Ask::Counts(request) => counts = Some(request),
+                        Ask::Queue(request) => queue = Some(request),
+                    }
                 }
                 let t = Instant::now();
-                if let Ok(reply) = request.run(&store) {
-                    if reply_tx.send((reply, ms(t.elapsed()))).is_err() {
+                if let Some(Ok(reply)) = counts.map(|r| r.run(&store)) {
+                    if reply_tx
+                        .send((Answer::Counts(reply), ms(t.elapsed())))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                let t = Instant::now();
+                if let Some(Ok(reply)) = queue.map(|r| r.run(&store)) {
+                    if reply_tx
+                        .send((Answer::Queue(Box::new(reply)), ms(t.elapsed())))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -271,19 +300,28 @@ impl CountsWorker {
         })
     }
 
-    /// Sends the app's pending request and applies the replies that came back; true when
-    /// any did (the screen needs drawing).
-    fn pump(&self, app: &mut App, worker_ms: &mut Vec<f64>) -> bool {
+    /// Sends the app's pending requests and applies the replies that came back; true when
+    /// any did (the screen needs drawing). The worker's time per counts request goes to
+    /// `worker_ms`.
+    fn pump(&self, app: &mut App, worker_ms: &mut Vec<f64>) -> Result<bool> {
         if let Some(request) = app.take_counts_request() {
-            let _ = self.requests.send(request);
+            let _ = self.requests.send(Ask::Counts(request));
+        }
+        if let Some(request) = app.take_queue_request() {
+            let _ = self.requests.send(Ask::Queue(request));
         }
         let mut applied = false;
-        while let Ok((reply, elapsed)) = self.replies.try_recv() {
-            worker_ms.push(elapsed);
-            app.apply_counts(reply);
+        while let Ok((answer, elapsed)) = self.replies.try_recv() {
+            match answer {
+                Answer::Counts(reply) => {
+                    worker_ms.push(elapsed);
+                    app.apply_counts(reply);
+                }
+                Answer::Queue(reply) => app.apply_queue(*reply)?,
+            }
             applied = true;
         }
-        applied
+        Ok(applied)
     }
 }
 
@@ -342,6 +380,8 @@ struct FirstFrame {
     rss_mb: Option<f64>,
     /// The Today view's: `show_today(true)` within the first frame, and the queue's length.
     queue_took: Option<Duration>,
+    /// From opening the store until the Today view's whole queue is drawn (worker only).
+    whole_queue: Option<Duration>,
     customers: Option<usize>,
 }
 
@@ -372,8 +412,24 @@ fn open_inbox(options: &Options, now: DateTime<Utc>, today: bool) -> Result<(Inb
     app.resize(options.width, options.height)?;
     let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
     terminal.draw(|frame| draw(frame, &app, theme))?;
+    let took = start.elapsed();
+    // The Today view's whole queue, from the worker: how long after the first frame the
+    // counts and the last rows are there.
+    let whole_queue = match &worker {
+        Some(worker) if today => {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while app.queue_pending() && Instant::now() < deadline {
+                worker.pump(&mut app, &mut Vec::new())?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            terminal.draw(|frame| draw(frame, &app, theme))?;
+            Some(start.elapsed())
+        }
+        _ => None,
+    };
     let first = FirstFrame {
-        took: start.elapsed(),
+        took,
+        whole_queue,
         total: app.total,
         rows_on_screen: match &app.queue {
             Some(queue) => queue.rows.len(),
@@ -441,7 +497,7 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options, in_today: bool) 
             // whatever counts came back, and draw them.
             if let Some(worker) = &inbox.worker {
                 let t = Instant::now();
-                if worker.pump(&mut inbox.app, &mut times.counts_worker) {
+                if worker.pump(&mut inbox.app, &mut times.counts_worker)? {
                     let app = &inbox.app;
                     inbox.terminal.draw(|frame| draw(frame, app, theme))?;
                     times.counts_redraw.push(ms(t.elapsed()));
@@ -453,8 +509,8 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options, in_today: bool) 
     if let Some(worker) = &inbox.worker {
         // Let the last counts arrive, so that the final state is the settled one.
         let deadline = Instant::now() + Duration::from_secs(120);
-        while inbox.app.counts_stale && Instant::now() < deadline {
-            worker.pump(&mut inbox.app, &mut times.counts_worker);
+        while (inbox.app.counts_stale || inbox.app.queue_pending()) && Instant::now() < deadline {
+            worker.pump(&mut inbox.app, &mut times.counts_worker)?;
             std::thread::sleep(Duration::from_millis(2));
         }
     }
@@ -530,6 +586,7 @@ fn report_today(out: &mut Value, rounds: u32, first: &FirstFrame, times: &Replay
     let (keys, _, categories) = replay_figures(times, &TODAY_CATEGORIES);
     out["today_first_frame_ms"] = json!(round3(ms(first.took)));
     out["today_queue_ms"] = json!(first.queue_took.map(|d| round3(ms(d))));
+    out["today_whole_queue_ms"] = json!(first.whole_queue.map(|d| round3(ms(d))));
     out["today_customers"] = json!(first.customers);
     out["today_key_p50_ms"] = keys["p50_ms"].clone();
     out["today_key_p95_ms"] = keys["p95_ms"].clone();

@@ -10,7 +10,7 @@ use super::keys::{Command, Context, Keymap};
 use super::layout::Areas;
 pub use super::prompt::Input;
 use super::prompt::{pick_status, Picked, Typed};
-use super::today::Queue;
+use super::today::{Queue, QueueAsk};
 use super::writer::{Change, Job, Report, Saved, Writer};
 use crate::domain::follow_up::{self, Rules};
 use crate::domain::{Action, Lead, LeadFilter, OwnerFilter, SortKey, Status, Touch, TouchKind};
@@ -283,6 +283,31 @@ impl CountsRequest {
     }
 }
 
+/// A Today queue, asked of the worker: at a million leads it takes longer than a
+/// keystroke may, so the view shows its start meanwhile ([`Queue::start`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRequest {
+    pub generation: u64,
+    pub ask: QueueAsk,
+}
+
+/// The answer to a [`QueueRequest`]: the whole queue, its rows not read yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueReply {
+    pub generation: u64,
+    pub queue: Queue,
+}
+
+impl QueueRequest {
+    /// Runs the request against a store (the worker's own connection).
+    pub fn run(&self, store: &Store) -> Result<QueueReply, StoreError> {
+        Ok(QueueReply {
+            generation: self.generation,
+            queue: Queue::compute(store, &self.ask)?,
+        })
+    }
+}
+
 pub struct App {
     pub store: Store,
     /// Who `me` is in the owner prompt.
@@ -340,6 +365,8 @@ pub struct App {
     background_counts: bool,
     counts_generation: u64,
     counts_request: Option<CountsRequest>,
+    queue_generation: u64,
+    queue_request: Option<QueueRequest>,
     /// The follow-up rules the Today view's queue follows.
     pub rules: Rules,
     /// The Today view, when it is shown instead of the list (`T` switches).
@@ -428,6 +455,8 @@ impl App {
             background_counts,
             counts_generation: 0,
             counts_request: None,
+            queue_generation: 0,
+            queue_request: None,
             rules: Rules::default(),
             queue: None,
             mine: false,
@@ -694,30 +723,75 @@ impl App {
         }
     }
 
-    /// Computes the Today view's queue again, the selection where it was.
+    /// Computes the Today view's queue again, the selection where it was: inline, or on
+    /// the worker when there is one, showing the start of the queue meanwhile.
     fn load_queue(&mut self) -> Result<(), StoreError> {
-        let owner = self.owner_filter();
         let before = self.queue.take();
         let page = self.page as usize;
-        // The list's filter and search, but for the owner (which `owner` is) and the test
-        // leads (never in the queue).
-        let filter = LeadFilter {
-            owner: OwnerFilter::Any,
-            include_test: false,
-            ..self.filter()
+        let ask = QueueAsk {
+            rules: self.rules.clone(),
+            zone: self.zone,
+            now: self.now,
+            owner: self.owner_filter(),
+            // The list's filter and search, but for the owner (which `owner` is) and the
+            // test leads (never in the queue).
+            filter: Some(LeadFilter {
+                owner: OwnerFilter::Any,
+                include_test: false,
+                ..self.filter()
+            }),
         };
-        let queue = Queue::load(
-            &self.store,
-            &self.rules,
-            self.zone,
-            self.now,
-            &owner,
-            Some(&filter),
-            before.as_ref(),
-            page,
-        )?;
+        let queue = match self.background_counts {
+            true => {
+                let mut queue = Queue::start(&self.store, &ask, before.as_ref(), page)?;
+                queue.settle(&self.store, before.as_ref(), page)?;
+                self.queue_generation += 1;
+                self.queue_request = Some(QueueRequest {
+                    generation: self.queue_generation,
+                    ask,
+                });
+                queue
+            }
+            false => Queue::load(&self.store, &ask, before.as_ref(), page)?,
+        };
         self.queue = Some(queue);
         Ok(())
+    }
+
+    /// The queue the worker should compute next, if any.
+    pub fn take_queue_request(&mut self) -> Option<QueueRequest> {
+        self.queue_request.take()
+    }
+
+    /// Whether the Today view waits for its whole queue.
+    pub fn queue_pending(&self) -> bool {
+        self.queue.as_ref().is_some_and(|q| !q.complete)
+    }
+
+    /// The whole queue arrived: it takes the place of its start, the selection where it
+    /// was. Answers to superseded requests are dropped.
+    pub fn apply_queue(&mut self, reply: QueueReply) -> Result<(), StoreError> {
+        if reply.generation != self.queue_generation {
+            return Ok(());
+        }
+        let Some(before) = self.queue.take() else {
+            return Ok(());
+        };
+        let mut queue = reply.queue;
+        queue.settle(&self.store, Some(&before), self.page as usize)?;
+        self.queue = Some(queue);
+        self.follow_selection()
+    }
+
+    /// The worker could not compute the queue.
+    pub fn queue_failed(&mut self, error: String) {
+        if let Some(queue) = &mut self.queue {
+            // What is shown is all there is.
+            queue.counts = follow_up::Reason::ALL
+                .map(|reason| queue.items.iter().filter(|i| i.reason == reason).count());
+            queue.complete = true;
+        }
+        self.flash_error(format!("cannot read today's queue: {error}"));
     }
 
     /// The Today view's queue again, when it is shown (its filter or search changed).
@@ -1723,6 +1797,10 @@ impl App {
 
     /// Asks to mark every lead shown (the queue's rows, or the list as filtered).
     fn ask_mark_all(&mut self) {
+        if self.queue_pending() {
+            self.flash_info("today's queue is still being read: try again in a moment");
+            return;
+        }
         let count = match &self.queue {
             Some(queue) => queue.items.len() as u64,
             None => self.total,

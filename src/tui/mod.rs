@@ -220,6 +220,11 @@ fn event_loop(
 ) -> Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height)?;
+    // The first frame waits for the queue only a little: at a million leads it shows the
+    // queue's start instead.
+    if let Some(worker) = counts {
+        worker.exchange(app, Duration::from_millis(15))?;
+    }
     loop {
         terminal.draw(|frame| view::draw(frame, app, theme))?;
         if quit_signal.load(Ordering::Relaxed) {
@@ -227,7 +232,7 @@ fn event_loop(
         }
         // Short polls while changes are on their way keep the gauge and the marks moving;
         // otherwise wake a few times a second to notice the clock and other writers.
-        let timeout = if app.unsaved_count() > 0 || app.counts_stale {
+        let timeout = if app.unsaved_count() > 0 || app.counts_stale || app.queue_pending() {
             Duration::from_millis(50)
         } else {
             Duration::from_millis(250)
@@ -260,15 +265,7 @@ fn event_loop(
         }
         app.tick(crate::clock::now()?)?;
         if let Some(worker) = counts {
-            if let Some(request) = app.take_counts_request() {
-                let _ = worker.requests.send(request);
-            }
-            while let Ok(reply) = worker.replies.try_recv() {
-                match reply {
-                    Ok(reply) => app.apply_counts(reply),
-                    Err(e) => app.counts_failed(e),
-                }
-            }
+            worker.exchange(app, Duration::from_millis(40))?;
         }
     }
 }
@@ -301,11 +298,59 @@ fn quit(
     Ok(())
 }
 
-/// Counts on a thread with its own connection: at a million leads they take longer than a
-/// keystroke may.
+/// Counts and the Today queue on a thread with its own connection: at a million leads
+/// they take longer than a keystroke may.
 struct CountsWorker {
-    requests: mpsc::Sender<app::CountsRequest>,
-    replies: mpsc::Receiver<Result<app::CountsReply, String>>,
+    requests: mpsc::Sender<Ask>,
+    replies: mpsc::Receiver<Answer>,
+}
+
+enum Ask {
+    Counts(app::CountsRequest),
+    Queue(app::QueueRequest),
+}
+
+enum Answer {
+    Counts(Result<app::CountsReply, String>),
+    Queue(Result<Box<app::QueueReply>, String>),
+}
+
+impl CountsWorker {
+    /// Hands the app's requests to the worker and its answers to the app. A queue just
+    /// asked for is waited for up to `patience`: a store of a usual size answers within
+    /// it, and the view then never shows the queue's start for a single frame.
+    fn exchange(&self, app: &mut App, patience: Duration) -> Result<()> {
+        if let Some(request) = app.take_counts_request() {
+            let _ = self.requests.send(Ask::Counts(request));
+        }
+        let mut wait = None;
+        if let Some(request) = app.take_queue_request() {
+            let _ = self.requests.send(Ask::Queue(request));
+            wait = Some(std::time::Instant::now() + patience);
+        }
+        loop {
+            let answer = match wait {
+                Some(until) if app.queue_pending() => {
+                    let left = until.saturating_duration_since(std::time::Instant::now());
+                    match self.replies.recv_timeout(left) {
+                        Ok(answer) => answer,
+                        Err(_) => break,
+                    }
+                }
+                _ => match self.replies.try_recv() {
+                    Ok(answer) => answer,
+                    Err(_) => break,
+                },
+            };
+            match answer {
+                Answer::Counts(Ok(reply)) => app.apply_counts(reply),
+                Answer::Counts(Err(e)) => app.counts_failed(e),
+                Answer::Queue(Ok(reply)) => app.apply_queue(*reply)?,
+                Answer::Queue(Err(e)) => app.queue_failed(e),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A drop folder watched beside the inbox: a thread with its own connection imports what
@@ -368,30 +413,39 @@ fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
     }
     let mut store = Store::open(main.path())
         .context("cannot open a second connection to the store for the counts")?;
-    let (request_tx, request_rx) = mpsc::channel::<app::CountsRequest>();
+    let (request_tx, request_rx) = mpsc::channel::<Ask>();
     let (reply_tx, reply_rx) = mpsc::channel();
     std::thread::spawn(move || loop {
         // Wakes now and then to let go of replaced files even when nothing is asked.
-        let mut request = match request_rx.recv_timeout(Duration::from_millis(250)) {
+        let first = match request_rx.recv_timeout(Duration::from_millis(250)) {
             Ok(request) => Some(request),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        // Only the newest request matters.
-        while let Ok(newer) = request_rx.try_recv() {
-            request = Some(newer);
+        // Only the newest request of each kind matters.
+        let (mut counts, mut queue) = (None, None);
+        for request in first.into_iter().chain(request_rx.try_iter()) {
+            match request {
+                Ask::Counts(request) => counts = Some(request),
+                Ask::Queue(request) => queue = Some(request),
+            }
         }
         if store.files_replaced() {
             if let Err(e) = store.reopen() {
-                let _ = reply_tx.send(Err(e.to_string()));
+                let _ = reply_tx.send(Answer::Counts(Err(e.to_string())));
                 continue;
             }
         }
-        if let Some(request) = request {
-            if reply_tx
-                .send(request.run(&store).map_err(|e| e.to_string()))
-                .is_err()
-            {
+        // The counts first: they are quick, and the filter bar waits for them.
+        let answers = counts
+            .map(|r| Answer::Counts(r.run(&store).map_err(|e| e.to_string())))
+            .into_iter()
+            .chain(
+                queue
+                    .map(|r| Answer::Queue(r.run(&store).map(Box::new).map_err(|e| e.to_string()))),
+            );
+        for answer in answers {
+            if reply_tx.send(answer).is_err() {
                 return;
             }
         }

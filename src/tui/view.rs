@@ -142,7 +142,11 @@ fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::
 /// The Today view's title line: each group's count, the overdue one first.
 fn draw_today_counts(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, area: Rect) {
     let mut spans = vec![Span::styled(" Today ", theme.tab_active())];
-    for (&reason, n) in Reason::ALL.iter().zip(queue.counts) {
+    if !queue.complete {
+        spans.push(Span::styled(" counting…", theme.quiet()));
+    }
+    let counts = Reason::ALL.iter().zip(queue.counts);
+    for (&reason, n) in counts.filter(|_| queue.complete) {
         let style = match reason {
             Reason::Overdue if n > 0 => theme.overdue(),
             _ if n == 0 => theme.quiet(),
@@ -200,6 +204,10 @@ fn draw_today(frame: &mut Frame<'_>, app: &App, queue: &Queue, theme: Theme, are
         Table::new([header], columns.clone()).column_spacing(1),
         areas.header,
     );
+    if queue.items.is_empty() && !queue.complete {
+        quiet_message(frame, theme, "Reading today's queue…", areas.list);
+        return;
+    }
     if queue.items.is_empty() {
         let next = queue.next_due.map_or(String::new(), |at| {
             format!(
@@ -843,6 +851,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
         ));
     }
     let shown = match &app.queue {
+        Some(queue) if !queue.complete => "reading today's queue… · ".to_string(),
         Some(queue) => format!("{} customers today · ", queue.items.len()),
         None => format!(
             "{} shown of {} · ",
