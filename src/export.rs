@@ -1,7 +1,7 @@
 //! Leads as scripts and spreadsheets read them: the JSON object and the CSV record of a lead
-//! (`list`, `export` and `show` on the command line), the writers that stream them, and the
-//! private file an export goes to. Below both `cli` and `tui`, so that the two write the
-//! same bytes.
+//! (`list`, `export` and `show` on the command line, `x` in the inbox), the writers that
+//! stream them, and the private file an export goes to. Below both `cli` and `tui`, so
+//! that the two write the same bytes.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -783,6 +783,27 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             Span::styled("y/N", theme.key()),
         ]),
         Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
+        Mode::ExportPath(input) => {
+            let what = match app.marks.len() {
+                0 => "this lead".to_string(),
+                1 => "1 marked lead".to_string(),
+                n => format!("{n} marked leads"),
+            };
+            prompt(
+                &format!("export {what} to (.json: JSON, else CSV): "),
+                &input.text,
+            )
+        }
+        Mode::ConfirmOverwrite(request) => Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} is there already: replace it? ",
+                    printable(&request.path.display().to_string())
+                ),
+                theme.error(),
+            ),
+            Span::styled("y/N", theme.key()),
+        ]),
         Mode::ConfirmDelete { lead_id, name } => Line::from(vec![
             Span::styled(
                 format!(
