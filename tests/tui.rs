@@ -1677,3 +1677,42 @@ fn request_of_yes(app: &mut App) -> ExportRequest {
     );
     requested(key(app, KeyCode::Char('y')))
 }
+
+/// `e` in the email's preview hands that draft to the editor (off the inbox's screen), then
+/// asks whether to log the email; an editor that failed logs nothing and says why.
+#[test]
+fn e_in_the_preview_edits_the_draft_then_asks_to_log_it() {
+    let mut app = app(100, 30);
+    keys(&mut app, "/chen wei");
+    key(&mut app, KeyCode::Enter);
+    let lead = app.selected_lead().unwrap().id;
+    keys(&mut app, "E");
+    let Mode::Compose(previewed) = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
+    assert_eq!(
+        key(&mut app, KeyCode::Char('e')),
+        Effect::EditDraft(previewed)
+    );
+    assert!(screen(&app).contains("Log the email as sent? y/N"));
+    keys(&mut app, "y");
+    let touches = app.store.touches(lead).unwrap();
+    assert_eq!(touches.len(), 1);
+    assert_eq!(touches[0].kind, TouchKind::Email);
+
+    keys(&mut app, "E");
+    assert!(matches!(
+        key(&mut app, KeyCode::Char('e')),
+        Effect::EditDraft(_)
+    ));
+    app.editor_failed("cannot run vi: no such file or directory".into());
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(
+        flash(&app),
+        (
+            "email not logged: cannot run vi: no such file or directory".into(),
+            true
+        )
+    );
+    assert_eq!(app.store.touches(lead).unwrap().len(), 1);
+}

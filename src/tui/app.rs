@@ -71,7 +71,7 @@ pub enum Mode {
         missing: Vec<String>,
     },
     /// The email composed for the selected lead: `o` opens it in the mail program, `y`
-    /// copies it, Esc closes.
+    /// copies it, `e` opens it in the rep's editor, Esc closes.
     Compose(Box<crate::compose::Draft>),
     /// `y` logs the email just handed to the mail program.
     LogEmail,
@@ -230,6 +230,9 @@ pub enum Effect {
     /// Open this `mailto:` URL in the rep's mail program (the inbox leaves its screen
     /// meanwhile), then ask whether to log the email.
     OpenMail(String),
+    /// Open this draft in the rep's editor (`$VISUAL`, else `$EDITOR`, else `vi`), off the
+    /// inbox's screen, then ask whether to log the email.
+    EditDraft(Box<crate::compose::Draft>),
     /// Write these leads to a file, then say how it went ([`App::export_finished`]).
     Export(ExportRequest),
 }
@@ -262,10 +265,8 @@ enum Control {
     /// The answer to the delete question.
     ConfirmDelete(bool),
     ConfirmClose(bool),
-    /// Hand the composed email on: to the clipboard, or to the mail program.
-    SendDraft {
-        copy: bool,
-    },
+    /// Hand the composed email on: to the mail program, the clipboard or the editor.
+    SendDraft(Handoff),
     /// The answer to "log the email?".
     LogEmail(bool),
     /// Space on a checklist item.
@@ -274,6 +275,14 @@ enum Control {
     MarkAll(bool),
     /// The answer to "replace the file?".
     ConfirmOverwrite(bool),
+}
+
+/// Where a composed email goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handoff {
+    Mail,
+    Copy,
+    Editor,
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -987,6 +996,13 @@ impl App {
         self.flash_error(format!("not handed to the mail program: {problem}"));
     }
 
+    /// The editor could not be run, failed, or left the draft empty: say why, and log
+    /// nothing.
+    pub fn editor_failed(&mut self, problem: String) {
+        self.mode = self.base.clone();
+        self.flash_error(format!("email not logged: {problem}"));
+    }
+
     /// The export prompt, holding a file name of the minute in the current folder.
     fn ask_export(&mut self) {
         if self.marks.is_empty() && self.selected_lead().is_none() {
@@ -1216,8 +1232,9 @@ impl App {
                 Control::ConfirmClose(matches!(key.code, KeyCode::Char('y' | 'Y')))
             }
             Mode::Compose(_) => match key.code {
-                KeyCode::Char('o') => Control::SendDraft { copy: false },
-                KeyCode::Char('y') => Control::SendDraft { copy: true },
+                KeyCode::Char('o') => Control::SendDraft(Handoff::Mail),
+                KeyCode::Char('y') => Control::SendDraft(Handoff::Copy),
+                KeyCode::Char('e') => Control::SendDraft(Handoff::Editor),
                 KeyCode::Esc | KeyCode::Char('q') => Control::Cancel,
                 _ => Control::Nothing,
             },
@@ -1306,13 +1323,14 @@ impl App {
             }
             Control::ConfirmDelete(yes) => self.confirm_delete(yes)?,
             Control::ConfirmClose(yes) => self.confirm_close(yes)?,
-            Control::SendDraft { copy } => {
+            Control::SendDraft(handoff) => {
                 let Mode::Compose(draft) = std::mem::replace(&mut self.mode, Mode::LogEmail) else {
                     return Ok(Effect::None);
                 };
-                return Ok(match copy {
-                    true => Effect::Copy(draft.text()),
-                    false => Effect::OpenMail(draft.mailto_url()),
+                return Ok(match handoff {
+                    Handoff::Copy => Effect::Copy(draft.text()),
+                    Handoff::Mail => Effect::OpenMail(draft.mailto_url()),
+                    Handoff::Editor => Effect::EditDraft(draft),
                 });
             }
             Control::Check(i) => self.check(i)?,

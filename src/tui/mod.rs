@@ -195,18 +195,48 @@ fn open_mail(
     url: &str,
     mouse: bool,
 ) -> Result<()> {
+    let sent = off_screen(terminal, mouse, || {
+        crate::compose::send::open_url(url, app.mail_command.as_deref())
+    })?;
+    if let Err(problem) = sent {
+        app.mail_failed(problem.to_string());
+    }
+    Ok(())
+}
+
+/// Opens the draft in the rep's editor (`$VISUAL`, else `$EDITOR`, else `vi`) on a private
+/// draft file removed afterwards, off the inbox's screen, then comes back to it.
+fn edit_draft(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    draft: &crate::compose::Draft,
+    mouse: bool,
+) -> Result<()> {
+    let edited = off_screen(terminal, mouse, || {
+        crate::compose::send::edit_draft(draft, None)
+    })?;
+    if let Err(problem) = edited {
+        app.editor_failed(problem.to_string());
+    }
+    Ok(())
+}
+
+/// Runs `program` with the terminal as it was before the inbox (a mail program or an
+/// editor may use it), then takes the screen back.
+fn off_screen<T>(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mouse: bool,
+    program: impl FnOnce() -> T,
+) -> Result<T> {
     restore_terminal();
-    let sent = crate::compose::send::open_url(url, app.mail_command.as_deref());
+    let result = program();
     enable_raw_mode()?;
     execute!(std::io::stdout(), EnterAlternateScreen)?;
     if mouse {
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
     terminal.clear()?;
-    if let Err(problem) = sent {
-        app.mail_failed(problem.to_string());
-    }
-    Ok(())
+    Ok(result)
 }
 
 /// Writes the leads `request` names to its file and tells the inbox how it went
@@ -302,6 +332,7 @@ fn event_loop(
                     Effect::Quit => return quit(terminal, app, theme),
                     Effect::Copy(text) => copy(&text)?,
                     Effect::OpenMail(url) => open_mail(terminal, app, &url, mouse)?,
+                    Effect::EditDraft(draft) => edit_draft(terminal, app, &draft, mouse)?,
                     Effect::Export(request) => export(app, request),
                     Effect::None => {}
                 }

@@ -122,6 +122,7 @@ fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::
         theme,
         &[
             ("o", "open in the mail program"),
+            ("e", "edit ($EDITOR)"),
             ("y", "copy"),
             ("Esc", "close"),
         ],
