@@ -8,8 +8,9 @@
 //! - [`tui`]: the interactive inbox.
 //! - [`cli`]: the `leadbox` command line.
 //!
-//! Beside them, [`clock`] (what time it is) and [`io_error`] (input and output errors in plain
-//! words), which the outer layers share.
+//! Beside them, [`clock`] (what time it is), [`io_error`] (input and output errors in plain
+//! words) and [`export`] (leads as JSON and CSV, and the private file they go to), which the
+//! outer layers share.
 // No unsafe code in the default build. The feature `static-bind` adds the one module that
 // allows it, with its reasons (`store::static_insert`).
 #![cfg_attr(not(feature = "static-bind"), forbid(unsafe_code))]
@@ -20,6 +21,7 @@ pub mod clock;
 pub mod compose;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod io_error;

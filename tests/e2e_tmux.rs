@@ -544,6 +544,100 @@ fn a_morning_in_the_today_view() {
     assert!(queue[2]["owner"].is_null(), "{:?}", queue[2]);
 }
 
+/// `x` exports two marked leads to a private file that agrees with `leadbox export`; `e` in
+/// the email's preview runs `$EDITOR` on a private draft file, removed afterwards, and back
+/// in the inbox `y` logs the email.
+#[test]
+#[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
+fn export_and_the_editor_in_a_real_terminal() {
+    use std::os::unix::fs::PermissionsExt;
+    if !tmux_or_skip() {
+        return;
+    }
+    let (dir, db) = store_with_fixtures();
+    let config = db.with_file_name("list-view.toml");
+    std::fs::write(&config, "[inbox]\nview = \"list\"\n").unwrap();
+    // The editor: notes the draft file's mode and path, edits the subject, keeps a copy.
+    let seen = dir.path().join("seen");
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nstat -c %a \"$1\" > '{seen}.mode'\necho \"$1\" > '{seen}.path'\n\
+             sed -i 's/^Subject: /Subject: Re: /' \"$1\"\ncp \"$1\" '{seen}'\n",
+            seen = seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let command = format!(
+        "env LEADBOX_DB='{}' LEADBOX_CONFIG='{}' LEADBOX_NOW={NOW} TZ=UTC NO_COLOR=1 VISUAL= \
+         EDITOR='{}' '{}'",
+        db.display(),
+        config.display(),
+        editor.display(),
+        env!("CARGO_BIN_EXE_leadbox")
+    );
+    let tmux = Tmux::start("export", "inbox", &command, 120, 30);
+    tmux.wait_for("shown of 24");
+
+    tmux.send(&["Space", "Space"]);
+    tmux.wait_for("2 marked");
+    tmux.send(&["x"]);
+    tmux.wait_for("export 2 marked leads to (.json: JSON, else CSV): leads-20261121-1800.csv");
+    let out = dir.path().join("two.csv");
+    tmux.send(&["C-u"]);
+    tmux.send(&["-l", &out.display().to_string()]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Exported 2 leads to");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let exported = std::fs::read_to_string(&out).unwrap();
+    let cli = leadbox(&db)
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    let cli = String::from_utf8(cli.stdout).unwrap();
+    let ids = |csv: &str| -> Vec<String> {
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect()
+    };
+    assert_eq!(exported.lines().next(), cli.lines().next(), "the header");
+    assert_eq!(ids(&exported), ids(&cli)[..2].to_vec());
+
+    tmux.send(&["/", "Chen Wei", "Enter"]);
+    tmux.wait_for("search: Chen Wei");
+    tmux.send(&["E"]);
+    tmux.wait_for("e edit ($EDITOR)");
+    tmux.send(&["e"]);
+    tmux.wait_for("Log the email as sent? y/N");
+    let draft = std::fs::read_to_string(&seen).unwrap();
+    assert!(
+        draft.starts_with("To: chen.wei@contoso-pharma.example\nSubject: Re: "),
+        "{draft}"
+    );
+    let mode = std::fs::read_to_string(seen.with_extension("mode")).unwrap();
+    assert_eq!(mode.trim(), "600");
+    let path = std::fs::read_to_string(seen.with_extension("path")).unwrap();
+    assert!(!Path::new(path.trim()).exists(), "{path} is still there");
+    tmux.send(&["y"]);
+    tmux.wait_for("email logged for Chen Wei");
+    tmux.send(&["Escape"]);
+    tmux.send(&["q"]);
+    wait_for_exit(&tmux);
+
+    let id = lead_named(&db, "Chen Wei");
+    let show = leadbox(&db)
+        .args(["show", &id.to_string(), "--format", "json"])
+        .output()
+        .unwrap();
+    let show: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(show["touches"][0]["kind"], "email", "{show}");
+}
+
 fn lead_named(db: &Path, name: &str) -> i64 {
     let out = leadbox(db)
         .args(["list", "--format", "json", "--search", name])

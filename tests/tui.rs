@@ -7,12 +7,14 @@ use leadbox::domain::time::parse_time;
 use leadbox::domain::{LeadFilter, SortKey, Status, TouchKind};
 use leadbox::import::{import_path, ImportOptions};
 use leadbox::store::{PageStart, Store, StoreError};
-use leadbox::tui::app::{App, Effect, Mode, Zone};
+use leadbox::tui::app::{App, Effect, ExportRequest, Mode, Zone};
 use leadbox::tui::theme::Theme;
 use leadbox::tui::view::draw;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+mod common;
 
 const GOOD: [&str; 7] = [
     "https-endpoint/camel-array.json",
@@ -1400,4 +1402,390 @@ fn tab_in_the_owner_prompt_picks_a_known_owner() {
     key(&mut app, KeyCode::Enter);
     let lead = app.selected_lead().unwrap().id;
     assert_eq!(app.store.lead(lead).unwrap().owner.as_deref(), Some("bo"));
+}
+
+// ---- export and the editor -----------------------------------------------------------------
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        .unwrap();
+}
+
+/// `x` with `path` typed over the prompt's default name, then Enter: the export asked for.
+fn export_to(app: &mut App, path: &Path) -> Effect {
+    keys(app, "x");
+    assert!(matches!(app.mode, Mode::ExportPath(_)), "{:?}", app.mode);
+    ctrl(app, 'u');
+    keys(app, &path.display().to_string());
+    key(app, KeyCode::Enter)
+}
+
+/// The request of an `Effect::Export`.
+fn requested(effect: Effect) -> ExportRequest {
+    match effect {
+        Effect::Export(request) => request,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn flash(app: &App) -> (String, bool) {
+    let flash = app.flash.as_ref().expect("a message");
+    (flash.text.clone(), flash.error)
+}
+
+#[test]
+fn export_prompt() {
+    let mut app = app(80, 24);
+    keys(&mut app, " j ");
+    keys(&mut app, "x");
+    insta::assert_snapshot!(screen(&app));
+}
+
+/// `x` exports the marked leads, each once however it was marked, else the selected lead;
+/// Esc in the prompt exports nothing and keeps the marks.
+#[test]
+fn x_exports_the_marked_leads_once_each_else_the_selected_one() {
+    let mut app = app(120, 30);
+    let ids: Vec<i64> = app.rows.iter().map(|l| l.id).collect();
+    // The prompt holds a file name of the minute, in the current folder.
+    keys(&mut app, "x");
+    assert_eq!(
+        app.mode,
+        Mode::ExportPath(leadbox::tui::app::Input::with("leads-20261121-1800.csv"))
+    );
+    let effect = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        requested(effect),
+        ExportRequest {
+            path: PathBuf::from("leads-20261121-1800.csv"),
+            ids: vec![ids[0]],
+            marked: false,
+            overwrite: false,
+        }
+    );
+    assert_eq!(app.mode, Mode::List);
+    // Rows 0, 1 and 3 marked with Space, then V on row 2 marks rows 2 and 3 (the last
+    // marked): four leads, row 3 once.
+    keys(&mut app, "  j ");
+    keys(&mut app, "kkV");
+    assert_eq!(app.marks.len(), 4);
+    keys(&mut app, "x");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.marks.len(), 4, "Esc keeps the marks");
+    let request = requested(export_to(&mut app, Path::new("~/out.json")));
+    let mut marked = ids[..4].to_vec();
+    marked.sort();
+    assert_eq!(request.ids, marked);
+    assert!(request.marked && !request.overwrite);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if let Some(home) = home {
+        assert_eq!(request.path, home.join("out.json"));
+    }
+    // From the lead's pane: that lead.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.marks.is_empty());
+    keys(&mut app, "gjj");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    let request = requested(export_to(&mut app, Path::new("one.csv")));
+    assert_eq!(request.ids, vec![ids[2]]);
+    assert_eq!(app.mode, Mode::Detail);
+    // Nothing typed: nothing exported.
+    keys(&mut app, "x");
+    ctrl(&mut app, 'u');
+    assert_eq!(key(&mut app, KeyCode::Enter), Effect::None);
+    assert_eq!(flash(&app).0, "nothing exported: no file named");
+}
+
+/// `line` split into the byte ranges of its records: the CSV's header, and each record's
+/// bytes by the lead id in its first cell.
+fn csv_records(csv: &[u8]) -> (Vec<u8>, Vec<(i64, Vec<u8>)>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv);
+    let mut record = csv::ByteRecord::new();
+    let mut start = 0;
+    let mut header = None;
+    let mut records = Vec::new();
+    while reader.read_byte_record(&mut record).unwrap() {
+        let end = reader.position().byte() as usize;
+        let bytes = csv[start..end].to_vec();
+        match header {
+            None => header = Some(bytes),
+            Some(_) => {
+                let id = std::str::from_utf8(&record[0]).unwrap().parse().unwrap();
+                records.push((id, bytes));
+            }
+        }
+        start = end;
+    }
+    (header.unwrap(), records)
+}
+
+/// The objects of a JSON export, one a line, by lead id.
+fn json_objects(json: &str) -> Vec<(i64, String)> {
+    assert!(json.starts_with("[\n") && json.ends_with("\n]\n"), "{json}");
+    json.lines()
+        .filter(|line| line.starts_with("  {"))
+        .map(|line| {
+            let object = line.trim_start().trim_end_matches(',').to_string();
+            let value: serde_json::Value = serde_json::from_str(&object).unwrap();
+            (value["id"].as_i64().unwrap(), object)
+        })
+        .collect()
+}
+
+/// The oracle: an export from the inbox is byte for byte what `leadbox export` writes for
+/// the same leads (follow-up keys and a lost reason included), in its order, as CSV or JSON
+/// by the file's name.
+#[test]
+fn the_inbox_exports_what_leadbox_export_writes() {
+    let env = common::Env::new();
+    env.import_good();
+    let listed = env.ok(["list", "--format", "json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    let id = |i: usize| listed[i]["id"].as_i64().unwrap().to_string();
+    env.ok(["touch", &id(0), "--kind", "email", "--note", "=sent"]);
+    env.ok(["touch", &id(1), "--kind", "call"]);
+    env.ok(["status", &id(1), "lost", "--reason", "no budget", "--force"]);
+    env.ok(["snooze", &id(0), "--until", "3d"]);
+    let cli_csv = env.ok(["export", "--format", "csv"]);
+    let cli_json = env.ok(["export", "--format", "json"]);
+
+    let store = Store::open(&env.db).unwrap();
+    let mut app = app_with(store, 120, 30);
+    // Every lead shown: the whole of `leadbox export`, in both formats.
+    for (name, cli) in [("all.csv", &cli_csv), ("all.JSON", &cli_json)] {
+        keys(&mut app, "*y");
+        let path = env.path(name);
+        let request = requested(export_to(&mut app, &path));
+        leadbox::tui::export(&mut app, request);
+        assert_eq!(
+            flash(&app),
+            (
+                format!("Exported {} leads to {}", listed.len(), path.display()),
+                false
+            )
+        );
+        assert!(app.marks.is_empty(), "the marks are used up");
+        assert_eq!(&std::fs::read_to_string(&path).unwrap(), cli);
+    }
+    // Some: the same records as the command line's, in its order.
+    keys(&mut app, " j  jjj ");
+    let marked = app.marks.clone();
+    assert_eq!(marked.len(), 4);
+    let path = env.path("some.csv");
+    let request = requested(export_to(&mut app, &path));
+    leadbox::tui::export(&mut app, request);
+    assert_eq!(
+        flash(&app).0,
+        format!("Exported 4 leads to {}", path.display())
+    );
+    let (header, records) = csv_records(&std::fs::read(&path).unwrap());
+    let (cli_header, cli_records) = csv_records(cli_csv.as_bytes());
+    assert_eq!(header, cli_header);
+    let expected: Vec<_> = cli_records
+        .into_iter()
+        .filter(|(id, _)| marked.contains(id))
+        .collect();
+    assert_eq!(records, expected);
+    // One lead, as JSON, with what is next for its customer and why another was lost.
+    for i in [0, 1] {
+        let lead: i64 = id(i).parse().unwrap();
+        keys(&mut app, &format!("/#{lead}"));
+        key(&mut app, KeyCode::Enter);
+        let path = env.path(&format!("one-{lead}.json"));
+        let request = requested(export_to(&mut app, &path));
+        assert_eq!(request.ids, vec![lead]);
+        leadbox::tui::export(&mut app, request);
+        assert_eq!(
+            flash(&app).0,
+            format!("Exported 1 lead to {}", path.display())
+        );
+        let objects = json_objects(&std::fs::read_to_string(&path).unwrap());
+        let cli: Vec<_> = json_objects(&cli_json)
+            .into_iter()
+            .filter(|(id, _)| *id == lead)
+            .collect();
+        assert_eq!(objects, cli);
+        let value: serde_json::Value = serde_json::from_str(&objects[0].1).unwrap();
+        match i {
+            0 => assert!(value["snoozed_until"].is_string(), "{value}"),
+            _ => assert_eq!(value["lost_reason"], "no budget"),
+        }
+        key(&mut app, KeyCode::Esc);
+    }
+}
+
+/// The store and its side files are refused, with nothing written; a file that is there is
+/// replaced only after `y`, and then made private; a path that cannot be created, and one
+/// holding an escape sequence, are named in the status bar escaped.
+#[cfg(unix)]
+#[test]
+fn the_inbox_export_refuses_the_store_and_asks_before_replacing_a_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = common::Env::new();
+    env.import_good();
+    let store = Store::open(&env.db).unwrap();
+    let mut app = app_with(store, 120, 30);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for own in ["leads.db", "leads.db-wal", "leads.db-shm"] {
+        let path = env.path(own);
+        let before = std::fs::metadata(&path).ok().map(|m| m.len());
+        let request = requested(export_to(&mut app, &path));
+        leadbox::tui::export(&mut app, request);
+        assert_eq!(app.mode, Mode::List, "never asked to replace {own}");
+        assert_eq!(
+            flash(&app),
+            (
+                format!(
+                    "not exported: {} is the store itself (or one of its files): choose \
+                     another file",
+                    path.display()
+                ),
+                true
+            )
+        );
+        let after = std::fs::metadata(&path).ok().map(|m| m.len());
+        assert_eq!(before, after, "{own} was written");
+    }
+    // A new file is the owner's alone.
+    let new = env.path("new.csv");
+    let request = requested(export_to(&mut app, &new));
+    leadbox::tui::export(&mut app, request);
+    assert!(!flash(&app).1, "{:?}", app.flash);
+    assert_eq!(mode(&new), 0o600);
+
+    // A file that is there: asked about, kept on anything but y.
+    let there = env.path("there.csv");
+    std::fs::write(&there, "keep me").unwrap();
+    std::fs::set_permissions(&there, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let request = requested(export_to(&mut app, &there));
+    leadbox::tui::export(&mut app, request);
+    assert!(
+        matches!(app.mode, Mode::ConfirmOverwrite(_)),
+        "{:?}",
+        app.mode
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains(&format!(
+            "{} is there already: replace it? y/N",
+            there.display()
+        )),
+        "{shown}"
+    );
+    assert_eq!(key(&mut app, KeyCode::Char('n')), Effect::None);
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(std::fs::read_to_string(&there).unwrap(), "keep me");
+    assert_eq!(
+        flash(&app).0,
+        format!("not exported: {} is kept as it was", there.display())
+    );
+    let request = requested(export_to(&mut app, &there));
+    leadbox::tui::export(&mut app, request);
+    let again = request_of_yes(&mut app);
+    assert!(again.overwrite);
+    leadbox::tui::export(&mut app, again);
+    assert_eq!(
+        flash(&app),
+        (format!("Exported 1 lead to {}", there.display()), false)
+    );
+    assert!(std::fs::read_to_string(&there)
+        .unwrap()
+        .starts_with("id,contact_id,"));
+    assert_eq!(mode(&there), 0o600);
+
+    // A symbolic link is never written through, even after y.
+    let link = env.path("link.csv");
+    let target = env.path("target.txt");
+    std::fs::write(&target, "target").unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let request = requested(export_to(&mut app, &link));
+    leadbox::tui::export(&mut app, request);
+    let again = request_of_yes(&mut app);
+    leadbox::tui::export(&mut app, again);
+    let (text, error) = flash(&app);
+    assert!(error && text.contains("symbolic link"), "{text}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "target");
+
+    // A folder that is not there, and a name with an escape sequence (no key types one,
+    // but Tab completes names from the disk): named in the status bar, escaped.
+    fn hostile(_typed: &str) -> Option<String> {
+        Some("/no-such-leadbox-folder/\u{1b}[31mred\u{202e}.csv".into())
+    }
+    app.complete_paths_with(hostile);
+    keys(&mut app, "x");
+    ctrl(&mut app, 'u');
+    key(&mut app, KeyCode::Tab);
+    let request = requested(key(&mut app, KeyCode::Enter));
+    leadbox::tui::export(&mut app, request);
+    assert_eq!(
+        flash(&app),
+        (
+            "not exported: cannot create /no-such-leadbox-folder/\u{1b}[31mred\u{202e}.csv: \
+             no such file or directory"
+                .into(),
+            true
+        )
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("/no-such-leadbox-folder/\\e[31mred\\u{202e}.csv: no such file"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown}"
+    );
+}
+
+/// `y` to "replace it?": the export again, replacing the file.
+fn request_of_yes(app: &mut App) -> ExportRequest {
+    assert!(
+        matches!(app.mode, Mode::ConfirmOverwrite(_)),
+        "{:?}",
+        app.mode
+    );
+    requested(key(app, KeyCode::Char('y')))
+}
+
+/// `e` in the email's preview hands that draft to the editor (off the inbox's screen), then
+/// asks whether to log the email; an editor that failed logs nothing and says why.
+#[test]
+fn e_in_the_preview_edits_the_draft_then_asks_to_log_it() {
+    let mut app = app(100, 30);
+    keys(&mut app, "/chen wei");
+    key(&mut app, KeyCode::Enter);
+    let lead = app.selected_lead().unwrap().id;
+    keys(&mut app, "E");
+    let Mode::Compose(previewed) = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
+    assert_eq!(
+        key(&mut app, KeyCode::Char('e')),
+        Effect::EditDraft(previewed)
+    );
+    assert!(screen(&app).contains("Log the email as sent? y/N"));
+    keys(&mut app, "y");
+    let touches = app.store.touches(lead).unwrap();
+    assert_eq!(touches.len(), 1);
+    assert_eq!(touches[0].kind, TouchKind::Email);
+
+    keys(&mut app, "E");
+    assert!(matches!(
+        key(&mut app, KeyCode::Char('e')),
+        Effect::EditDraft(_)
+    ));
+    app.editor_failed("cannot run vi: no such file or directory".into());
+    assert_eq!(app.mode, Mode::List);
+    assert_eq!(
+        flash(&app),
+        (
+            "email not logged: cannot run vi: no such file or directory".into(),
+            true
+        )
+    );
+    assert_eq!(app.store.touches(lead).unwrap().len(), 1);
 }

@@ -18,6 +18,7 @@ use crate::config::{self, Config};
 use crate::domain::text::{printable, printable_multiline, truncate};
 use crate::domain::time::Shown;
 use crate::domain::{Action, LeadFilter, OwnerFilter, SortKey};
+use crate::export::{create_private, Format, LeadWriter};
 use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{
     import_bytes, import_path_with_progress, import_stdin, FileReport, ImportOptions,
@@ -29,7 +30,6 @@ use args::{
     ColorWhen, Command, ConfigAction, ExportFormat, FilterArgs, GenFormatArg, ImportArgs,
     ListFormat, ShowFormat,
 };
-use output::{CsvWriter, JsonArrayWriter, LeadRow};
 
 /// The bundled sample the demo opens: (name, contents).
 pub const SAMPLE_FILES: [(&str, &[u8]); 2] = [
@@ -422,10 +422,18 @@ fn list(
     let stdout = BufWriter::new(std::io::stdout().lock());
     match format {
         ListFormat::Table => write_table(store, &filter, now, &ctx.config.shown(), color, stdout)?,
-        ListFormat::Json => {
-            write_json(store, &filter, now, &ctx.marks(store)?, stdout).map(drop)?
+        ListFormat::Json => export_leads(
+            store,
+            &filter,
+            now,
+            &ctx.marks(store)?,
+            Format::Json,
+            stdout,
+        )
+        .map(drop)?,
+        ListFormat::Csv => {
+            export_leads(store, &filter, now, &ctx.marks(store)?, Format::Csv, stdout).map(drop)?
         }
-        ListFormat::Csv => write_csv(store, &filter, now, &ctx.marks(store)?, stdout).map(drop)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -475,10 +483,11 @@ fn export(
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let written = match format {
-        ExportFormat::Csv => write_csv(store, &filter, now, marks, out),
-        ExportFormat::Json => write_json(store, &filter, now, marks, out),
+    let format = match format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Json => Format::Json,
     };
+    let written = export_leads(store, &filter, now, marks, format, out);
     let count = match output {
         Some(path) => written.with_context(|| format!("cannot write {}", path.display()))?,
         None => written?,
@@ -918,71 +927,20 @@ fn write_table(
     Ok(())
 }
 
-fn write_json(
+/// The leads `filter` admits, in urgency order, as JSON or CSV; returns how many.
+fn export_leads(
     store: &Store,
     filter: &LeadFilter,
     now: DateTime<Utc>,
     marks: &FollowUpMarks,
+    format: Format,
     out: impl Write,
 ) -> Result<u64> {
-    let mut array = JsonArrayWriter::new(out)?;
-    let mut written = 0;
+    let mut writer = LeadWriter::new(format, out)?;
     store.for_each(filter, SortKey::Urgency, now, |lead| {
-        written += 1;
-        array
-            .push(&LeadRow::new(&lead, now).marked(marks, &lead, false))
-            .map_err(anyhow::Error::from)
+        writer.push(&lead, now, marks)
     })?;
-    array.finish()?;
-    Ok(written)
-}
-
-fn write_csv(
-    store: &Store,
-    filter: &LeadFilter,
-    now: DateTime<Utc>,
-    marks: &FollowUpMarks,
-    out: impl Write,
-) -> Result<u64> {
-    let mut csv = CsvWriter::new(out)?;
-    let mut written = 0;
-    store.for_each(filter, SortKey::Urgency, now, |lead| {
-        written += 1;
-        csv.push(&lead, now, marks).map_err(anyhow::Error::from)
-    })?;
-    csv.finish()?;
-    Ok(written)
-}
-
-/// Exports hold personal data: the file is readable by its owner only. A symbolic link is
-/// refused rather than followed: writing through it would overwrite, and make private,
-/// whatever file it points to.
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options
-            .mode(0o600)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
-        let file = options.open(path).map_err(|e| {
-            if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
-                std::io::Error::other(
-                    "it is a symbolic link: leadbox does not write an export through one \
-                     (give the path of the file itself)",
-                )
-            } else {
-                e
-            }
-        })?;
-        // `mode` applies only to a new file: tighten one that was already there (through
-        // the descriptor just opened, never by its path).
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        Ok(file)
-    }
-    #[cfg(not(unix))]
-    options.open(path)
+    writer.finish()
 }
 
 /// Loads the bundled sample into `store`, shifted so that its newest lead arrived minutes ago

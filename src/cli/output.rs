@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::io::Write;
 
 use crate::domain::sla::countdown;
 use crate::domain::text::{fit, printable, truncate};
@@ -12,106 +11,7 @@ use crate::domain::{Action, Lead, SlaState, Touch};
 use crate::store::{FollowUpMarks, Stats};
 use unicode_width::UnicodeWidthStr;
 
-/// A lead as scripts read it: the object of `list --format json`, `export` and `show`, and
-/// the record of the CSV export, whose header is these keys in this order. Scripts rely on
-/// the keys: add, never rename.
-#[derive(Debug, Default, Serialize)]
-pub struct LeadRow<'a> {
-    pub id: i64,
-    pub contact_id: i64,
-    pub received_at: Cow<'a, str>,
-    pub source: Option<Cow<'a, str>>,
-    pub action: Option<Cow<'a, str>>,
-    pub offer: Option<Cow<'a, str>>,
-    pub offer_name: Option<Cow<'a, str>>,
-    pub lead_source: Option<Cow<'a, str>>,
-    pub first_name: Option<Cow<'a, str>>,
-    pub last_name: Option<Cow<'a, str>>,
-    pub name: Option<Cow<'a, str>>,
-    pub email: Option<Cow<'a, str>>,
-    pub phone: Option<Cow<'a, str>>,
-    pub country: Option<Cow<'a, str>>,
-    pub company: Option<Cow<'a, str>>,
-    pub title: Option<Cow<'a, str>>,
-    pub description: Option<Cow<'a, str>>,
-    pub is_test: bool,
-    pub status: Cow<'a, str>,
-    pub owner: Option<Cow<'a, str>>,
-    pub touches: u32,
-    pub last_touch_at: Option<Cow<'a, str>>,
-    pub sla_due_at: Option<Cow<'a, str>>,
-    pub sla_state: Cow<'a, str>,
-    /// The customer's next follow-up or decision (none while a first touch is owed).
-    pub next_follow_up_at: Option<Cow<'a, str>>,
-    /// The snooze that moved it, while it does.
-    pub snoozed_until: Option<Cow<'a, str>>,
-    pub lost_reason: Option<Cow<'a, str>>,
-}
-
-impl<'a> LeadRow<'a> {
-    /// The lead for JSON: every text exactly as stored.
-    pub fn new(lead: &'a Lead, now: DateTime<Utc>) -> LeadRow<'a> {
-        LeadRow::with_text(lead, now, |text| text)
-    }
-
-    /// The lead for CSV: every text made safe to open in a spreadsheet
-    /// ([`neutralize_formula`]). The numbers (ids and counts, never negative) and `is_test`
-    /// cannot start like a formula.
-    pub fn for_csv(lead: &'a Lead, now: DateTime<Utc>) -> LeadRow<'a> {
-        LeadRow::with_text(lead, now, neutralize_formula)
-    }
-
-    /// The row of `lead`, each of its texts passed through `text`.
-    fn with_text(
-        lead: &'a Lead,
-        now: DateTime<Utc>,
-        text: impl Fn(Cow<'a, str>) -> Cow<'a, str>,
-    ) -> LeadRow<'a> {
-        let stored = |value: &'a Option<String>| value.as_deref().map(|v| text(Cow::Borrowed(v)));
-        let made = |value: Option<String>| value.map(|v| text(Cow::Owned(v)));
-        LeadRow {
-            id: lead.id,
-            contact_id: lead.contact_id,
-            received_at: text(format_time(lead.received_at).into()),
-            source: stored(&lead.source),
-            action: lead.action.as_ref().map(|a| text(a.as_str().into())),
-            offer: stored(&lead.offer),
-            offer_name: stored(&lead.offer_name),
-            lead_source: stored(&lead.lead_source),
-            first_name: stored(&lead.first_name),
-            last_name: stored(&lead.last_name),
-            name: made(lead.name()),
-            email: stored(&lead.email),
-            phone: stored(&lead.phone),
-            country: stored(&lead.country),
-            company: stored(&lead.company),
-            title: stored(&lead.title),
-            description: stored(&lead.description),
-            is_test: lead.is_test,
-            status: text(lead.status.as_str().into()),
-            owner: stored(&lead.owner),
-            touches: lead.touches,
-            last_touch_at: made(lead.last_touch_at.map(format_time)),
-            sla_due_at: made(lead.sla_due_at.map(format_time)),
-            sla_state: text(lead.sla_state(now).as_str().into()),
-            next_follow_up_at: None,
-            snoozed_until: None,
-            lost_reason: None,
-        }
-    }
-
-    /// The row with what `marks` say of its lead's customer; `csv` neutralizes the reason.
-    pub fn marked(mut self, marks: &'a FollowUpMarks, lead: &Lead, csv: bool) -> LeadRow<'a> {
-        let (next, snoozed, lost) = marks.of(lead);
-        self.next_follow_up_at = next.map(|t| format_time(t).into());
-        self.snoozed_until = snoozed.map(|t| format_time(t).into());
-        self.lost_reason = lost.map(|reason| match csv {
-            true => neutralize_formula(Cow::Borrowed(reason)),
-            false => Cow::Borrowed(reason),
-        });
-        self
-    }
-}
+pub use crate::export::{CsvWriter, JsonArrayWriter, LeadRow};
 
 /// `show --format json`: the lead, its touch log, and every lead of its contact.
 #[derive(Serialize)]
@@ -153,85 +53,6 @@ impl<'a> ShowJson<'a> {
                 .map(|l| LeadRow::new(l, now).marked(marks, l, false))
                 .collect(),
         }
-    }
-}
-
-/// A cell that a spreadsheet or CRM would read as a formula (it starts with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends for CSV
-/// injection: Excel, LibreOffice and Google Sheets then show the text instead of running it.
-/// Other cells are left as they are.
-fn neutralize_formula(cell: Cow<'_, str>) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => cell,
-    }
-}
-
-/// Streams leads as CSV: the header (the keys of [`LeadRow`], the JSON's), then one record
-/// a lead.
-pub struct CsvWriter<W: Write> {
-    csv: csv::Writer<W>,
-}
-
-impl<W: Write> CsvWriter<W> {
-    pub fn new(out: W) -> csv::Result<Self> {
-        let mut csv = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(out);
-        // `serialize` would write the header before the first record only: an export of no
-        // lead has its header too.
-        csv.write_record(&csv_header()?)?;
-        Ok(CsvWriter { csv })
-    }
-
-    pub fn push(
-        &mut self,
-        lead: &Lead,
-        now: DateTime<Utc>,
-        marks: &FollowUpMarks,
-    ) -> csv::Result<()> {
-        self.csv
-            .serialize(LeadRow::for_csv(lead, now).marked(marks, lead, true))
-    }
-
-    pub fn finish(mut self) -> std::io::Result<()> {
-        self.csv.flush()
-    }
-}
-
-/// The header `serialize` writes for a [`LeadRow`], read back from a blank row.
-fn csv_header() -> csv::Result<csv::StringRecord> {
-    let mut blank = csv::Writer::from_writer(Vec::new());
-    blank.serialize(LeadRow::default())?;
-    let text = blank.into_inner().map_err(|e| e.into_error())?;
-    csv::Reader::from_reader(text.as_slice()).headers().cloned()
-}
-
-/// Streams a JSON array one lead at a time.
-pub struct JsonArrayWriter<W: Write> {
-    out: W,
-    first: bool,
-}
-
-impl<W: Write> JsonArrayWriter<W> {
-    pub fn new(mut out: W) -> std::io::Result<Self> {
-        out.write_all(b"[")?;
-        Ok(JsonArrayWriter { out, first: true })
-    }
-
-    pub fn push<T: Serialize>(&mut self, item: &T) -> std::io::Result<()> {
-        self.out
-            .write_all(if self.first { b"\n  " } else { b",\n  " })?;
-        self.first = false;
-        serde_json::to_writer(&mut self.out, item)?;
-        Ok(())
-    }
-
-    pub fn finish(mut self) -> std::io::Result<W> {
-        self.out
-            .write_all(if self.first { b"]\n" } else { b"\n]\n" })?;
-        self.out.flush()?;
-        Ok(self.out)
     }
 }
 

@@ -636,6 +636,26 @@ impl Store {
         Ok(())
     }
 
+    /// Calls `each` for every lead `ids` names (ids of no lead are left out), in `sort`'s
+    /// order as [`Store::for_each`] gives them: the inbox's export of marked leads.
+    pub fn for_each_of<E: From<StoreError>>(
+        &self,
+        ids: &[i64],
+        sort: SortKey,
+        mut each: impl FnMut(Lead) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let sql = format!(
+            "SELECT {LEAD_COLUMNS} FROM leads WHERE id IN rarray(?1) ORDER BY {}, id",
+            sort_column(sort)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt.query([id_list(ids)]).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            each(lead_from_row(row).map_err(StoreError::from)?)?;
+        }
+        Ok(())
+    }
+
     pub fn lead(&self, id: i64) -> Result<Lead> {
         lead_in(&self.conn, id)
     }

@@ -71,7 +71,7 @@ pub enum Mode {
         missing: Vec<String>,
     },
     /// The email composed for the selected lead: `o` opens it in the mail program, `y`
-    /// copies it, Esc closes.
+    /// copies it, `e` opens it in the rep's editor, Esc closes.
     Compose(Box<crate::compose::Draft>),
     /// `y` logs the email just handed to the mail program.
     LogEmail,
@@ -98,6 +98,10 @@ pub enum Mode {
         name: String,
     },
     ImportPath(Input),
+    /// Where to export the marked leads, else the selected one (`.json`: JSON, else CSV).
+    ExportPath(Input),
+    /// `y` writes the export over the file that is there; any other key keeps the file.
+    ConfirmOverwrite(ExportRequest),
     Importing {
         file: String,
         done: u64,
@@ -193,6 +197,29 @@ pub struct Flash {
     pub error: bool,
 }
 
+/// Leads to write to a file: the marked ones, else the selected one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    pub path: PathBuf,
+    /// Each lead once.
+    pub ids: Vec<i64>,
+    /// The ids are the marks (used up once the file is written).
+    pub marked: bool,
+    /// The rep said yes to replacing the file that is there.
+    pub overwrite: bool,
+}
+
+/// What writing an [`ExportRequest`] came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportOutcome {
+    /// This many leads written.
+    Written(u64),
+    /// The file is there, and the request does not replace it: ask.
+    Exists,
+    /// Why nothing (or not everything) was written, naming the file.
+    Failed(String),
+}
+
 /// Something the event loop must do outside the state (it owns the terminal).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -203,6 +230,11 @@ pub enum Effect {
     /// Open this `mailto:` URL in the rep's mail program (the inbox leaves its screen
     /// meanwhile), then ask whether to log the email.
     OpenMail(String),
+    /// Open this draft in the rep's editor (`$VISUAL`, else `$EDITOR`, else `vi`), off the
+    /// inbox's screen, then ask whether to log the email.
+    EditDraft(Box<crate::compose::Draft>),
+    /// Write these leads to a file, then say how it went ([`App::export_finished`]).
+    Export(ExportRequest),
 }
 
 /// Completes a typed path (given to the inbox by whoever starts it: the inbox itself reads
@@ -233,16 +265,24 @@ enum Control {
     /// The answer to the delete question.
     ConfirmDelete(bool),
     ConfirmClose(bool),
-    /// Hand the composed email on: to the clipboard, or to the mail program.
-    SendDraft {
-        copy: bool,
-    },
+    /// Hand the composed email on: to the mail program, the clipboard or the editor.
+    SendDraft(Handoff),
     /// The answer to "log the email?".
     LogEmail(bool),
     /// Space on a checklist item.
     Check(usize),
     /// The answer to "mark all?".
     MarkAll(bool),
+    /// The answer to "replace the file?".
+    ConfirmOverwrite(bool),
+}
+
+/// Where a composed email goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handoff {
+    Mail,
+    Copy,
+    Editor,
 }
 
 /// Counts the filter bar needs, asked of a worker so that typing never waits for them.
@@ -1030,6 +1070,67 @@ impl App {
         self.flash_error(format!("not handed to the mail program: {problem}"));
     }
 
+    /// The editor could not be run, failed, or left the draft empty: say why, and log
+    /// nothing.
+    pub fn editor_failed(&mut self, problem: String) {
+        self.mode = self.base.clone();
+        self.flash_error(format!("email not logged: {problem}"));
+    }
+
+    /// The export prompt, holding a file name of the minute in the current folder.
+    fn ask_export(&mut self) {
+        if self.marks.is_empty() && self.selected_lead().is_none() {
+            self.flash_error("no lead selected");
+            return;
+        }
+        let name = self.zone.format(self.now, "leads-%Y%m%d-%H%M.csv");
+        self.over_base(Mode::ExportPath(Input::with(&name)));
+    }
+
+    /// Enter in the export prompt: the marked leads, else the selected one, to the file
+    /// `text` names (written by the event loop).
+    fn export_to(&mut self, text: &str) -> Effect {
+        let path = text.trim();
+        if path.is_empty() {
+            self.flash_info("nothing exported: no file named");
+            return Effect::None;
+        }
+        let marked = !self.marks.is_empty();
+        let ids = match (marked, self.selected_lead()) {
+            (true, _) => self.marks.iter().copied().collect(),
+            (false, Some(lead)) => vec![lead.id],
+            (false, None) => {
+                self.flash_error("no lead selected");
+                return Effect::None;
+            }
+        };
+        Effect::Export(ExportRequest {
+            path: expand_home(path),
+            ids,
+            marked,
+            overwrite: false,
+        })
+    }
+
+    /// What writing an export came to: said in the status bar; a file that is there is
+    /// replaced only once the rep says so. The marks are used up once written.
+    pub fn export_finished(&mut self, request: ExportRequest, outcome: ExportOutcome) {
+        match outcome {
+            ExportOutcome::Written(n) => {
+                if request.marked {
+                    self.marks.clear();
+                }
+                self.flash_info(format!(
+                    "Exported {n} lead{} to {}",
+                    if n == 1 { "" } else { "s" },
+                    request.path.display()
+                ));
+            }
+            ExportOutcome::Exists => self.over_base(Mode::ConfirmOverwrite(request)),
+            ExportOutcome::Failed(problem) => self.flash_error(format!("not exported: {problem}")),
+        }
+    }
+
     fn toggle_mine(&mut self) -> Result<(), StoreError> {
         if self.me.is_none() {
             self.flash_error("who is me? set owner in the settings (leadbox config path)");
@@ -1186,7 +1287,8 @@ impl App {
             | Mode::LostReason(input)
             | Mode::Override { input, .. }
             | Mode::NextStep { input, .. }
-            | Mode::ImportPath(input) => match input.key(key) {
+            | Mode::ImportPath(input)
+            | Mode::ExportPath(input) => match input.key(key) {
                 Typed::Submit => Control::Submit(input.text.clone()),
                 Typed::Cancel => Control::Cancel,
                 Typed::Complete => Control::CompletePath,
@@ -1204,14 +1306,18 @@ impl App {
                 Control::ConfirmClose(matches!(key.code, KeyCode::Char('y' | 'Y')))
             }
             Mode::Compose(_) => match key.code {
-                KeyCode::Char('o') => Control::SendDraft { copy: false },
-                KeyCode::Char('y') => Control::SendDraft { copy: true },
+                KeyCode::Char('o') => Control::SendDraft(Handoff::Mail),
+                KeyCode::Char('y') => Control::SendDraft(Handoff::Copy),
+                KeyCode::Char('e') => Control::SendDraft(Handoff::Editor),
                 KeyCode::Esc | KeyCode::Char('q') => Control::Cancel,
                 _ => Control::Nothing,
             },
             Mode::LogEmail => Control::LogEmail(matches!(key.code, KeyCode::Char('y' | 'Y'))),
             Mode::ConfirmMarkAll { .. } => {
                 Control::MarkAll(matches!(key.code, KeyCode::Char('y' | 'Y')))
+            }
+            Mode::ConfirmOverwrite(_) => {
+                Control::ConfirmOverwrite(matches!(key.code, KeyCode::Char('y' | 'Y')))
             }
             Mode::Checklist { items, selected } => match key.code {
                 KeyCode::Char('j') | KeyCode::Down => {
@@ -1268,9 +1374,13 @@ impl App {
                 };
                 return self.handle_key(&key);
             }
+            Control::Submit(text) if matches!(self.mode, Mode::ExportPath(_)) => {
+                self.mode = self.base.clone();
+                return Ok(self.export_to(&text));
+            }
             Control::Submit(text) => self.submit_prompt(text)?,
             Control::CompletePath => {
-                if let (Mode::ImportPath(input), Some(complete)) =
+                if let (Mode::ImportPath(input) | Mode::ExportPath(input), Some(complete)) =
                     (&mut self.mode, self.complete_path)
                 {
                     if let Some(completed) = complete(&input.text) {
@@ -1287,13 +1397,14 @@ impl App {
             }
             Control::ConfirmDelete(yes) => self.confirm_delete(yes)?,
             Control::ConfirmClose(yes) => self.confirm_close(yes)?,
-            Control::SendDraft { copy } => {
+            Control::SendDraft(handoff) => {
                 let Mode::Compose(draft) = std::mem::replace(&mut self.mode, Mode::LogEmail) else {
                     return Ok(Effect::None);
                 };
-                return Ok(match copy {
-                    true => Effect::Copy(draft.text()),
-                    false => Effect::OpenMail(draft.mailto_url()),
+                return Ok(match handoff {
+                    Handoff::Copy => Effect::Copy(draft.text()),
+                    Handoff::Mail => Effect::OpenMail(draft.mailto_url()),
+                    Handoff::Editor => Effect::EditDraft(draft),
                 });
             }
             Control::Check(i) => self.check(i)?,
@@ -1301,6 +1412,25 @@ impl App {
                 self.mode = self.base.clone();
                 if yes {
                     self.mark_all()?;
+                }
+            }
+            Control::ConfirmOverwrite(yes) => {
+                let Mode::ConfirmOverwrite(request) =
+                    std::mem::replace(&mut self.mode, self.base.clone())
+                else {
+                    return Ok(Effect::None);
+                };
+                match yes {
+                    true => {
+                        return Ok(Effect::Export(ExportRequest {
+                            overwrite: true,
+                            ..request
+                        }))
+                    }
+                    false => self.flash_info(format!(
+                        "not exported: {} is kept as it was",
+                        request.path.display()
+                    )),
                 }
             }
             Control::LogEmail(yes) => {
@@ -1417,6 +1547,7 @@ impl App {
             Command::MarkAll => self.ask_mark_all(),
             Command::Checklist => self.open_checklist()?,
             Command::CopyContact => return Ok(self.copy_contact()),
+            Command::Export => self.ask_export(),
             Command::ToggleMine => self.toggle_mine()?,
             Command::NextTab => self.switch_tab((self.tab + 1) % self.tabs.len())?,
             Command::PrevTab => {

@@ -49,6 +49,8 @@ pub enum Command {
     MarkRange,
     /// Mark every lead shown.
     MarkAll,
+    /// Write the marked leads (else the selected one) to a CSV or JSON file.
+    Export,
 }
 
 /// Where a binding applies.
@@ -360,6 +362,15 @@ pub const KEYMAP: &[Binding] = &[
         label: "y",
         command: Command::CopyContact,
         help: "copy the email (else the phone)",
+        contexts: BOTH,
+        hint: None,
+    },
+    Binding {
+        name: Some("export"),
+        keys: &[Key::Char('x')],
+        label: "x",
+        command: Command::Export,
+        help: "export marked leads (else this one)",
         contexts: BOTH,
         hint: None,
     },

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::store::Store;
-use app::{App, Effect, Zone};
+use app::{App, Effect, ExportOutcome, ExportRequest, Zone};
 use theme::Theme;
 
 /// The inbox connection's page cache: well inside the inbox's memory budget, large enough
@@ -195,18 +195,109 @@ fn open_mail(
     url: &str,
     mouse: bool,
 ) -> Result<()> {
+    let sent = off_screen(terminal, mouse, || {
+        crate::compose::send::open_url(url, app.mail_command.as_deref())
+    })?;
+    if let Err(problem) = sent {
+        app.mail_failed(problem.to_string());
+    }
+    Ok(())
+}
+
+/// Opens the draft in the rep's editor (`$VISUAL`, else `$EDITOR`, else `vi`) on a private
+/// draft file removed afterwards, off the inbox's screen, then comes back to it.
+fn edit_draft(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    draft: &crate::compose::Draft,
+    mouse: bool,
+) -> Result<()> {
+    let edited = off_screen(terminal, mouse, || {
+        crate::compose::send::edit_draft(draft, None)
+    })?;
+    if let Err(problem) = edited {
+        app.editor_failed(problem.to_string());
+    }
+    Ok(())
+}
+
+/// Runs `program` with the terminal as it was before the inbox (a mail program or an
+/// editor may use it), then takes the screen back.
+fn off_screen<T>(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mouse: bool,
+    program: impl FnOnce() -> T,
+) -> Result<T> {
     restore_terminal();
-    let sent = crate::compose::send::open_url(url, app.mail_command.as_deref());
+    let result = program();
     enable_raw_mode()?;
     execute!(std::io::stdout(), EnterAlternateScreen)?;
     if mouse {
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
     terminal.clear()?;
-    if let Err(problem) = sent {
-        app.mail_failed(problem.to_string());
+    Ok(result)
+}
+
+/// Writes the leads `request` names to its file and tells the inbox how it went
+/// ([`App::export_finished`]). The UI thread only reads the store for it. The file is
+/// created private (0600), is never one of the store's files, and a file already there is
+/// replaced only when the request says the rep agreed.
+pub fn export(app: &mut App, request: ExportRequest) {
+    let outcome = write_export(&app.store, &request, app.now, &app.rules, app.zone);
+    app.export_finished(request, outcome);
+}
+
+fn write_export(
+    store: &Store,
+    request: &ExportRequest,
+    now: chrono::DateTime<chrono::Utc>,
+    rules: &crate::domain::follow_up::Rules,
+    zone: Zone,
+) -> ExportOutcome {
+    use crate::export::{create_private, create_private_new, Format, LeadWriter};
+    let path = &request.path;
+    let file = path.display();
+    if store.is_own_file(path) {
+        return ExportOutcome::Failed(format!(
+            "{file} is the store itself (or one of its files): choose another file"
+        ));
     }
-    Ok(())
+    // Read before the file is made: a store that fails leaves no empty file behind.
+    let marks = match store.follow_up_marks(rules, zone) {
+        Ok(marks) => marks,
+        Err(e) => return ExportOutcome::Failed(format!("cannot read the leads: {e}")),
+    };
+    let created = match request.overwrite {
+        true => create_private(path),
+        false => create_private_new(path),
+    };
+    let out = match created {
+        Ok(out) => std::io::BufWriter::new(out),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !request.overwrite => {
+            return ExportOutcome::Exists
+        }
+        Err(e) => {
+            return ExportOutcome::Failed(format!(
+                "cannot create {file}: {}",
+                crate::io_error::describe(&e)
+            ))
+        }
+    };
+    let written = (|| -> Result<u64> {
+        let mut leads = LeadWriter::new(Format::of_path(path), out)?;
+        store.for_each_of(&request.ids, crate::domain::SortKey::Urgency, |lead| {
+            leads.push(&lead, now, &marks)
+        })?;
+        leads.finish()
+    })();
+    match written {
+        Ok(count) => ExportOutcome::Written(count),
+        Err(e) => ExportOutcome::Failed(format!(
+            "cannot write {file}: {}",
+            crate::io_error::describe_chain(e.as_ref())
+        )),
+    }
 }
 
 fn event_loop(
@@ -246,6 +337,8 @@ fn event_loop(
                     Effect::Quit => return quit(terminal, app, theme),
                     Effect::Copy(text) => copy(&text)?,
                     Effect::OpenMail(url) => open_mail(terminal, app, &url, mouse)?,
+                    Effect::EditDraft(draft) => edit_draft(terminal, app, &draft, mouse)?,
+                    Effect::Export(request) => export(app, request),
                     Effect::None => {}
                 }
                 if !event::poll(Duration::ZERO)? {

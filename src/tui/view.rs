@@ -122,6 +122,7 @@ fn draw_compose(frame: &mut Frame<'_>, theme: Theme, size: Rect, draft: &crate::
         theme,
         &[
             ("o", "open in the mail program"),
+            ("e", "edit ($EDITOR)"),
             ("y", "copy"),
             ("Esc", "close"),
         ],
@@ -791,6 +792,27 @@ fn draw_message(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             Span::styled("y/N", theme.key()),
         ]),
         Mode::ImportPath(input) => prompt("import file (Tab completes): ", &input.text),
+        Mode::ExportPath(input) => {
+            let what = match app.marks.len() {
+                0 => "this lead".to_string(),
+                1 => "1 marked lead".to_string(),
+                n => format!("{n} marked leads"),
+            };
+            prompt(
+                &format!("export {what} to (.json: JSON, else CSV): "),
+                &input.text,
+            )
+        }
+        Mode::ConfirmOverwrite(request) => Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} is there already: replace it? ",
+                    printable(&request.path.display().to_string())
+                ),
+                theme.error(),
+            ),
+            Span::styled("y/N", theme.key()),
+        ]),
         Mode::ConfirmDelete { lead_id, name } => Line::from(vec![
             Span::styled(
                 format!(
