@@ -545,8 +545,8 @@ fn a_morning_in_the_today_view() {
 }
 
 /// `x` exports two marked leads to a private file that agrees with `leadbox export`; `e` in
-/// the email's preview runs `$EDITOR` on a private draft file, removed afterwards, and back
-/// in the inbox `y` logs the email.
+/// the email's preview runs `$EDITOR` on a private draft file, removed afterwards; back in
+/// the preview the draft shows as edited, `y` copies it and logs the email.
 #[test]
 #[ignore = "needs tmux: .ci/run runs it with --include-ignored"]
 fn export_and_the_editor_in_a_real_terminal() {
@@ -612,7 +612,10 @@ fn export_and_the_editor_in_a_real_terminal() {
     tmux.wait_for("search: Chen Wei");
     tmux.send(&["E"]);
     tmux.wait_for("e edit ($EDITOR)");
+    tmux.wait_for("Subject  Contoso Secure Gateway");
     tmux.send(&["e"]);
+    tmux.wait_for("Subject  Re: Contoso Secure Gateway");
+    tmux.send(&["y"]);
     tmux.wait_for("Log the email as sent? y/N");
     let draft = std::fs::read_to_string(&seen).unwrap();
     assert!(

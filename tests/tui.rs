@@ -1751,10 +1751,11 @@ fn request_of_yes(app: &mut App) -> ExportRequest {
     requested(key(app, KeyCode::Char('y')))
 }
 
-/// `e` in the email's preview hands that draft to the editor (off the inbox's screen), then
-/// asks whether to log the email; an editor that failed logs nothing and says why.
+/// `e` in the email's preview hands that draft to the editor (off the inbox's screen); the
+/// preview then shows the draft as saved, which `y` copies before asking whether to log
+/// the email. An editor that failed leaves the preview as it was and says why.
 #[test]
-fn e_in_the_preview_edits_the_draft_then_asks_to_log_it() {
+fn e_in_the_preview_edits_the_draft_then_the_preview_shows_it() {
     let mut app = app(100, 30);
     keys(&mut app, "/chen wei");
     key(&mut app, KeyCode::Enter);
@@ -1765,7 +1766,17 @@ fn e_in_the_preview_edits_the_draft_then_asks_to_log_it() {
     };
     assert_eq!(
         key(&mut app, KeyCode::Char('e')),
-        Effect::EditDraft(previewed)
+        Effect::EditDraft(previewed.clone())
+    );
+    assert_eq!(app.mode, Mode::Compose(previewed.clone()));
+    let mut edited = (*previewed).clone();
+    edited.subject = "Your trial: a call on Monday?".into();
+    app.draft_edited(edited.clone());
+    let shown = screen(&app);
+    assert!(shown.contains("Your trial: a call on Monday?"), "{shown}");
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        Effect::Copy(edited.text())
     );
     assert!(screen(&app).contains("Log the email as sent? y/N"));
     keys(&mut app, "y");
@@ -1774,16 +1785,19 @@ fn e_in_the_preview_edits_the_draft_then_asks_to_log_it() {
     assert_eq!(touches[0].kind, TouchKind::Email);
 
     keys(&mut app, "E");
+    let Mode::Compose(again) = app.mode.clone() else {
+        panic!("{:?}", app.mode);
+    };
     assert!(matches!(
         key(&mut app, KeyCode::Char('e')),
         Effect::EditDraft(_)
     ));
     app.editor_failed("cannot run vi: no such file or directory".into());
-    assert_eq!(app.mode, Mode::List);
+    assert_eq!(app.mode, Mode::Compose(again));
     assert_eq!(
         flash(&app),
         (
-            "email not logged: cannot run vi: no such file or directory".into(),
+            "draft not edited: cannot run vi: no such file or directory".into(),
             true
         )
     );

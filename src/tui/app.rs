@@ -231,7 +231,7 @@ pub enum Effect {
     /// meanwhile), then ask whether to log the email.
     OpenMail(String),
     /// Open this draft in the rep's editor (`$VISUAL`, else `$EDITOR`, else `vi`), off the
-    /// inbox's screen, then ask whether to log the email.
+    /// inbox's screen, then show it as saved in the preview ([`App::draft_edited`]).
     EditDraft(Box<crate::compose::Draft>),
     /// Write these leads to a file, then say how it went ([`App::export_finished`]).
     Export(ExportRequest),
@@ -1070,11 +1070,18 @@ impl App {
         self.flash_error(format!("not handed to the mail program: {problem}"));
     }
 
-    /// The editor could not be run, failed, or left the draft empty: say why, and log
-    /// nothing.
+    /// The editor could not be run, failed, or left the draft empty: say why; the preview
+    /// keeps the draft as it was.
     pub fn editor_failed(&mut self, problem: String) {
-        self.mode = self.base.clone();
-        self.flash_error(format!("email not logged: {problem}"));
+        self.flash_error(format!("draft not edited: {problem}"));
+    }
+
+    /// The rep saved the draft in the editor: the preview shows it, to be handed to the
+    /// mail program or copied (then logged) as the rep chooses.
+    pub fn draft_edited(&mut self, draft: crate::compose::Draft) {
+        if matches!(self.mode, Mode::Compose(_)) {
+            self.mode = Mode::Compose(Box::new(draft));
+        }
     }
 
     /// The export prompt, holding a file name of the minute in the current folder.
@@ -1398,13 +1405,16 @@ impl App {
             Control::ConfirmDelete(yes) => self.confirm_delete(yes)?,
             Control::ConfirmClose(yes) => self.confirm_close(yes)?,
             Control::SendDraft(handoff) => {
+                // The editor hands the draft back to the preview; the others send it on.
+                if let (Handoff::Editor, Mode::Compose(draft)) = (handoff, &self.mode) {
+                    return Ok(Effect::EditDraft(draft.clone()));
+                }
                 let Mode::Compose(draft) = std::mem::replace(&mut self.mode, Mode::LogEmail) else {
                     return Ok(Effect::None);
                 };
                 return Ok(match handoff {
                     Handoff::Copy => Effect::Copy(draft.text()),
-                    Handoff::Mail => Effect::OpenMail(draft.mailto_url()),
-                    Handoff::Editor => Effect::EditDraft(draft),
+                    Handoff::Mail | Handoff::Editor => Effect::OpenMail(draft.mailto_url()),
                 });
             }
             Control::Check(i) => self.check(i)?,

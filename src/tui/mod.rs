@@ -205,7 +205,8 @@ fn open_mail(
 }
 
 /// Opens the draft in the rep's editor (`$VISUAL`, else `$EDITOR`, else `vi`) on a private
-/// draft file removed afterwards, off the inbox's screen, then comes back to it.
+/// draft file removed afterwards, off the inbox's screen, then comes back to its preview
+/// with the draft as saved.
 fn edit_draft(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
@@ -215,8 +216,9 @@ fn edit_draft(
     let edited = off_screen(terminal, mouse, || {
         crate::compose::send::edit_draft(draft, None)
     })?;
-    if let Err(problem) = edited {
-        app.editor_failed(problem.to_string());
+    match edited {
+        Ok(draft) => app.draft_edited(draft),
+        Err(problem) => app.editor_failed(problem.to_string()),
     }
     Ok(())
 }
