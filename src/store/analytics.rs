@@ -141,6 +141,8 @@ struct OwnerTally {
 struct Owners {
     /// A stored name (its bytes) to its key's index.
     by_name: HashMap<Vec<u8>, usize>,
+    /// The index of customers without an owner, once met.
+    nobody: Option<usize>,
     keys: BTreeMap<String, usize>,
     tallies: Vec<OwnerTally>,
 }
@@ -167,9 +169,67 @@ impl Owners {
                     index
                 }
             },
-            None => self.of_key(analytics::owner_key(None)),
+            None => match self.nobody {
+                Some(index) => index,
+                None => {
+                    let index = self.of_key(analytics::owner_key(None));
+                    self.nobody = Some(index);
+                    index
+                }
+            },
         };
         &mut self.tallies[index]
+    }
+}
+
+/// Each customer's [`CustomerPath`], by contact id: in a vector while the ids are dense (SQLite
+/// gives them in order, so they are unless something else wrote them), else in a map. A
+/// million leads' customers in a map cost the pass most of its time.
+enum Customers {
+    Dense(Vec<CustomerPath>),
+    Sparse(HashMap<i64, CustomerPath>),
+}
+
+impl Customers {
+    /// The most ids a vector is made for.
+    const DENSE_UP_TO: i64 = 1 << 26;
+
+    fn new(max_id: i64) -> Customers {
+        match usize::try_from(max_id) {
+            Ok(max) if max_id <= Self::DENSE_UP_TO => {
+                Customers::Dense(vec![CustomerPath::default(); max + 1])
+            }
+            _ => Customers::Sparse(HashMap::default()),
+        }
+    }
+
+    fn of(&mut self, contact_id: i64) -> &mut CustomerPath {
+        if let Customers::Dense(paths) = self {
+            match usize::try_from(contact_id) {
+                Ok(i) if i < paths.len() => {}
+                // An id beyond the largest contact's: no longer dense.
+                _ => {
+                    let map = std::mem::take(paths)
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(_, path)| *path != CustomerPath::default())
+                        .map(|(i, path)| (i as i64, path))
+                        .collect();
+                    *self = Customers::Sparse(map);
+                }
+            }
+        }
+        match self {
+            Customers::Dense(paths) => &mut paths[contact_id as usize],
+            Customers::Sparse(map) => map.entry(contact_id).or_default(),
+        }
+    }
+
+    fn each(&self, mut f: impl FnMut(&CustomerPath)) {
+        match self {
+            Customers::Dense(paths) => paths.iter().for_each(&mut f),
+            Customers::Sparse(map) => map.values().for_each(f),
+        }
     }
 }
 
@@ -197,7 +257,10 @@ impl Store {
         };
         let mut local = LocalDays::new(zone);
         let mut origins: HashMap<i64, OriginTally> = HashMap::default();
-        let mut customers: HashMap<i64, CustomerPath> = HashMap::default();
+        let max_contact: Option<i64> =
+            self.conn
+                .query_row("SELECT MAX(id) FROM contacts", [], |r| r.get(0))?;
+        let mut customers = Customers::new(max_contact.unwrap_or(0));
         let mut owners = Owners::default();
         let mut volume: HashMap<NaiveDate, [u64; LANES]> = HashMap::default();
         let mut days: HashMap<NaiveDate, SlaCounts> = HashMap::default();
@@ -236,7 +299,7 @@ impl Store {
                     .ok_or_else(|| String::from_utf8_lossy(text).into_owned()),
                 _ => Err(UNKNOWN.to_string()),
             };
-            customers.entry(row.get(0)?).or_default().add(
+            customers.of(row.get(0)?).add(
                 &PathLead {
                     action: lane::action(lane),
                     received_at: received,
@@ -301,10 +364,10 @@ impl Store {
             })
             .collect();
         stats.volume_by_week = weekly(&volume, window, today, arrivals_in_window, zone);
-        for path in customers.values() {
+        customers.each(|path| {
             stats.funnel.count(path, &span);
             stats.pipeline.count(path);
-        }
+        });
         drop(customers);
         self.name_origins(origins, now, &mut stats)?;
         self.count_follow_ups(rules, zone, now, &mut owners, &mut stats)?;
@@ -457,5 +520,52 @@ fn count(counts: &mut BTreeMap<String, u64>, key: &str) {
         None => {
             counts.insert(key.to_string(), 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Action;
+    use chrono::TimeZone;
+
+    /// A customer seen once, with a Contact me lead that is contactable.
+    fn seen(customers: &mut Customers, contact_id: i64) {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+        customers.of(contact_id).add(
+            &PathLead {
+                action: Some(&Action::Plt),
+                received_at: at,
+                status: Status::New,
+                contactable: true,
+                touched: false,
+                in_window: true,
+            },
+            at,
+        );
+    }
+
+    fn pipeline(customers: &Customers) -> u64 {
+        let mut pipeline = Pipeline::default();
+        customers.each(|path| pipeline.count(path));
+        pipeline.customers
+    }
+
+    #[test]
+    fn customers_beyond_the_largest_id_keep_everyone_counted() {
+        let mut customers = Customers::new(3);
+        assert!(matches!(customers, Customers::Dense(_)));
+        seen(&mut customers, 1);
+        seen(&mut customers, 3);
+        seen(&mut customers, 3);
+        assert_eq!(pipeline(&customers), 2);
+        // An id past the largest, and a negative one: a map from then on.
+        seen(&mut customers, 7);
+        assert!(matches!(customers, Customers::Sparse(_)));
+        seen(&mut customers, -2);
+        seen(&mut customers, 1);
+        assert_eq!(pipeline(&customers), 4);
+        assert!(matches!(Customers::new(-1), Customers::Sparse(_)));
+        assert!(matches!(Customers::new(1 << 40), Customers::Sparse(_)));
     }
 }
