@@ -278,7 +278,8 @@ fn a_lead_closed_before_its_due_time_without_a_touch_is_exempt_not_overdue() {
         stats_at(&env, LATER)["sla"],
         serde_json::json!({
             "contactable": 2, "met": 0, "missed": 0, "due": 0, "overdue": 2, "exempt": 1,
-            "compliance": 0.0, "median_first_touch_s": null
+            "compliance": 0.0, "median_first_touch_s": null, "p90_first_touch_s": null,
+            "untouched": 2
         })
     );
     let text = ok_at(&env, LATER, &["stats"]);
@@ -351,7 +352,8 @@ fn a_lead_closed_after_its_due_time_without_a_touch_is_missed() {
         stats_at(&env, NOW)["sla"],
         serde_json::json!({
             "contactable": 3, "met": 0, "missed": 1, "due": 2, "overdue": 0, "exempt": 0,
-            "compliance": 0.0, "median_first_touch_s": null
+            "compliance": 0.0, "median_first_touch_s": null, "p90_first_touch_s": null,
+            "untouched": 3
         })
     );
     // Still missed later, whatever else happens.

@@ -260,6 +260,18 @@ fn exempt_leads_stay_exempt_when_touched() {
 #[test]
 fn stats_of_an_empty_store() {
     let env = Env::new();
+    // The 30 days up to today (2026-11-21, UTC): 2026-10-23 to 2026-11-21, all zeros.
+    let days: Vec<Value> = (23..=31)
+        .map(|d| format!("2026-10-{d:02}"))
+        .chain((1..=21).map(|d| format!("2026-11-{d:02}")))
+        .map(|date| {
+            json!({
+                "date": date, "contactable": 0, "met": 0, "missed": 0, "due": 0,
+                "overdue": 0, "compliance": null
+            })
+        })
+        .collect();
+    assert_eq!(days.len(), 30);
     assert_eq!(
         env.stats(),
         json!({
@@ -269,8 +281,22 @@ fn stats_of_an_empty_store() {
             "by_status": {},
             "sla": {
                 "contactable": 0, "met": 0, "missed": 0, "due": 0, "overdue": 0, "exempt": 0,
-                "compliance": null, "median_first_touch_s": null
-            }
+                "compliance": null, "median_first_touch_s": null, "p90_first_touch_s": null,
+                "untouched": 0
+            },
+            "window": {"since": null, "until": null},
+            "sla_by_day": days,
+            "volume_by_week": [],
+            "funnel": {
+                "contact_me": 0, "contact_me_then_acquired": 0, "test_drive": 0,
+                "test_drive_then_acquired": 0
+            },
+            "pipeline": {"customers": 0, "touched": 0, "qualified": 0, "won": 0, "lost": 0},
+            "follow_up": {"due_today": 0, "overdue": 0, "decisions_due": 0},
+            "by_owner": {},
+            "lost_reasons": {},
+            "overrides": {"qualified_without_checklist": 0, "lost_forced": 0},
+            "offers": {}
         })
     );
 }
@@ -281,7 +307,23 @@ fn stats_key_order_is_stable() {
     let text = env.ok(["stats", "--format", "json"]);
     assert_eq!(
         keys_in_order(&text),
-        ["by_action", "by_source", "by_offer", "by_status", "sla"]
+        [
+            "by_action",
+            "by_source",
+            "by_offer",
+            "by_status",
+            "sla",
+            "window",
+            "sla_by_day",
+            "volume_by_week",
+            "funnel",
+            "pipeline",
+            "follow_up",
+            "by_owner",
+            "lost_reasons",
+            "overrides",
+            "offers"
+        ]
     );
     let sla = serde_json::to_string(&serde_json::from_str::<Value>(&text).unwrap()["sla"]).unwrap();
     let mut sla_keys = keys_in_order(&sla);
@@ -295,6 +337,8 @@ fn stats_key_order_is_stable() {
         "exempt",
         "compliance",
         "median_first_touch_s",
+        "p90_first_touch_s",
+        "untouched",
     ];
     want.sort();
     assert_eq!(sla_keys, want);
@@ -344,7 +388,8 @@ fn stats_of_the_fixtures_leave_test_leads_out() {
         stats["sla"],
         json!({
             "contactable": 22, "met": 0, "missed": 0, "due": 7, "overdue": 15,
-            "exempt": 5, "compliance": 0.0, "median_first_touch_s": null
+            "exempt": 5, "compliance": 0.0, "median_first_touch_s": null,
+            "p90_first_touch_s": null, "untouched": 22
         })
     );
     // The maps add up to the non-test leads.
@@ -391,11 +436,14 @@ fn stats_after_a_few_touches() {
     ];
     let median = (delays[1] + delays[0]) / 2;
     assert_eq!(median, 42662);
+    // The p90 is the ceil(0.9 x 4) = 4th smallest of the four: Noah's INS, 100650 s. The 18
+    // untouched are the 7 due and the 11 overdue.
     assert_eq!(
         stats["sla"],
         json!({
             "contactable": 22, "met": 3, "missed": 1, "due": 7, "overdue": 11,
-            "exempt": 5, "compliance": 3.0 / 15.0, "median_first_touch_s": median
+            "exempt": 5, "compliance": 3.0 / 15.0, "median_first_touch_s": median,
+            "p90_first_touch_s": 100650, "untouched": 18
         })
     );
     // The list agrees with the figures.

@@ -176,11 +176,20 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Counts by action, source, offer and status, and the SLA figures
+    /// The figures: counts by action, source, offer, status and owner, the SLA by day,
+    /// leads by week, the funnel, the pipeline, the follow-up backlog, lost reasons, and the
+    /// health of each offer's lead connection
     Stats {
         /// text (for reading) or json (for scripts)
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
+        /// The first day of the window, YYYY-MM-DD, a local day of the time_zone setting
+        /// (default: all time; the SLA by day: the last 30 days)
+        #[arg(long, value_parser = parse_day, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        /// The last day of the window, YYYY-MM-DD, included (default: open)
+        #[arg(long, value_parser = parse_day, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
     },
     /// Open the inbox on the bundled sample leads, in a throwaway store
     Demo {
@@ -395,6 +404,10 @@ fn parse_time_arg(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
             problem.describe(s)
         )
     })
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::analytics::read_day(s)
 }
 
 fn parse_status(s: &str) -> Result<crate::domain::Status, String> {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::config::{self, Config};
+use crate::domain::analytics::Window;
 use crate::domain::text::{printable, printable_multiline, truncate};
 use crate::domain::time::Shown;
 use crate::domain::{Action, LeadFilter, OwnerFilter, SortKey};
@@ -23,7 +24,7 @@ use crate::generate::{write_leads, GenFormat, GenOptions};
 use crate::import::{
     import_bytes, import_path_with_progress, import_stdin, FileReport, ImportOptions,
 };
-use crate::store::{Deleted, FollowUpMarks, Reclaimed, Store, StoreError};
+use crate::store::{Deleted, FollowUpMarks, Reclaimed, StatsQuery, Store, StoreError};
 use crate::tui::keys::Keymap;
 pub use args::Cli;
 use args::{
@@ -345,7 +346,11 @@ fn run_command(ctx: &Ctx, command: Command, now: DateTime<Utc>) -> Result<ExitCo
             format,
             output,
         } => export(ctx, &filter, format, output.as_deref(), now),
-        Command::Stats { format } => stats(&open_store(ctx)?, format, now),
+        Command::Stats {
+            format,
+            since,
+            until,
+        } => stats(ctx, format, since, until, now),
         Command::Delete { ids, yes } => delete(ctx, &ids, yes),
         Command::Forget { email, yes } => forget(ctx, &email, yes),
         Command::Purge { before, yes } => purge(ctx, before, yes),
@@ -501,12 +506,28 @@ fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `leadbox stats`.
-fn stats(store: &Store, format: ShowFormat, now: DateTime<Utc>) -> Result<ExitCode> {
-    let stats = store.stats(now)?;
+/// `leadbox stats`: the figures of the window from `since` to `until` (local days).
+fn stats(
+    ctx: &Ctx,
+    format: ShowFormat,
+    since: Option<chrono::NaiveDate>,
+    until: Option<chrono::NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<ExitCode> {
+    let window = Window::new(since, until).map_err(UsageError)?;
+    let store = open_store(ctx)?;
+    let stats = store.stats(&StatsQuery {
+        window,
+        zone: ctx.config.zone(),
+        rules: &ctx.config.follow_up,
+        now,
+    })?;
     let mut out = std::io::stdout().lock();
     match format {
-        ShowFormat::Text => out.write_all(output::stats_text(&stats).as_bytes())?,
+        ShowFormat::Text => {
+            let text = output::stats_text(&stats, &ctx.config.shown());
+            out.write_all(text.as_bytes())?
+        }
         ShowFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &output::StatsJson::new(&stats))?;
             out.write_all(b"\n")?;

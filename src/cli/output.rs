@@ -1,14 +1,16 @@
 //! How leads and figures are written for people (tables, text) and for scripts (JSON, CSV).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
+use crate::domain::analytics::{FollowUpCounts, SlaCounts};
 use crate::domain::sla::countdown;
 use crate::domain::text::{fit, printable, truncate};
 use crate::domain::time::{format_time, Shown};
 use crate::domain::{Action, Lead, SlaState, Touch};
-use crate::store::{FollowUpMarks, Stats};
+use crate::store::{FollowUpMarks, Stats, WeekVolume};
 use unicode_width::UnicodeWidthStr;
 
 pub use crate::export::{CsvWriter, JsonArrayWriter, LeadRow};
@@ -278,13 +280,64 @@ fn contact_text(lead: &Lead, contact: &[Lead], shown: &Shown) -> String {
     out
 }
 
+/// `stats --format json`. Scripts rely on the keys: add, never rename.
 #[derive(Serialize)]
 pub struct StatsJson<'a> {
-    pub by_action: &'a std::collections::BTreeMap<String, u64>,
-    pub by_source: &'a std::collections::BTreeMap<String, u64>,
-    pub by_offer: &'a std::collections::BTreeMap<String, u64>,
-    pub by_status: &'a std::collections::BTreeMap<String, u64>,
+    pub by_action: &'a BTreeMap<String, u64>,
+    pub by_source: &'a BTreeMap<String, u64>,
+    pub by_offer: &'a BTreeMap<String, u64>,
+    pub by_status: &'a BTreeMap<String, u64>,
     pub sla: SlaJson,
+    pub window: WindowJson,
+    pub sla_by_day: Vec<DayJson>,
+    pub volume_by_week: Vec<WeekJson<'a>>,
+    pub funnel: FunnelJson,
+    pub pipeline: PipelineJson,
+    pub follow_up: FollowUpJson,
+    pub by_owner: BTreeMap<&'a str, OwnerJson>,
+    pub lost_reasons: &'a BTreeMap<String, u64>,
+    pub overrides: OverridesJson,
+    pub offers: BTreeMap<&'a str, OfferJson>,
+}
+
+#[derive(Serialize)]
+pub struct FunnelJson {
+    pub contact_me: u64,
+    pub contact_me_then_acquired: u64,
+    pub test_drive: u64,
+    pub test_drive_then_acquired: u64,
+}
+
+#[derive(Serialize)]
+pub struct PipelineJson {
+    pub customers: u64,
+    pub touched: u64,
+    pub qualified: u64,
+    pub won: u64,
+    pub lost: u64,
+}
+
+#[derive(Serialize)]
+pub struct FollowUpJson {
+    pub due_today: u64,
+    pub overdue: u64,
+    pub decisions_due: u64,
+}
+
+impl FollowUpJson {
+    fn new(f: &FollowUpCounts) -> FollowUpJson {
+        FollowUpJson {
+            due_today: f.due_today,
+            overdue: f.overdue,
+            decisions_due: f.decisions_due,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct OverridesJson {
+    pub qualified_without_checklist: u64,
+    pub lost_forced: u64,
 }
 
 #[derive(Serialize)]
@@ -297,41 +350,207 @@ pub struct SlaJson {
     pub exempt: u64,
     pub compliance: Option<f64>,
     pub median_first_touch_s: Option<i64>,
+    pub p90_first_touch_s: Option<i64>,
+    pub untouched: u64,
+}
+
+/// The window as applied: `YYYY-MM-DD`, null when open.
+#[derive(Serialize)]
+pub struct WindowJson {
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// The SLA counts of one day, or of one owner's leads.
+#[derive(Serialize)]
+pub struct SlaCountsJson {
+    pub contactable: u64,
+    pub met: u64,
+    pub missed: u64,
+    pub due: u64,
+    pub overdue: u64,
+    pub compliance: Option<f64>,
+}
+
+impl SlaCountsJson {
+    fn new(sla: &SlaCounts) -> SlaCountsJson {
+        SlaCountsJson {
+            contactable: sla.contactable(),
+            met: sla.met,
+            missed: sla.missed,
+            due: sla.due,
+            overdue: sla.overdue,
+            compliance: sla.compliance(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct DayJson {
+    pub date: String,
+    #[serde(flatten)]
+    pub sla: SlaCountsJson,
+}
+
+/// `{"week": "2026-W47", "INS": 3, ..., "other": 0}`.
+pub struct WeekJson<'a>(&'a WeekVolume);
+
+impl Serialize for WeekJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("week", &self.0.week)?;
+        for (action, count) in self.0.by_action() {
+            map.serialize_entry(action, &count)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+pub struct OwnerJson {
+    pub leads: u64,
+    #[serde(flatten)]
+    pub sla: SlaCountsJson,
+    pub median_first_touch_s: Option<i64>,
+    pub follow_up: FollowUpJson,
+}
+
+#[derive(Serialize)]
+pub struct OfferJson {
+    pub leads: u64,
+    pub last_lead_at: Option<String>,
+    pub last_test_lead_at: Option<String>,
+    pub median_gap_s: Option<i64>,
+    pub silent: bool,
 }
 
 impl<'a> StatsJson<'a> {
     pub fn new(stats: &'a Stats) -> StatsJson<'a> {
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         StatsJson {
             by_action: &stats.by_action,
             by_source: &stats.by_source,
             by_offer: &stats.by_offer,
             by_status: &stats.by_status,
             sla: SlaJson {
-                contactable: stats.contactable,
-                met: stats.met,
-                missed: stats.missed,
-                due: stats.due,
-                overdue: stats.overdue,
-                exempt: stats.exempt,
-                compliance: stats.compliance(),
+                contactable: stats.sla.contactable(),
+                met: stats.sla.met,
+                missed: stats.sla.missed,
+                due: stats.sla.due,
+                overdue: stats.sla.overdue,
+                exempt: stats.sla.exempt,
+                compliance: stats.sla.compliance(),
                 median_first_touch_s: stats.median_first_touch_s,
+                p90_first_touch_s: stats.p90_first_touch_s,
+                untouched: stats.untouched,
             },
+            window: WindowJson {
+                since: stats.window.since.map(day),
+                until: stats.window.until.map(day),
+            },
+            sla_by_day: stats
+                .sla_by_day
+                .iter()
+                .map(|d| DayJson {
+                    date: day(d.date),
+                    sla: SlaCountsJson::new(&d.sla),
+                })
+                .collect(),
+            volume_by_week: stats.volume_by_week.iter().map(WeekJson).collect(),
+            funnel: FunnelJson {
+                contact_me: stats.funnel.contact_me,
+                contact_me_then_acquired: stats.funnel.contact_me_then_acquired,
+                test_drive: stats.funnel.test_drive,
+                test_drive_then_acquired: stats.funnel.test_drive_then_acquired,
+            },
+            pipeline: PipelineJson {
+                customers: stats.pipeline.customers,
+                touched: stats.pipeline.touched,
+                qualified: stats.pipeline.qualified,
+                won: stats.pipeline.won,
+                lost: stats.pipeline.lost,
+            },
+            follow_up: FollowUpJson::new(&stats.follow_up),
+            by_owner: stats
+                .by_owner
+                .iter()
+                .map(|(owner, o)| {
+                    let json = OwnerJson {
+                        leads: o.leads,
+                        sla: SlaCountsJson::new(&o.sla),
+                        median_first_touch_s: o.median_first_touch_s,
+                        follow_up: FollowUpJson::new(&o.follow_up),
+                    };
+                    (owner.as_str(), json)
+                })
+                .collect(),
+            lost_reasons: &stats.lost_reasons,
+            overrides: OverridesJson {
+                qualified_without_checklist: stats.overrides.qualified_without_checklist,
+                lost_forced: stats.overrides.lost_forced,
+            },
+            offers: stats
+                .offers
+                .iter()
+                .map(|(offer, h)| {
+                    let json = OfferJson {
+                        leads: h.leads,
+                        last_lead_at: h.last_lead_at.map(format_time),
+                        last_test_lead_at: h.last_test_lead_at.map(format_time),
+                        median_gap_s: h.median_gap_s,
+                        silent: h.silent,
+                    };
+                    (offer.as_str(), json)
+                })
+                .collect(),
         }
     }
 }
 
-pub fn stats_text(stats: &Stats) -> String {
-    let mut out = format!("{} leads (test leads left out)\n\n", stats.total);
-    let compliance = stats
-        .compliance()
-        .map_or("n/a".to_string(), |c| format!("{:.0}%", c * 100.0));
-    let median = stats.median_first_touch_s.map_or("n/a".to_string(), |s| {
+/// A percentage (`83%`), or `n/a`.
+fn percent(share: Option<f64>) -> String {
+    share.map_or("n/a".to_string(), |c| format!("{:.0}%", c * 100.0))
+}
+
+/// A duration in seconds as `2d3h`, or `n/a`.
+fn seconds(s: Option<i64>) -> String {
+    s.map_or("n/a".to_string(), |s| {
         crate::domain::sla::short_duration(chrono::Duration::seconds(s))
-    });
+    })
+}
+
+/// A share of a whole for the funnel: `3 of 5 (60%)`.
+fn share(part: u64, whole: u64) -> String {
+    let of = (whole > 0).then(|| part as f64 / whole as f64);
+    format!("{part} of {whole} ({})", percent(of))
+}
+
+/// `stats` for reading; every text from files or users escaped.
+pub fn stats_text(stats: &Stats, shown: &Shown) -> String {
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let window = match (stats.window.since, stats.window.until) {
+        (None, None) => "all time".to_string(),
+        (Some(since), None) => format!("received from {}", day(since)),
+        (None, Some(until)) => format!("received until {}", day(until)),
+        (Some(since), Some(until)) => format!("received {} to {}", day(since), day(until)),
+    };
+    let mut out = format!("{} leads (test leads left out), {window}\n\n", stats.total);
+    let sla = &stats.sla;
     out.push_str(&format!(
-        "SLA (first touch within 24h)\n  compliance {compliance}   median first touch {median}\n  \
-         {} contactable: {} met, {} missed, {} due, {} overdue; {} exempt (DNC, test, closed in time)\n",
-        stats.contactable, stats.met, stats.missed, stats.due, stats.overdue, stats.exempt
+        "SLA (first touch within 24h)\n  compliance {}   median first touch {}   p90 {}\n  \
+         {} contactable: {} met, {} missed, {} due, {} overdue; {} exempt (DNC, test, closed in time)\n  \
+         {} contactable leads not touched yet\n",
+        percent(sla.compliance()),
+        seconds(stats.median_first_touch_s),
+        seconds(stats.p90_first_touch_s),
+        sla.contactable(),
+        sla.met,
+        sla.missed,
+        sla.due,
+        sla.overdue,
+        sla.exempt,
+        stats.untouched
     ));
     for (title, map) in [
         ("By action", &stats.by_action),
@@ -345,6 +564,122 @@ pub fn stats_text(stats: &Stats) -> String {
         for (name, count) in rows {
             out.push_str(&format!("  {:<40} {count:>7}\n", fit(&printable(name), 40)));
         }
+    }
+
+    if let (Some(first), Some(last)) = (stats.sla_by_day.first(), stats.sla_by_day.last()) {
+        out.push_str(&format!(
+            "\nSLA by day of arrival, {} to {} (days without a contactable lead left out)\n",
+            day(first.date),
+            day(last.date)
+        ));
+    }
+    out.push_str(&format!(
+        "  {:<10} {:>11} {:>7} {:>7} {:>7} {:>7} {:>10}\n",
+        "day", "contactable", "met", "missed", "due", "overdue", "compliance"
+    ));
+    for d in stats.sla_by_day.iter().filter(|d| d.sla.contactable() > 0) {
+        out.push_str(&format!(
+            "  {:<10} {:>11} {:>7} {:>7} {:>7} {:>7} {:>10}\n",
+            day(d.date),
+            d.sla.contactable(),
+            d.sla.met,
+            d.sla.missed,
+            d.sla.due,
+            d.sla.overdue,
+            percent(d.sla.compliance())
+        ));
+    }
+
+    out.push_str("\nLeads by week of arrival\n");
+    if let Some(first) = stats.volume_by_week.first() {
+        let widths: Vec<usize> = first.by_action().map(|(a, _)| a.len().max(6)).collect();
+        out.push_str(&format!("  {:<8}", "week"));
+        for ((action, _), width) in first.by_action().zip(&widths) {
+            out.push_str(&format!(" {action:>width$}"));
+        }
+        out.push('\n');
+        for week in &stats.volume_by_week {
+            out.push_str(&format!("  {:<8}", week.week));
+            for ((_, count), width) in week.by_action().zip(&widths) {
+                out.push_str(&format!(" {count:>width$}"));
+            }
+            out.push('\n');
+        }
+    }
+
+    let f = &stats.funnel;
+    let p = &stats.pipeline;
+    out.push_str(&format!(
+        "\nFunnel (customers)\n  Contact me, then acquired  {}\n  Test drive, then acquired  {}\n",
+        share(f.contact_me_then_acquired, f.contact_me),
+        share(f.test_drive_then_acquired, f.test_drive)
+    ));
+    out.push_str(&format!(
+        "\nPipeline (customers with a contactable lead)\n  {} customers: {} touched, {} qualified, {} won, {} lost\n",
+        p.customers, p.touched, p.qualified, p.won, p.lost
+    ));
+    let u = &stats.follow_up;
+    out.push_str(&format!(
+        "\nFollow-up now\n  due today {}, of them past due {}; decisions due {}\n",
+        u.due_today, u.overdue, u.decisions_due
+    ));
+
+    out.push_str("\nBy owner\n");
+    out.push_str(&format!(
+        "  {:<24} {:>7} {:>11} {:>10} {:>8} {:>9} {:>8} {:>9}\n",
+        "owner",
+        "leads",
+        "contactable",
+        "compliance",
+        "median",
+        "due today",
+        "past due",
+        "decisions"
+    ));
+    for (owner, o) in &stats.by_owner {
+        out.push_str(&format!(
+            "  {:<24} {:>7} {:>11} {:>10} {:>8} {:>9} {:>8} {:>9}\n",
+            fit(&printable(owner), 24),
+            o.leads,
+            o.sla.contactable(),
+            percent(o.sla.compliance()),
+            seconds(o.median_first_touch_s),
+            o.follow_up.due_today,
+            o.follow_up.overdue,
+            o.follow_up.decisions_due
+        ));
+    }
+
+    out.push_str("\nLost reasons\n");
+    let mut reasons: Vec<_> = stats.lost_reasons.iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (reason, count) in reasons {
+        out.push_str(&format!(
+            "  {:<40} {count:>7}\n",
+            fit(&printable(reason), 40)
+        ));
+    }
+    out.push_str(&format!(
+        "\nOverrides\n  {} qualified without the checklist, {} lost with --force\n",
+        stats.overrides.qualified_without_checklist, stats.overrides.lost_forced
+    ));
+
+    out.push_str("\nOffers (health over all history)\n");
+    out.push_str(&format!(
+        "  {:<32} {:>7} {:<16} {:<16} {:>10}\n",
+        "offer", "leads", "last lead", "last test lead", "median gap"
+    ));
+    for (offer, h) in &stats.offers {
+        let when = |t: Option<DateTime<Utc>>| t.map_or("-".to_string(), |t| shown.time(t));
+        out.push_str(&format!(
+            "  {:<32} {:>7} {:<16} {:<16} {:>10}{}\n",
+            fit(&printable(offer), 32),
+            h.leads,
+            when(h.last_lead_at),
+            when(h.last_test_lead_at),
+            seconds(h.median_gap_s),
+            if h.silent { "  SILENT" } else { "" }
+        ));
     }
     out
 }

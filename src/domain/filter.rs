@@ -45,6 +45,12 @@ impl OwnerFilter {
         }
     }
 
+    /// An owner's name as owners compare: its ASCII letters folded to lower case (what
+    /// [`OwnerFilter::admits`] and SQLite's `lower` compare by).
+    pub fn fold(name: &str) -> String {
+        name.to_ascii_lowercase()
+    }
+
     pub fn admits(&self, owner: Option<&str>) -> bool {
         match (self, owner) {
             (OwnerFilter::Any, _) => true,

@@ -1,5 +1,6 @@
 //! The pure core: no files, no database, no terminal.
 
+pub mod analytics;
 mod filter;
 pub mod follow_up;
 mod identity;

@@ -822,6 +822,23 @@ fn followed_customers(conn: &Connection) -> Result<Vec<i64>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
+impl Store {
+    /// The next item of every followed customer (a customer touch, a snooze or a next step;
+    /// [`Customer::next`]), with the customer's owner. The Today queue's follow-ups and
+    /// decisions come only from these: a customer never followed is owed a first touch or
+    /// nothing. For the follow-up figures of `stats`.
+    pub fn followed_next(&self, rules: &Rules, zone: Zone) -> Result<Vec<(Option<String>, Next)>> {
+        let mut items = Vec::new();
+        for contact_id in followed_customers(&self.conn)? {
+            let customer = customer(&self.conn, contact_id)?;
+            if let Some(next) = customer.next(rules, zone) {
+                items.push((customer.owner, next));
+            }
+        }
+        Ok(items)
+    }
+}
+
 /// Each origin's action, by id.
 fn origin_actions(conn: &Connection) -> Result<HashMap<i64, Option<crate::domain::Action>>> {
     Ok(conn

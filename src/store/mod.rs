@@ -1,5 +1,6 @@
 //! The lead store: SQLite behind one small API. All SQL of the program lives in this module.
 
+mod analytics;
 mod bulk;
 mod erase;
 mod follow_up;
@@ -13,6 +14,7 @@ mod static_insert;
 mod upgrade;
 mod window;
 
+pub use analytics::{DaySla, OfferHealth, Overrides, OwnerStats, Stats, StatsQuery, WeekVolume};
 pub use erase::{Deleted, Forgotten, Purged, Reclaimed, ERASED_PATH};
 pub use follow_up::{Close, Customer, FollowUpMarks, QueueDetails, QueueItem, QueueRow, Today};
 pub use search::{SearchLists, SearchTuning};
@@ -27,8 +29,7 @@ use std::path::{Path, PathBuf};
 use crate::domain::lane;
 use crate::domain::sla::{self, DEFAULT_SLA_HOURS};
 use crate::domain::{
-    Action, Lead, LeadFilter, LeadKeys, NewLead, SlaState, SortKey, Status, Touch, TouchKind,
-    TouchRefused,
+    Action, Lead, LeadFilter, LeadKeys, NewLead, SortKey, Status, Touch, TouchKind, TouchRefused,
 };
 use query::{sort_column, where_clause};
 
@@ -205,49 +206,6 @@ pub enum Undone {
     ChangedSince,
 }
 
-/// Counts and SLA figures over the non-test leads.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Stats {
-    pub total: u64,
-    pub by_action: BTreeMap<String, u64>,
-    pub by_source: BTreeMap<String, u64>,
-    pub by_offer: BTreeMap<String, u64>,
-    pub by_status: BTreeMap<String, u64>,
-    /// The leads the SLA judges or waits on: met + missed + due + overdue.
-    pub contactable: u64,
-    pub met: u64,
-    pub missed: u64,
-    pub due: u64,
-    pub overdue: u64,
-    /// DNC and test leads (the only figure that counts test leads), and leads closed before
-    /// their due time without a customer touch.
-    pub exempt: u64,
-    pub median_first_touch_s: Option<i64>,
-}
-
-impl Stats {
-    /// Met over everything whose clock has run out or been answered.
-    /// Counts a lead that has a due time in its SLA state's figure (and as contactable
-    /// unless exempt).
-    fn count_state(&mut self, state: SlaState) {
-        match state {
-            SlaState::Met => self.met += 1,
-            SlaState::Missed => self.missed += 1,
-            SlaState::Due => self.due += 1,
-            SlaState::Overdue => self.overdue += 1,
-            SlaState::Exempt => self.exempt += 1,
-        }
-        if state != SlaState::Exempt {
-            self.contactable += 1;
-        }
-    }
-
-    pub fn compliance(&self) -> Option<f64> {
-        let judged = self.met + self.missed + self.overdue;
-        (judged > 0).then(|| self.met as f64 / judged as f64)
-    }
-}
-
 /// Live counts for the inbox's filter bar.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionCounts {
@@ -257,8 +215,6 @@ pub struct ActionCounts {
     pub other: u64,
     pub overdue: u64,
 }
-
-const UNKNOWN: &str = "unknown";
 
 /// The WAL's size after a checkpoint, in bytes.
 const WAL_SIZE_LIMIT: i64 = 64 << 20;
@@ -1033,78 +989,6 @@ impl Store {
                 .query_row("SELECT MAX(received_at) FROM lead_rows", [], |r| r.get(0))?;
         Ok(ts.map(from_ts))
     }
-
-    pub fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
-        let mut stats = Stats::default();
-        // One pass over the leads' rows. Action, source and offer are counted by origin and
-        // named at the end: a store has few origins.
-        let mut by_origin: HashMap<i64, u64> = HashMap::new();
-        let mut first_touch_delays = Vec::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT origin_id, status, is_test, sla_due_at, first_touch_at, received_at,
-                closed_at
-             FROM lead_rows",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let due: Option<i64> = row.get(3)?;
-            if due.is_none() {
-                stats.exempt += 1;
-            }
-            if row.get::<_, bool>(2)? {
-                continue;
-            }
-            *by_origin.entry(row.get(0)?).or_default() += 1;
-            match row.get_ref(1)? {
-                ValueRef::Text(status) => {
-                    count(&mut stats.by_status, &String::from_utf8_lossy(status))
-                }
-                _ => count(&mut stats.by_status, UNKNOWN),
-            }
-            let Some(due) = due else { continue };
-            let touch: Option<i64> = row.get(4)?;
-            let received: i64 = row.get(5)?;
-            let closed: Option<i64> = row.get(6)?;
-            // A lead closed before its due time without a touch owes nothing: exempt, like
-            // a DNC lead. The other states are the contactable leads' figures.
-            stats.count_state(sla::state(
-                Some(from_ts(due)),
-                touch.map(from_ts),
-                closed.map(from_ts),
-                now,
-            ));
-            if let Some(touch) = touch {
-                first_touch_delays.push(touch - received);
-            }
-        }
-        self.name_origins(&by_origin, &mut stats)?;
-        stats.total = stats.by_status.values().sum();
-        stats.median_first_touch_s = median(&mut first_touch_delays);
-        Ok(stats)
-    }
-
-    /// Adds the leads counted by origin to the counts by action, source and offer.
-    fn name_origins(&self, by_origin: &HashMap<i64, u64>, stats: &mut Stats) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, action, source, offer FROM lead_origins")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let Some(&leads) = by_origin.get(&row.get::<_, i64>(0)?) else {
-                continue;
-            };
-            for (column, map) in [
-                (1, &mut stats.by_action),
-                (2, &mut stats.by_source),
-                (3, &mut stats.by_offer),
-            ] {
-                let name: Option<String> = row.get(column)?;
-                *map.entry(name.unwrap_or_else(|| UNKNOWN.to_string()))
-                    .or_default() += leads;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Each derived table's check: a query of two counts, its rows beyond its source's and its
@@ -1195,28 +1079,6 @@ fn check_version(path: &Path, found: i64, schema: schema::Schema) -> Result<()> 
 }
 
 /// Adds one to `key`'s count (allocating the key only the first time).
-fn count(counts: &mut BTreeMap<String, u64>, key: &str) {
-    match counts.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            counts.insert(key.to_string(), 1);
-        }
-    }
-}
-
-fn median(values: &mut [i64]) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2
-    } else {
-        values[mid]
-    })
-}
-
 /// A new lead's row as an import writes it.
 struct LeadRow {
     /// Given by a bulk import; otherwise SQLite picks it.
@@ -1813,7 +1675,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{LeadFilter, SortKey};
+    use crate::domain::{LeadFilter, SlaState, SortKey};
     use chrono::TimeZone;
 
     /// A store whose files were replaced by something it cannot open stays closed, keeps
