@@ -30,6 +30,7 @@ TARGETS = {
     "today_first_frame_ms": ("<", 100.0, "launch to the Today queue on screen in tmux"),
     "today_key_p99_ms": ("<", 16.0, "Today view keystroke to finished frame, p99"),
     "today_cli_s": ("<", 1.0, "leadbox today --format json, to /dev/null"),
+    "stats_s": ("<", 1.0, "leadbox stats --format json, to /dev/null"),
 }
 
 
@@ -164,6 +165,8 @@ def main():
         "today_key_p99_runs_ms": [x.get("today_key_p99_ms") for x in replays],
         "today_cli_s": r(med("today_cli", "wall_s")),
         "today_cli_rss_mb": peak("today_cli"),
+        "stats_s": r(med("stats", "wall_s")),
+        "stats_rss_mb": peak("stats"),
         "today_inbox_rss_mb": (today_ff.get("rss_after_keys_mb")
                                or today_ff.get("rss_first_frame_mb")),
         "today_inbox_rss_inprocess_mb": replay.get("today_rss_hwm_mb"),
@@ -251,6 +254,7 @@ def main():
         ("today_queue_ms", "Today queue's start (show_today)", "", " ms"),
         ("today_whole_queue_ms", "Today whole queue (worker)", "", " ms"),
         ("today_cli_s", "today --format json", "", "s"),
+        ("stats_s", "stats --format json", "", "s"),
         ("today_inbox_rss_mb", "Today inbox peak RSS", "", " MB"),
         ("list_json_rss_mb", "list --format json RSS", "", " MB"),
         ("export_csv_rss_mb", "export (csv) RSS", "", " MB"),
