@@ -140,13 +140,11 @@ impl Store {
             }
         };
         let waiting = waiting_customers(&self.conn, rules, zone, owner, &mut take)?;
-        for contact_id in followed_customers(&self.conn)? {
-            if waiting.binary_search(&contact_id).is_ok() {
-                continue;
-            }
-            let customer = customer(&self.conn, contact_id)?;
+        let mut followed = followed_customers(&self.conn)?;
+        followed.retain(|id| waiting.binary_search(id).is_err());
+        for customer in customers(&self.conn, &followed)? {
             if owner.admits(customer.owner.as_deref()) {
-                take(contact_id, customer.next(rules, zone));
+                take(customer.contact_id, customer.next(rules, zone));
             }
         }
         // One row per customer: the keys differ, and an unstable sort is quicker.
@@ -367,12 +365,12 @@ impl Store {
     /// a next step) and every lost lead.
     pub fn follow_up_marks(&self, rules: &Rules, zone: Zone) -> Result<FollowUpMarks> {
         let mut marks = FollowUpMarks::default();
-        for contact_id in followed_customers(&self.conn)? {
-            let next = customer(&self.conn, contact_id)?.next(rules, zone);
+        for customer in customers(&self.conn, &followed_customers(&self.conn)?)? {
+            let next = customer.next(rules, zone);
             if let Some(next) =
                 next.filter(|n| !matches!(n.owed, follow_up::Owed::FirstTouch { .. }))
             {
-                marks.by_customer.insert(contact_id, next);
+                marks.by_customer.insert(customer.contact_id, next);
             }
         }
         marks.lost_reasons = self
@@ -642,86 +640,112 @@ fn write_close(
 
 /// The customer `contact_id`: its leads, customer touches, follow-up state and checklist.
 pub(super) fn customer(conn: &Connection, contact_id: i64) -> Result<Customer> {
-    let mut owner = None;
-    let leads = conn
-        .prepare_cached(
-            "SELECT id, received_at, action, status, sla_due_at, first_touch_at, owner
-             FROM leads WHERE id IN (SELECT lead_id FROM contact_leads WHERE contact_id = ?1)
-             ORDER BY received_at, id",
-        )?
-        .query_map([contact_id], |r| {
-            let status: String = r.get(3)?;
-            let lead_owner: Option<String> = r.get(6)?;
-            Ok((
-                CustomerLead {
-                    id: r.get(0)?,
-                    received_at: from_ts(r.get(1)?),
-                    action: r
-                        .get::<_, Option<String>>(2)?
-                        .as_deref()
-                        .and_then(crate::domain::Action::parse),
-                    status: status.parse().unwrap_or(Status::New),
-                    sla_due_at: r.get::<_, Option<i64>>(4)?.map(from_ts),
-                    first_touch_at: r.get::<_, Option<i64>>(5)?.map(from_ts),
-                },
-                lead_owner,
-            ))
-        })?
-        .map(|row| {
-            row.map(|(lead, lead_owner)| {
-                owner = owner.take().or(lead_owner);
-                lead
-            })
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    if leads.is_empty() {
-        return Err(StoreError::NoSuchLead(contact_id));
-    }
-    let touches = conn
-        .prepare_cached(&format!(
-            "SELECT t.at FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
-             WHERE c.contact_id = ?1 AND {} ORDER BY t.at",
+    customers(conn, &[contact_id])?
+        .pop()
+        .ok_or(StoreError::NoSuchLead(contact_id))
+}
+
+/// The customers `contact_ids` (each once) that have a lead, in that order, read a batch of
+/// customers at a time: one query per table for a batch, where a customer at a time cost
+/// five queries each (a store with many followed customers has tens of thousands).
+pub(super) fn customers(conn: &Connection, contact_ids: &[i64]) -> Result<Vec<Customer>> {
+    customers_by(conn, contact_ids, 1024)
+}
+
+/// [`customers`], `batch` customers a query.
+fn customers_by(conn: &Connection, contact_ids: &[i64], batch: usize) -> Result<Vec<Customer>> {
+    let mut found = Vec::with_capacity(contact_ids.len());
+    for batch in contact_ids.chunks(batch) {
+        let ids = super::id_list(batch);
+        let mut by_id: HashMap<i64, Customer> = HashMap::with_capacity(batch.len());
+        let mut leads = conn.prepare_cached(
+            "SELECT c.contact_id, r.id, r.received_at, o.action, r.status, r.sla_due_at,
+                r.first_touch_at, r.owner
+             FROM contact_leads c JOIN lead_rows r ON r.id = c.lead_id
+                JOIN lead_origins o ON o.id = r.origin_id
+             WHERE c.contact_id IN rarray(?1)
+             ORDER BY c.contact_id, c.received_at, c.lead_id",
+        )?;
+        let mut rows = leads.query([&ids])?;
+        while let Some(r) = rows.next()? {
+            let contact_id: i64 = r.get(0)?;
+            let status: String = r.get(4)?;
+            let customer = by_id.entry(contact_id).or_insert_with(|| Customer {
+                contact_id,
+                leads: Vec::new(),
+                touches: Vec::new(),
+                state: CustomerState::default(),
+                checked: Vec::new(),
+                owner: None,
+            });
+            customer.leads.push(CustomerLead {
+                id: r.get(1)?,
+                received_at: from_ts(r.get(2)?),
+                action: r
+                    .get::<_, Option<String>>(3)?
+                    .as_deref()
+                    .and_then(crate::domain::Action::parse),
+                status: status.parse().unwrap_or(Status::New),
+                sla_due_at: r.get::<_, Option<i64>>(5)?.map(from_ts),
+                first_touch_at: r.get::<_, Option<i64>>(6)?.map(from_ts),
+            });
+            // The owner of the earliest lead that has one (every lead has the customer's).
+            if customer.owner.is_none() {
+                customer.owner = r.get(7)?;
+            }
+        }
+        let mut touches = conn.prepare_cached(&format!(
+            "SELECT c.contact_id, t.at FROM contact_leads c JOIN touches t ON t.lead_id = c.lead_id
+             WHERE c.contact_id IN rarray(?1) AND {} ORDER BY c.contact_id, t.at",
             TouchKind::reaches_customer_sql("t.kind")
-        ))?
-        .query_map([contact_id], |r| Ok(from_ts(r.get(0)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let row = conn
-        .prepare_cached(
-            "SELECT snoozed_until, snoozed_at, next_step, next_step_at
-             FROM customer_follow_ups WHERE contact_id = ?1",
-        )?
-        .query_row([contact_id], |r| {
-            let snooze = match (r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?) {
-                (Some(until), Some(at)) => Some((from_ts(until), from_ts(at))),
-                _ => None,
+        ))?;
+        let mut rows = touches.query([&ids])?;
+        while let Some(r) = rows.next()? {
+            if let Some(customer) = by_id.get_mut(&r.get(0)?) {
+                customer.touches.push(from_ts(r.get(1)?));
+            }
+        }
+        let mut follow_ups = conn.prepare_cached(
+            "SELECT contact_id, snoozed_until, snoozed_at, next_step, next_step_at
+             FROM customer_follow_ups WHERE contact_id IN rarray(?1)",
+        )?;
+        let mut rows = follow_ups.query([&ids])?;
+        while let Some(r) = rows.next()? {
+            let Some(customer) = by_id.get_mut(&r.get(0)?) else {
+                continue;
             };
-            let next_step = match (r.get::<_, Option<String>>(2)?, r.get::<_, Option<i64>>(3)?) {
-                (Some(step), Some(at)) => Some((step, from_ts(at))),
-                _ => None,
-            };
-            Ok((snooze, next_step))
-        })
-        .optional()?;
-    let (snooze, next_step) = row.unwrap_or_default();
-    let opted_out = conn
-        .prepare_cached(
-            "SELECT 1 FROM contact_leads c JOIN lead_closes l ON l.lead_id = c.lead_id
-             JOIN lead_rows r ON r.id = c.lead_id
-             WHERE c.contact_id = ?1 AND l.reason = ?2 AND r.status = 'lost'",
-        )?
-        .exists(params![contact_id, follow_up::OPTED_OUT])?;
-    Ok(Customer {
-        contact_id,
-        leads,
-        touches,
-        state: CustomerState {
-            snooze,
-            next_step,
-            opted_out,
-        },
-        checked: checks(conn, contact_id)?,
-        owner,
-    })
+            if let (Some(until), Some(at)) = (r.get::<_, Option<i64>>(1)?, r.get(2)?) {
+                customer.state.snooze = Some((from_ts(until), from_ts(at)));
+            }
+            if let (Some(step), Some(at)) = (r.get::<_, Option<String>>(3)?, r.get(4)?) {
+                customer.state.next_step = Some((step, from_ts(at)));
+            }
+        }
+        let mut opted_out = conn.prepare_cached(
+            "SELECT DISTINCT c.contact_id FROM contact_leads c
+                JOIN lead_closes l ON l.lead_id = c.lead_id
+                JOIN lead_rows r ON r.id = c.lead_id
+             WHERE c.contact_id IN rarray(?1) AND l.reason = ?2 AND r.status = 'lost'",
+        )?;
+        let mut rows = opted_out.query(params![&ids, follow_up::OPTED_OUT])?;
+        while let Some(r) = rows.next()? {
+            if let Some(customer) = by_id.get_mut(&r.get(0)?) {
+                customer.state.opted_out = true;
+            }
+        }
+        let mut checked = conn.prepare_cached(
+            "SELECT contact_id, item FROM customer_checks WHERE contact_id IN rarray(?1)
+             ORDER BY contact_id, checked_at, item",
+        )?;
+        let mut rows = checked.query([&ids])?;
+        while let Some(r) = rows.next()? {
+            if let Some(customer) = by_id.get_mut(&r.get(0)?) {
+                customer.checked.push(r.get(1)?);
+            }
+        }
+        found.extend(batch.iter().filter_map(|id| by_id.remove(id)));
+    }
+    Ok(found)
 }
 
 fn checks(conn: &Connection, contact_id: i64) -> Result<Vec<String>> {
@@ -829,8 +853,7 @@ impl Store {
     /// nothing. For the follow-up figures of `stats`.
     pub fn followed_next(&self, rules: &Rules, zone: Zone) -> Result<Vec<(Option<String>, Next)>> {
         let mut items = Vec::new();
-        for contact_id in followed_customers(&self.conn)? {
-            let customer = customer(&self.conn, contact_id)?;
+        for customer in customers(&self.conn, &followed_customers(&self.conn)?)? {
             if let Some(next) = customer.next(rules, zone) {
                 items.push((customer.owner, next));
             }
@@ -911,6 +934,65 @@ mod tests {
                 .unwrap();
         }
         store
+    }
+
+    /// Customers read in batches are the customers read one at a time, in the order asked,
+    /// whatever the batch (a customer with no lead is left out).
+    #[test]
+    fn customers_read_in_batches_are_read_whole() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = busy_store(now);
+        let until = now + chrono::Duration::days(2);
+        let snoozed = store
+            .followed_next(&Rules::default(), Zone::Named(chrono_tz::Europe::Berlin))
+            .unwrap()
+            .into_iter()
+            .find(|(_, next)| !matches!(next.owed, follow_up::Owed::FirstTouch { .. }))
+            .expect("a customer owed a follow-up")
+            .1
+            .lead_id;
+        store
+            .snooze(
+                &[snoozed],
+                until,
+                now,
+                &Rules::default(),
+                Zone::Named(chrono_tz::Europe::Berlin),
+            )
+            .unwrap();
+        store.set_checks(snoozed, &[("budget", true)], now).unwrap();
+        let berlin = Zone::Named(chrono_tz::Europe::Berlin);
+        store
+            .lose(
+                &[4],
+                follow_up::OPTED_OUT,
+                true,
+                &Rules::default(),
+                berlin,
+                now,
+            )
+            .unwrap();
+        let mut ids: Vec<i64> = (1..=200).rev().collect();
+        ids.push(100_000);
+        let one_by_one: Vec<Customer> = ids
+            .iter()
+            .flat_map(|&id| customers_by(&store.conn, &[id], 1).unwrap())
+            .collect();
+        assert_eq!(one_by_one.len(), 200);
+        assert!(one_by_one
+            .iter()
+            .any(|c| c.state.snooze.map(|s| s.0) == Some(until) && c.checked == ["budget"]));
+        assert!(one_by_one
+            .iter()
+            .any(|c| !c.touches.is_empty() && c.owner.is_some()));
+        assert_eq!(one_by_one.iter().filter(|c| c.state.opted_out).count(), 1);
+        for batch in [2, 7, 64, 1024] {
+            assert_eq!(
+                customers_by(&store.conn, &ids, batch).unwrap(),
+                one_by_one,
+                "{batch}"
+            );
+        }
     }
 
     /// The head of the queue is the start of the whole queue, whatever its length, owner
