@@ -223,7 +223,11 @@ impl NewLead {
     }
 
     pub fn name(&self) -> Option<String> {
-        display_name(&self.first_name, &self.last_name, &self.full_name)
+        display_name(
+            self.first_name.as_deref(),
+            self.last_name.as_deref(),
+            self.full_name.as_deref(),
+        )
     }
 
     /// Someone can be reached: an email, a phone or a name ([`sla::is_reachable`]).
@@ -269,20 +273,17 @@ impl NewLead {
 }
 
 /// "First Last", or the full name, or nothing.
-pub fn display_name(
-    first: &Option<String>,
-    last: &Option<String>,
-    full: &Option<String>,
-) -> Option<String> {
-    let joined = [first.as_deref(), last.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if joined.is_empty() {
-        full.clone()
-    } else {
-        Some(joined)
+pub fn display_name(first: Option<&str>, last: Option<&str>, full: Option<&str>) -> Option<String> {
+    let mut joined = String::new();
+    for (i, part) in [first, last].into_iter().flatten().enumerate() {
+        if i > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(part);
+    }
+    match joined.is_empty() {
+        true => full.map(str::to_string),
+        false => Some(joined),
     }
 }
 
@@ -332,7 +333,11 @@ pub struct Lead {
 
 impl Lead {
     pub fn name(&self) -> Option<String> {
-        display_name(&self.first_name, &self.last_name, &self.full_name)
+        display_name(
+            self.first_name.as_deref(),
+            self.last_name.as_deref(),
+            self.full_name.as_deref(),
+        )
     }
 
     pub fn is_contactable(&self) -> bool {

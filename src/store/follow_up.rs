@@ -124,7 +124,10 @@ impl Store {
     ) -> Result<Today> {
         let started = std::time::Instant::now();
         let end_of_today = zone.end_of_day(now);
-        let mut today = Today::default();
+        let mut today = Today {
+            items: Vec::with_capacity(room_for_leads(&self.conn)?),
+            ..Today::default()
+        };
         let mut take = |contact_id: i64, next: Option<Next>| {
             let Some(next) = next else { return };
             match next.reason(now, end_of_today) {
@@ -284,9 +287,19 @@ impl Store {
         let sql = "SELECT id, first_name, last_name, full_name, company, owner, origin_id
             FROM lead_rows";
         let read = |r: &rusqlite::Row<'_>| {
+            // Borrowed where a copy is not kept: a million rows.
+            let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+                r.get_ref(i)?.as_str_or_null().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })
+            };
             Ok(QueueRow {
                 lead_id: r.get(0)?,
-                name: crate::domain::display_name(&r.get(1)?, &r.get(2)?, &r.get(3)?),
+                name: crate::domain::display_name(text(1)?, text(2)?, text(3)?),
                 company: r.get(4)?,
                 owner: r.get(5)?,
                 action: actions.get(&r.get(6)?).cloned().flatten(),
@@ -314,6 +327,7 @@ impl Store {
         mut each: impl FnMut(&QueueItem, T, TouchFigures) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         const BATCH: usize = 4096;
+        let started = std::time::Instant::now();
         let touched = customer_touch_figures(&self.conn)?;
         let mut by_id: Vec<(i64, usize)> = items
             .iter()
@@ -353,6 +367,11 @@ impl Store {
                 }
             }
         }
+        tracing::debug!(
+            rows = items.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "queue rows read"
+        );
         for (item, lead) in items.iter().zip(leads) {
             let lead = lead.ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
             let touches = touched.get(&item.contact_id).copied().unwrap_or_default();
@@ -776,18 +795,13 @@ fn waiting_customers(
          WHERE {} AND {owner_sql}",
         schema::waiting_sql()
     ))?;
-    // Room for every lead at once: growing a vector of a million rows step by step costs
-    // more than the pass itself (each step copies it into freshly zeroed memory).
-    let leads: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM lead_rows", [], |r| {
-        r.get(0)
-    })?;
-    let mut waiting: Vec<(i64, i64, i64, i64, u8)> = Vec::with_capacity(leads.max(0) as usize);
+    let mut waiting: Vec<(i64, i64, i64, i64, u8)> = Vec::with_capacity(room_for_leads(conn)?);
     let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
     while let Some(r) = rows.next()? {
         waiting.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
     }
     waiting.sort_unstable();
-    let mut seen = Vec::new();
+    let mut seen = Vec::with_capacity(waiting.len());
     let mut leads: Vec<CustomerLead> = Vec::new();
     let mut current = None;
     let none = CustomerState::default();
@@ -814,6 +828,16 @@ fn waiting_customers(
         take(done, follow_up::next(&leads, &[], &none, rules, zone));
     }
     Ok(seen)
+}
+
+/// Room for a row per lead: growing a vector of a million rows step by step costs more
+/// than the pass that fills it (each step copies it into freshly zeroed memory), while
+/// room reserved and never used costs nothing.
+fn room_for_leads(conn: &Connection) -> Result<usize> {
+    let last: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM lead_rows", [], |r| {
+        r.get(0)
+    })?;
+    Ok(last.max(0) as usize)
 }
 
 /// A customer's touches: how many, and the last.
@@ -863,7 +887,9 @@ impl Store {
 }
 
 /// Each origin's action, by id.
-fn origin_actions(conn: &Connection) -> Result<HashMap<i64, Option<crate::domain::Action>>> {
+fn origin_actions(
+    conn: &Connection,
+) -> Result<foldhash::HashMap<i64, Option<crate::domain::Action>>> {
     Ok(conn
         .prepare_cached("SELECT id, action FROM lead_origins")?
         .query_map([], |r| {
