@@ -416,6 +416,22 @@ fn status_and_assign_change_only_their_lead() {
         }
     }
 
+    // The names that stand for nobody are not owners' names.
+    for reserved in ["none", "Unassigned"] {
+        let run = common::Run::from(env.command(["assign", &iid, reserved]).output().unwrap());
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert_eq!(
+            run.stderr.trim(),
+            format!(
+                "leadbox: \"{reserved}\" cannot be an owner: \"none\" stands for customers nobody \
+                 owns (--owner none) and \"unassigned\" for their row in stats"
+            )
+        );
+        assert_eq!(
+            env.lead_where("name", "Isabelle Dubois")["owner"],
+            "Ana Souza"
+        );
+    }
     let out = env.ok(["assign", &iid, ""]);
     assert!(out.contains("no owner"), "{out}");
     assert_eq!(

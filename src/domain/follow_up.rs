@@ -451,6 +451,26 @@ pub enum Refused {
     NothingOwed { lead: i64 },
     #[error("cannot write to lead {lead}: its customer opted out")]
     OptedOut { lead: i64 },
+    #[error(
+        "\"{name}\" cannot be an owner: \"none\" stands for customers nobody owns (--owner \
+         none) and \"unassigned\" for their row in stats"
+    )]
+    ReservedOwner { name: String },
+}
+
+/// An owner's name as kept: trimmed, none when blank (no owner). `none` and `unassigned`
+/// (any case) are refused: they stand for customers without an owner.
+pub fn owner_name(raw: Option<&str>) -> Result<Option<String>, Refused> {
+    let Some(name) = raw.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    let reserved = ["none", super::analytics::UNASSIGNED];
+    match reserved.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+        true => Err(Refused::ReservedOwner {
+            name: name.to_string(),
+        }),
+        false => Ok(Some(name.to_string())),
+    }
 }
 
 #[cfg(test)]

@@ -843,10 +843,10 @@ impl Store {
             )
             .optional()?
             .ok_or(StoreError::NoSuchLead(lead_id))?;
-        let owner = owner.map(str::trim).filter(|o| !o.is_empty());
+        let owner = crate::domain::follow_up::owner_name(owner)?;
         tx.execute(SET_CUSTOMER_OWNER, params![lead_id, owner])?;
         tx.commit()?;
-        Ok((previous, owner.map(str::to_string)))
+        Ok((previous, owner))
     }
 
     /// Whether a file with these bytes (its SHA-256, as the import history records it) was

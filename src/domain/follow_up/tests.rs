@@ -332,3 +332,19 @@ fn queue_order_puts_groups_first_then_test_drives_then_due_time() {
     rows.sort_by_key(|n| n.queue_key(n.reason(now, eod).unwrap()));
     assert_eq!(rows.map(|n| n.lead_id), [3, 1, 2]);
 }
+
+#[test]
+fn owner_names_are_trimmed_and_the_names_for_nobody_refused() {
+    assert_eq!(owner_name(Some("  Ana ")), Ok(Some("Ana".to_string())));
+    assert_eq!(owner_name(Some("   ")), Ok(None));
+    assert_eq!(owner_name(None), Ok(None));
+    assert_eq!(owner_name(Some("Nonet")), Ok(Some("Nonet".to_string())));
+    for reserved in ["none", "NONE", " Unassigned "] {
+        assert_eq!(
+            owner_name(Some(reserved)),
+            Err(Refused::ReservedOwner {
+                name: reserved.trim().to_string()
+            })
+        );
+    }
+}
