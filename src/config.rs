@@ -684,7 +684,8 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # delete, up, down, left, right, home, end, pageup, pagedown, f1 to f12. The help (?) and the
 # hint bar show the keys in use; two commands of one view on one key are refused.
 # Commands: down, up, top, bottom, page_down, page_up, next_tab, prev_tab, search, sort, open,
-# email, call, meeting, note, status, owner, test_leads, undo, delete, import, help, back,
+# email, call, meeting, note, status, owner, test_leads, undo, delete, today, snooze,
+# compose, mark, mark_range, mark_all, checklist, copy, export, mine, import, help, back,
 # quit (the filter digits 1-7 and ctrl-c stay as they are).
 # [keys.list]
 # email = "W"
@@ -731,6 +732,20 @@ mod tests {
     fn the_default_file_is_the_default_configuration() {
         let config = parse(Path::new("config.toml"), DEFAULT_FILE).unwrap();
         assert_eq!(config, Config::default());
+        // Every command the keys can be given to is named.
+        let named: String = DEFAULT_FILE
+            .lines()
+            .skip_while(|l| !l.starts_with("# Commands:"))
+            .take_while(|l| !l.starts_with("# ["))
+            .collect();
+        for binding in crate::tui::keys::KEYMAP {
+            if let Some(name) = binding.name {
+                assert!(
+                    named.contains(&format!(" {name},")) || named.contains(&format!(" {name} ")),
+                    "{name} is not in the settings file's list of commands"
+                );
+            }
+        }
         // With every setting uncommented, it still parses, to the same values.
         let uncommented: String = DEFAULT_FILE
             .lines()
