@@ -134,6 +134,8 @@ fn sla_hours_changes_every_figure_the_same_way() {
     assert_eq!(after["sla"]["contactable"], before["sla"]["contactable"]);
     let overdue_listed = env.list_no_test(&["--sla", "overdue"]);
     assert!(overdue_listed.is_empty());
+    let text = env.ok(["stats"]);
+    assert!(text.contains("SLA (first touch within 240h)"), "{text}");
     let csv = env.ok(["export", "--format", "csv"]);
     assert!(csv.contains(&due(&ana).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
 

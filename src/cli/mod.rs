@@ -525,7 +525,7 @@ fn stats(
     let mut out = std::io::stdout().lock();
     match format {
         ShowFormat::Text => {
-            let text = output::stats_text(&stats, &ctx.config.shown());
+            let text = output::stats_text(&stats, &ctx.config.shown(), ctx.config.sla_hours);
             out.write_all(text.as_bytes())?
         }
         ShowFormat::Json => {

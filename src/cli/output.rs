@@ -527,7 +527,8 @@ fn share(part: u64, whole: u64) -> String {
 }
 
 /// `stats` for reading; every text from files or users escaped.
-pub fn stats_text(stats: &Stats, shown: &Shown) -> String {
+/// `stats` for people; `sla_hours` is the first touch's deadline the figures judge.
+pub fn stats_text(stats: &Stats, shown: &Shown, sla_hours: i64) -> String {
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let window = match (stats.window.since, stats.window.until) {
         (None, None) => "all time".to_string(),
@@ -538,7 +539,7 @@ pub fn stats_text(stats: &Stats, shown: &Shown) -> String {
     let mut out = format!("{} leads (test leads left out), {window}\n\n", stats.total);
     let sla = &stats.sla;
     out.push_str(&format!(
-        "SLA (first touch within 24h)\n  compliance {}   median first touch {}   p90 {}\n  \
+        "SLA (first touch within {sla_hours}h)\n  compliance {}   median first touch {}   p90 {}\n  \
          {} contactable: {} met, {} missed, {} due, {} overdue; {} exempt (DNC, test, closed in time)\n  \
          {} contactable leads not touched yet\n",
         percent(sla.compliance()),
