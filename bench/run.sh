@@ -209,7 +209,7 @@ for rep in $(seq 1 "$REPS"); do
     "$OUT/replay-$COUNT-$rep.json" >&2
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  today_key_p99_ms", d["today_key_p99_ms"], "today_first_frame_ms (in-process)", d["today_first_frame_ms"], "today_queue_ms", d["today_queue_ms"], "today_whole_queue_ms", d["today_whole_queue_ms"], "customers", d["today_customers"])' \
     "$OUT/replay-$COUNT-$rep.json" >&2
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  analytics_s", d["analytics_s"], "analytics_open_ms", d["analytics_open_ms"], "windows_s", d["analytics"]["windows_s"], "analytics_rss", d["analytics_rss_hwm_mb"])' \
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  analytics_s", d["analytics_s"], "analytics_open_ms", d["analytics_open_ms"], "windows", d["analytics"]["windows"], "analytics_rss", d["analytics_rss_hwm_mb"])' \
     "$OUT/replay-$COUNT-$rep.json" >&2
 done
 

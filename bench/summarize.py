@@ -165,7 +165,7 @@ def main():
         "analytics_s": replay.get("analytics_s"),
         "analytics_runs_s": [x.get("analytics_s") for x in replays],
         "analytics_open_ms": replay.get("analytics_open_ms"),
-        "analytics_windows_s": (replay.get("analytics") or {}).get("windows_s"),
+        "analytics_windows": (replay.get("analytics") or {}).get("windows"),
         "analytics_rss_inprocess_mb": replay.get("analytics_rss_hwm_mb"),
         "today_customers": replay.get("today_customers"),
         "today_key_p99_ms": replay.get("today_key_p99_ms"),

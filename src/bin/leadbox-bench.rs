@@ -27,7 +27,7 @@
 //! analytics view, whose figures come from the worker: `analytics_s` is the time from
 //! pressing `A` until the frame with the figures is drawn (`analytics_open_ms`: the key's
 //! own frame, "computing…"); `w` then goes through the other windows, each timed the same
-//! way (`analytics.windows_s`), and `analytics_rss_hwm_mb` is the peak at the end.
+//! way (`analytics.windows`), and `analytics_rss_hwm_mb` is the peak at the end.
 //! `bench/run.sh` runs it.
 
 use std::collections::BTreeMap;
@@ -612,15 +612,20 @@ fn time_figures(inbox: &mut Inbox, key: char) -> Result<(f64, f64)> {
 /// windows, then Esc back.
 fn analytics(inbox: &mut Inbox) -> Result<Value> {
     let (open_ms, open_s) = time_figures(inbox, 'A')?;
-    let first = inbox.app.analytics.period.label();
+    // Each window: how long its figures took, and how many leads they cover.
     let mut windows = serde_json::Map::new();
-    windows.insert(first.to_string(), json!(round3(open_s)));
-    for _ in 1..leadbox::tui::analytics::Period::ALL.len() {
-        let (_, took) = time_figures(inbox, 'w')?;
+    let mut took = open_s;
+    for i in 0..leadbox::tui::analytics::Period::ALL.len() {
+        if i > 0 {
+            took = time_figures(inbox, 'w')?.1;
+        }
         let label = inbox.app.analytics.period.label();
-        windows.insert(label.to_string(), json!(round3(took)));
+        let leads = inbox.app.analytics.stats.as_ref().map(|s| s.total);
+        windows.insert(
+            label.to_string(),
+            json!({"s": round3(took), "leads": leads}),
+        );
     }
-    let total = inbox.app.analytics.stats.as_ref().map(|s| s.total);
     inbox
         .app
         .handle_key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))?;
@@ -630,8 +635,7 @@ fn analytics(inbox: &mut Inbox) -> Result<Value> {
     Ok(json!({
         "open_s": round3(open_s),
         "open_frame_ms": round3(open_ms),
-        "windows_s": windows,
-        "leads_all_time": total,
+        "windows": windows,
     }))
 }
 
