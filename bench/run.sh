@@ -209,13 +209,15 @@ TIMED_STDOUT=/dev/null timed export_json 1 "export-json-$COUNT" \
   "$LEADBOX" --db "$DB" export --format json
 
 # ---- key replay through the real app state and drawing code -----------------------------
-log "key replay (leadbox-bench, 160x50 TestBackend: the list, then the Today view), $REPS runs"
+log "key replay (leadbox-bench, 160x50 TestBackend: the list, the Today view, the analytics view), $REPS runs"
 rm -f "$OUT/replay-$COUNT-"*.json
 for rep in $(seq 1 "$REPS"); do
   "$BENCH" --db "$DB" --width 160 --height 50 >"$OUT/replay-$COUNT-$rep.json"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  key_p99_ms", d["key_p99_ms"], "search_p99_ms", d["search_p99_ms"], "first_frame_ms (in-process)", d["first_frame_ms"], "rss", d["rss_hwm_mb"])' \
     "$OUT/replay-$COUNT-$rep.json" >&2
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  today_key_p99_ms", d["today_key_p99_ms"], "today_first_frame_ms (in-process)", d["today_first_frame_ms"], "today_queue_ms", d["today_queue_ms"], "today_whole_queue_ms", d["today_whole_queue_ms"], "customers", d["today_customers"])' \
+    "$OUT/replay-$COUNT-$rep.json" >&2
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  analytics_s", d["analytics_s"], "analytics_open_ms", d["analytics_open_ms"], "windows", d["analytics"]["windows"], "analytics_rss", d["analytics_rss_hwm_mb"])' \
     "$OUT/replay-$COUNT-$rep.json" >&2
 done
 

@@ -31,6 +31,8 @@ TARGETS = {
     "today_key_p99_ms": ("<", 16.0, "Today view keystroke to finished frame, p99"),
     "today_cli_s": ("<", 1.0, "leadbox today --format json, to /dev/null"),
     "stats_s": ("<", 1.0, "leadbox stats --format json, to /dev/null"),
+    # The analytics view: from pressing A until the worker's figures are drawn.
+    "analytics_s": ("<", 1.0, "inbox: A until the analytics view's figures are drawn"),
 }
 
 
@@ -81,7 +83,8 @@ def main():
                     "search_p95_ms", "search_p99_ms", "search_max_ms", "first_frame_ms",
                     "rss_hwm_mb", "replay_s", "today_key_p50_ms", "today_key_p95_ms",
                     "today_key_p99_ms", "today_key_max_ms", "today_first_frame_ms",
-                    "today_queue_ms", "today_whole_queue_ms", "today_rss_hwm_mb"):
+                    "today_queue_ms", "today_whole_queue_ms", "today_rss_hwm_mb",
+                    "analytics_s", "analytics_open_ms", "analytics_rss_hwm_mb"):
             replay[key] = median([x.get(key) for x in replays])
         with open(os.path.join(out_dir, f"replay-{count}.json"), "w") as f:
             json.dump(replay, f, indent=2)
@@ -160,6 +163,11 @@ def main():
         "today_queue_ms": replay.get("today_queue_ms"),
         "today_queue_runs_ms": [x.get("today_queue_ms") for x in replays],
         "today_whole_queue_ms": replay.get("today_whole_queue_ms"),
+        "analytics_s": replay.get("analytics_s"),
+        "analytics_runs_s": [x.get("analytics_s") for x in replays],
+        "analytics_open_ms": replay.get("analytics_open_ms"),
+        "analytics_windows": (replay.get("analytics") or {}).get("windows"),
+        "analytics_rss_inprocess_mb": replay.get("analytics_rss_hwm_mb"),
         "today_customers": replay.get("today_customers"),
         "today_key_p99_ms": replay.get("today_key_p99_ms"),
         "today_key_p99_runs_ms": [x.get("today_key_p99_ms") for x in replays],
@@ -253,6 +261,7 @@ def main():
         ("today_first_frame_inprocess_ms", "Today first frame (in-proc)", "", " ms"),
         ("today_queue_ms", "Today queue's start (show_today)", "", " ms"),
         ("today_whole_queue_ms", "Today whole queue (worker)", "", " ms"),
+        ("analytics_s", "analytics view: A to figures", "", "s"),
         ("today_cli_s", "today --format json", "", "s"),
         ("stats_s", "stats --format json", "", "s"),
         ("today_inbox_rss_mb", "Today inbox peak RSS", "", " MB"),

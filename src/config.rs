@@ -19,6 +19,9 @@ use crate::domain::{Action, SortKey};
 pub struct Config {
     /// Hours after it arrives that a contactable lead's first touch is due.
     pub sla_hours: i64,
+    /// The SLA compliance a day should reach, in percent: the line the analytics view draws
+    /// its days against.
+    pub sla_target: u8,
     /// The store, when neither `--db` nor `LEADBOX_DB` names one.
     pub store: Option<PathBuf>,
     /// The inbox's colours.
@@ -154,6 +157,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             sla_hours: DEFAULT_SLA_HOURS,
+            sla_target: DEFAULT_SLA_TARGET,
             store: None,
             theme: ThemeName::Default,
             mouse: true,
@@ -185,6 +189,7 @@ pub struct KeyRemap {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     sla_hours: Option<i64>,
+    sla_target: Option<i64>,
     store: Option<PathBuf>,
     theme: Option<ThemeName>,
     mouse: Option<bool>,
@@ -232,6 +237,12 @@ pub enum ThemeName {
 
 /// The SLA hours a setting may have: an hour to a month.
 const SLA_HOURS: std::ops::RangeInclusive<i64> = 1..=720;
+
+/// The SLA compliance target, in percent, unless the settings say otherwise.
+pub const DEFAULT_SLA_TARGET: u8 = 90;
+
+/// The targets a setting may have, in percent.
+const SLA_TARGETS: std::ops::RangeInclusive<i64> = 1..=100;
 
 /// The file the settings come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -336,8 +347,15 @@ fn settings_of(raw: RawConfig, text: &str) -> Result<Config, Refusal> {
         let problem = format!("{sla_hours} is out of range: from {low} to {high} hours");
         return Err((None, "sla_hours", problem));
     }
+    let sla_target = raw.sla_target.unwrap_or(defaults.sla_target.into());
+    if !SLA_TARGETS.contains(&sla_target) {
+        let (low, high) = (SLA_TARGETS.start(), SLA_TARGETS.end());
+        let problem = format!("{sla_target} is out of range: from {low} to {high} percent");
+        return Err((None, "sla_target", problem));
+    }
     Ok(Config {
         sla_hours,
+        sla_target: sla_target as u8,
         store: raw.store,
         theme: raw.theme.unwrap_or(defaults.theme),
         mouse: raw.mouse.unwrap_or(defaults.mouse),
@@ -614,6 +632,10 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # every stored lead's due time again, in the inbox, list, stats and exports alike.
 # sla_hours = 24
 
+# The share of a day's leads that should get their first touch in time, in percent (1 to
+# 100): the inbox's analytics view (A) draws each day's SLA compliance against it.
+# sla_target = 90
+
 # The store, when neither --db nor LEADBOX_DB names one
 # (default: the platform's data folder, e.g. ~/.local/share/leadbox/leads.db).
 # store = "/home/me/leads/leads.db"
@@ -679,14 +701,16 @@ pub const DEFAULT_FILE: &str = r#"# leadbox's settings. Every line is optional: 
 # tab = "cyan"
 # error = "light-red"
 
-# The inbox's keys, per view (list, detail): a command's name and its key, or a list of keys.
+# The inbox's keys, per view (list, detail, analytics): a command's name and its key, or a
+# list of keys.
 # Keys: one character (E, ?), ctrl-x, or enter, esc, tab, shift-tab, space, backspace,
 # delete, up, down, left, right, home, end, pageup, pagedown, f1 to f12. The help (?) and the
 # hint bar show the keys in use; two commands of one view on one key are refused.
 # Commands: down, up, top, bottom, page_down, page_up, next_tab, prev_tab, search, sort, open,
 # email, call, meeting, note, status, owner, test_leads, undo, delete, today, snooze,
 # compose, mark, mark_range, mark_all, checklist, copy, export, mine, import, help, back,
-# quit (the filter digits 1-7 and ctrl-c stay as they are).
+# quit, analytics; in the analytics view also window and mute (the filter digits 1-7 and
+# ctrl-c stay as they are).
 # [keys.list]
 # email = "W"
 # down = ["j", "down", "ctrl-n"]
@@ -787,6 +811,25 @@ mod tests {
     }
 
     #[test]
+    fn the_sla_target_is_a_percentage() {
+        assert_eq!(Config::default().sla_target, 90);
+        let config = parse(Path::new("c.toml"), "sla_target = 95\n").unwrap();
+        assert_eq!(config.sla_target, 95);
+        assert_eq!(
+            error("sla_hours = 24\nsla_target = 120\n"),
+            "config.toml:2: sla_target: 120 is out of range: from 1 to 100 percent"
+        );
+        assert_eq!(
+            error("sla_target = 0\n"),
+            "config.toml:1: sla_target: 0 is out of range: from 1 to 100 percent"
+        );
+        assert_eq!(
+            error("\nsla_target = \"90%\"\n"),
+            "config.toml:2: sla_target: expected an integer, found string \"90%\""
+        );
+    }
+
+    #[test]
     fn settings_are_read() {
         let text = "sla_hours = 8\ntheme = \"high-contrast\"\nmouse = false\n";
         let config = parse(Path::new("c.toml"), text).unwrap();
@@ -803,7 +846,7 @@ mod tests {
         );
         assert_eq!(
             error("sla_hours = 24\ncolour = \"red\"\n"),
-            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `date_format`, `mail_command`, `templates`, `colors`, `inbox`, `follow_up`, `keys`"
+            "config.toml:2: colour: unknown field `colour`, expected one of `sla_hours`, `sla_target`, `store`, `theme`, `mouse`, `time_zone`, `owner`, `date_format`, `mail_command`, `templates`, `colors`, `inbox`, `follow_up`, `keys`"
         );
         assert_eq!(
             error("theme = \"solarized\"\n"),

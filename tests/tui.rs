@@ -1803,3 +1803,303 @@ fn e_in_the_preview_edits_the_draft_then_the_preview_shows_it() {
     );
     assert_eq!(app.store.touches(lead).unwrap().len(), 1);
 }
+
+// ---- the analytics view ------------------------------------------------------------------
+
+/// The store of `fixtures/analytics/EXPECTED.md`, made as `tests/cli_stats.rs` makes it: the
+/// fixture imported, then its touches, closes and owners. On a file when `path` names one.
+fn analytics_store(path: Option<&Path>) -> Store {
+    use leadbox::domain::follow_up::Rules;
+    let mut store = match path {
+        Some(path) => Store::open(path).unwrap(),
+        None => Store::open_in_memory().unwrap(),
+    };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analytics/leads.ndjson");
+    let report = import_path(&mut store, &file, &ImportOptions::default(), now()).unwrap();
+    assert!(report.is_clean(), "{report}");
+    for (lead, kind, at) in [
+        (1, TouchKind::Email, "2026-11-16T15:00:00Z"),
+        (2, TouchKind::Call, "2026-11-18T12:00:00Z"),
+        (3, TouchKind::Email, "2026-11-17T13:00:00Z"),
+        (5, TouchKind::Meeting, "2026-11-20T08:00:00Z"),
+        (10, TouchKind::Email, "2026-10-01T10:00:00Z"),
+        (10, TouchKind::Email, "2026-10-03T10:00:00Z"),
+        (10, TouchKind::Email, "2026-10-08T10:00:00Z"),
+        (10, TouchKind::Email, "2026-10-18T10:00:00Z"),
+        (11, TouchKind::Email, "2026-10-03T10:00:00Z"),
+    ] {
+        let at = parse_time(at).unwrap();
+        store.add_touch(lead, kind, None, at, now()).unwrap();
+    }
+    let rules = Rules::default();
+    store
+        .lose(&[3], "no budget", true, &rules, berlin(), now())
+        .unwrap();
+    store
+        .lose(&[15], "not a fit", true, &rules, berlin(), now())
+        .unwrap();
+    let kickoff = parse_time("2026-11-21T20:00:00Z").unwrap();
+    store
+        .qualify(
+            &[6],
+            Some("pilot signed"),
+            Some(("kickoff", kickoff)),
+            &rules,
+            now(),
+        )
+        .unwrap();
+    store.set_owner(1, Some("Mara")).unwrap();
+    store.set_owner(5, Some("MARA")).unwrap();
+    store.set_owner(3, Some("ben")).unwrap();
+    store
+}
+
+fn berlin() -> Zone {
+    Zone::named("Europe/Berlin").unwrap()
+}
+
+/// The inbox on the analytics fixture, in Berlin as `EXPECTED.md` says, on the list.
+fn analytics_app(store: Store, width: u16, height: u16) -> App {
+    let mut app = App::new(store, now(), berlin()).unwrap();
+    app.show_today(false).unwrap();
+    app.resize(width, height).unwrap();
+    app
+}
+
+/// The figures of the last 30 Berlin days (10-23 to 11-21) on screen: the leads of that
+/// window are those of `EXPECTED.md`'s `--since 2026-11-16 --until 2026-11-21` (leads 1-8),
+/// and its hand count is what the view shows.
+fn assert_the_hand_count_of_the_week_of_the_16th(shown: &str) {
+    for expected in [
+        " Analytics  last 30 days (w)",
+        // total 8; met 2 / (2 met + 2 missed + 2 overdue); median (30600 + 90000) / 2 =
+        // 60300 s; p90 the 4th of 4: 93600 s.
+        "8 leads · SLA 33% (target 90%) · median first touch 16h45m · p90 1d02h",
+        // Days judged: 11-16 (50%), 11-17 (0%), 11-18 (0%), 11-20 (50%): none at 90%.
+        "SLA by day · target 90% · 0 of 4 days met",
+        "First touch · median 16h45m · p90 1d02h",
+        // The median (16h45m) is within 24 hours, the p90 (26 h) after.
+        "≤ 24h · median",
+        "│ > 24h · p90",
+        "Contact me → acquired",
+        "1 of 3 (33%)",
+        "Test drive → acquired",
+        "1 of 1 (100%)",
+        "no budget",
+        "not a fit",
+        // contoso.silent: no lead in the window, still listed, still flagged, 45 days on.
+        "SILENT 45d",
+        "offer contoso.silent silent for 45 days",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
+    }
+}
+
+#[test]
+fn analytics_view_wide() {
+    let mut app = analytics_app(analytics_store(None), 160, 45);
+    keys(&mut app, "A");
+    assert_eq!(app.mode, Mode::Analytics);
+    let shown = screen(&app);
+    assert_the_hand_count_of_the_week_of_the_16th(&shown);
+    for expected in [
+        // The pipeline: Ana, Ben, Cleo, Dan; touched Ana, Ben, Cleo; Cleo qualified.
+        "Customers              4",
+        "  touched              3 of 4 (75%)",
+        "  qualified            1 of 4 (25%)",
+        // The backlog: Ana and Gus past due, Cleo today, Fay's decision.
+        "Follow-up backlog by owner · 3 due today, 2 past due, 1 decisions",
+        "Leads by week · INS 2 · PLT 3 · DNC 1 · Crt 1 · TD 1",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
+    }
+    let owners: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("mara") || l.contains("ben ") || l.contains("unassigned"))
+        .collect();
+    assert_eq!(owners.len(), 3, "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn analytics_view_narrow() {
+    let mut app = analytics_app(analytics_store(None), 80, 24);
+    keys(&mut app, "A");
+    let shown = screen(&app);
+    for expected in [
+        " Analytics  last 30 days (w)  8 leads · SLA 33% (target 90%) · median 16h45m",
+        "SLA by day · 90% · 0/4 met",
+        "First touch · med 16h45m · p90 1d02h",
+        "contoso.silent",
+        "SILENT 45d",
+        "Contact me → acquired 1 of 3",
+        "mara",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
+    }
+    insta::assert_snapshot!(shown);
+}
+
+/// `w` goes through 7, 30, 90 days and all time, the title saying which; Esc returns to
+/// the view the rep was in.
+#[test]
+fn w_cycles_the_window_and_esc_returns() {
+    let mut app = analytics_app(analytics_store(None), 160, 45);
+    keys(&mut app, "jj");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Detail);
+    keys(&mut app, "A");
+    // Sept 1 (lead 14) is within the last 90 days: every lead, as all time.
+    for (label, total) in [
+        ("last 90 days", 14),
+        ("all time", 14),
+        ("last 7 days", 8),
+        ("last 30 days", 8),
+    ] {
+        keys(&mut app, "w");
+        let shown = screen(&app);
+        assert!(shown.contains(&format!(" {label} (w) ")), "{shown}");
+        assert!(shown.contains(&format!(" {total} leads · SLA ")), "{shown}");
+        assert_eq!(app.analytics.stats.as_ref().unwrap().total, total);
+    }
+    // All time: compliance 4 / 12 and the median of six delays.
+    keys(&mut app, "ww");
+    let shown = screen(&app);
+    assert!(
+        shown.contains("14 leads · SLA 33% (target 90%) · median first touch 7h15m · p90 1d02h"),
+        "{shown}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Detail);
+    assert!(screen(&app).contains(" Lead "));
+}
+
+/// The target comes from the settings: at 50% two of the four days meet it.
+#[test]
+fn the_days_are_drawn_against_the_settings_target() {
+    let mut app = analytics_app(analytics_store(None), 120, 40);
+    app.sla_target = 50;
+    keys(&mut app, "A");
+    let shown = screen(&app);
+    assert!(
+        shown.contains("SLA by day · target 50% · 2 of 4 days met"),
+        "{shown}"
+    );
+    assert!(shown.contains("(target 50%)"), "{shown}");
+}
+
+/// The help in the analytics view lists its keys.
+#[test]
+fn the_analytics_help_lists_its_keys() {
+    let mut app = analytics_app(analytics_store(None), 100, 40);
+    keys(&mut app, "?");
+    assert!(screen(&app).contains("analytics: SLA, funnel, owners, offers"));
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "A?");
+    let shown = screen(&app);
+    for expected in [
+        "the window: 7 days, 30 days, 90 days, all",
+        "mute (or unmute) the selected offer's silence warning",
+        "next offer",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
+    }
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Analytics);
+}
+
+/// Any size draws without a panic: charts give way to a summary when there is no room.
+#[test]
+fn the_analytics_view_draws_at_any_size() {
+    let mut app = analytics_app(analytics_store(None), 80, 24);
+    keys(&mut app, "A");
+    for width in [
+        1, 2, 5, 10, 20, 39, 40, 59, 60, 61, 79, 80, 100, 119, 120, 121, 160, 250,
+    ] {
+        for height in [
+            1, 2, 3, 5, 6, 8, 10, 13, 14, 15, 17, 18, 20, 24, 33, 34, 35, 45, 70,
+        ] {
+            app.resize(width, height).unwrap();
+            let shown = screen(&app);
+            assert_eq!(shown.lines().count(), usize::from(height));
+        }
+    }
+    app.resize(50, 12).unwrap();
+    let shown = screen(&app);
+    assert!(
+        shown.contains("SLA 33% (2 met, 2 missed, 2 overdue)"),
+        "{shown}"
+    );
+}
+
+/// The status bar warns of a silent offer in every view; `m` on its row in the offers
+/// table mutes it through the writer, `u` takes that back, and an inbox opened on the
+/// store again finds it muted.
+#[test]
+fn a_silent_offer_is_warned_of_until_muted_and_the_mute_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("leads.db");
+    let warning = "offer contoso.silent silent for 45 days";
+    let mut app = analytics_app(analytics_store(Some(&db)), 120, 30);
+    assert!(screen(&app).contains(warning), "the list warns");
+    app.show_today(true).unwrap();
+    assert!(screen(&app).contains(warning), "the Today view warns");
+    keys(&mut app, "A");
+    // The offers by name: contoso.alpha, contoso.few, contoso.silent.
+    keys(&mut app, "jjj");
+    assert_eq!(app.analytics.selected_offer(), Some("contoso.silent"));
+    keys(&mut app, "m");
+    app.wait_until_saved().unwrap();
+    let shown = screen(&app);
+    assert!(!shown.contains(warning), "{shown}");
+    assert!(shown.contains("muted 45d"), "{shown}");
+    assert!(shown.contains("offer contoso.silent muted"), "{shown}");
+    keys(&mut app, "u");
+    app.wait_until_saved().unwrap();
+    let shown = screen(&app);
+    assert!(shown.contains(warning), "the undo unmutes it\n{shown}");
+    assert!(shown.contains("SILENT 45d"), "{shown}");
+    keys(&mut app, "m");
+    app.wait_until_saved().unwrap();
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::List);
+    assert!(!screen(&app).contains(warning));
+    drop(app);
+    let again = analytics_app(Store::open(&db).unwrap(), 120, 30);
+    let shown = screen(&again);
+    assert!(!shown.contains("silent for"), "{shown}");
+    assert!(again.muted.contains("contoso.silent"));
+}
+
+/// With a worker, the view opens at once saying "computing…"; the figures take its place
+/// when the worker's answer is applied, and an answer to a window `w` replaced is dropped.
+#[test]
+fn the_analytics_view_computes_on_the_worker() {
+    let mut app = App::with_counts_worker(analytics_store(None), now(), berlin()).unwrap();
+    app.resize(160, 45).unwrap();
+    // The offers' health is asked for when the inbox opens; until it comes, no warning.
+    let health = app.take_stats_request().expect("the health is asked for");
+    assert_eq!(health.window, None);
+    assert!(!screen(&app).contains("silent for"));
+    app.apply_stats(health.run(&app.store).unwrap());
+    assert!(screen(&app).contains("offer contoso.silent silent for 45 days"));
+    keys(&mut app, "A");
+    assert!(app.analytics_pending());
+    let shown = screen(&app);
+    assert!(shown.contains("computing…"), "{shown}");
+    assert!(!shown.contains("SLA by day"), "{shown}");
+    let thirty = app.take_stats_request().expect("the figures are asked for");
+    keys(&mut app, "w");
+    let ninety = app
+        .take_stats_request()
+        .expect("the new window is asked for");
+    app.apply_stats(thirty.run(&app.store).unwrap());
+    assert!(app.analytics_pending(), "a replaced answer is dropped");
+    assert!(screen(&app).contains("computing…"));
+    app.apply_stats(ninety.run(&app.store).unwrap());
+    assert!(!app.analytics_pending());
+    let shown = screen(&app);
+    assert!(!shown.contains("computing…"), "{shown}");
+    assert!(shown.contains(" last 90 days (w) "), "{shown}");
+    assert!(shown.contains(" 14 leads · SLA 33% "), "{shown}");
+}

@@ -21,7 +21,14 @@
 //! queue is drawn (`today_whole_queue_ms`, from opening the store) and a replay of moves, pages,
 //! jumps and the lead's pane in the queue (`today_key_p99_ms`, with p50/p95/max; the details
 //! under `today`). `rss_hwm_mb` is the peak after the list's replay, `today_rss_hwm_mb` the
-//! peak at the end. `bench/run.sh` runs it.
+//! peak after the Today view's.
+//!
+//! Last, in the Today view's inbox once everything it asked for has come: `A` opens the
+//! analytics view, whose figures come from the worker: `analytics_s` is the time from
+//! pressing `A` until the frame with the figures is drawn (`analytics_open_ms`: the key's
+//! own frame, "computing…"); `w` then goes through the other windows, each timed the same
+//! way (`analytics.windows`), and `analytics_rss_hwm_mb` is the peak at the end.
+//! `bench/run.sh` runs it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +39,9 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::store::Store;
-use leadbox::tui::app::{App, CountsReply, CountsRequest, Mode, QueueReply, QueueRequest, Zone};
+use leadbox::tui::app::{
+    App, CountsReply, CountsRequest, Mode, QueueReply, QueueRequest, StatsReply, StatsRequest, Zone,
+};
 use leadbox::tui::theme::Theme;
 use leadbox::tui::view::draw;
 use ratatui::backend::TestBackend;
@@ -248,15 +257,18 @@ struct CountsWorker {
     replies: mpsc::Receiver<(Answer, f64)>,
 }
 
-/// What the inbox asks of its worker: counts, or the Today view's whole queue.
+/// What the inbox asks of its worker: counts, the Today view's whole queue, or the figures
+/// of the analytics view (else the offers' health alone).
 enum Ask {
     Counts(CountsRequest),
     Queue(QueueRequest),
+    Stats(StatsRequest),
 }
 
 enum Answer {
     Counts(CountsReply),
     Queue(Box<QueueReply>),
+    Stats(Box<StatsReply>),
 }
 
 impl CountsWorker {
@@ -266,12 +278,14 @@ impl CountsWorker {
         let (reply_tx, reply_rx) = mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(first) = request_rx.recv() {
-                // The newest request of each kind, the counts first, as the inbox's worker.
-                let (mut counts, mut queue) = (None, None);
+                // The newest request of each kind, the counts first and the figures last, as
+                // the inbox's worker.
+                let (mut counts, mut queue, mut stats) = (None, None, None);
                 for request in std::iter::once(first).chain(request_rx.try_iter()) {
                     match request {
                         Ask::Counts(request) => counts = Some(request),
                         Ask::Queue(request) => queue = Some(request),
+                        Ask::Stats(request) => stats = Some(request),
                     }
                 }
                 let t = Instant::now();
@@ -287,6 +301,15 @@ impl CountsWorker {
                 if let Some(Ok(reply)) = queue.map(|r| r.run(&store)) {
                     if reply_tx
                         .send((Answer::Queue(Box::new(reply)), ms(t.elapsed())))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                let t = Instant::now();
+                if let Some(Ok(reply)) = stats.map(|r| r.run(&store)) {
+                    if reply_tx
+                        .send((Answer::Stats(Box::new(reply)), ms(t.elapsed())))
                         .is_err()
                     {
                         return;
@@ -310,6 +333,9 @@ impl CountsWorker {
         if let Some(request) = app.take_queue_request() {
             let _ = self.requests.send(Ask::Queue(request));
         }
+        if let Some(request) = app.take_stats_request() {
+            let _ = self.requests.send(Ask::Stats(request));
+        }
         let mut applied = false;
         while let Ok((answer, elapsed)) = self.replies.try_recv() {
             match answer {
@@ -318,6 +344,7 @@ impl CountsWorker {
                     app.apply_counts(reply);
                 }
                 Answer::Queue(reply) => app.apply_queue(*reply)?,
+                Answer::Stats(reply) => app.apply_stats(*reply),
             }
             applied = true;
         }
@@ -509,7 +536,9 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options, in_today: bool) 
     if let Some(worker) = &inbox.worker {
         // Let the last counts arrive, so that the final state is the settled one.
         let deadline = Instant::now() + Duration::from_secs(120);
-        while (inbox.app.counts_stale || inbox.app.queue_pending()) && Instant::now() < deadline {
+        while (inbox.app.counts_stale || inbox.app.queue_pending() || inbox.app.stats_pending())
+            && Instant::now() < deadline
+        {
             worker.pump(&mut inbox.app, &mut times.counts_worker)?;
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -540,8 +569,74 @@ fn main() -> Result<()> {
     let steps = today_sequence();
     let times = replay(&mut inbox, &steps, &options, true)?;
     report_today(&mut out, options.rounds, &first, &times, steps.len());
+    // Last: its peak memory is the figures' and is reported on its own.
+    let analytics = analytics(&mut inbox)?;
+    out["analytics_s"] = analytics["open_s"].clone();
+    out["analytics_open_ms"] = analytics["open_frame_ms"].clone();
+    out["analytics_rss_hwm_mb"] = json!(rss_hwm_mb());
+    out["analytics"] = analytics;
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
+}
+
+/// Presses `key` and times it: the key's own frame (ms), then the time until the frame with
+/// the worker's figures is drawn (s).
+fn time_figures(inbox: &mut Inbox, key: char) -> Result<(f64, f64)> {
+    let theme = inbox.theme;
+    let start = Instant::now();
+    inbox
+        .app
+        .handle_key(&KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE))?;
+    let app = &inbox.app;
+    inbox.terminal.draw(|frame| draw(frame, app, theme))?;
+    let own_frame = ms(start.elapsed());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while inbox.app.analytics_pending() && Instant::now() < deadline {
+        if let Some(worker) = &inbox.worker {
+            worker.pump(&mut inbox.app, &mut Vec::new())?;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    if inbox.app.analytics.stats.is_none() {
+        bail!(
+            "the analytics view got no figures: {:?}",
+            inbox.app.analytics.failed
+        );
+    }
+    let app = &inbox.app;
+    inbox.terminal.draw(|frame| draw(frame, app, theme))?;
+    Ok((own_frame, start.elapsed().as_secs_f64()))
+}
+
+/// `A` in the inbox (every other request answered first), then `w` through the other
+/// windows, then Esc back.
+fn analytics(inbox: &mut Inbox) -> Result<Value> {
+    let (open_ms, open_s) = time_figures(inbox, 'A')?;
+    // Each window: how long its figures took, and how many leads they cover.
+    let mut windows = serde_json::Map::new();
+    let mut took = open_s;
+    for i in 0..leadbox::tui::analytics::Period::ALL.len() {
+        if i > 0 {
+            took = time_figures(inbox, 'w')?.1;
+        }
+        let label = inbox.app.analytics.period.label();
+        let leads = inbox.app.analytics.stats.as_ref().map(|s| s.total);
+        windows.insert(
+            label.to_string(),
+            json!({"s": round3(took), "leads": leads}),
+        );
+    }
+    inbox
+        .app
+        .handle_key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))?;
+    if inbox.app.mode == Mode::Analytics {
+        bail!("Esc did not leave the analytics view");
+    }
+    Ok(json!({
+        "open_s": round3(open_s),
+        "open_frame_ms": round3(open_ms),
+        "windows": windows,
+    }))
 }
 
 /// The percentiles of a replay: every key but search, search, and each category.

@@ -1086,6 +1086,7 @@ fn inbox_options(ctx: &Ctx) -> crate::tui::Options {
         mail_command: ctx.config.mail_command.clone(),
         templates: ctx.config.templates.clone(),
         date_format: ctx.config.date_format.clone(),
+        sla_target: ctx.config.sla_target,
     }
 }
 

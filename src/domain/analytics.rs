@@ -227,6 +227,53 @@ pub fn is_silent(
     }
 }
 
+/// The upper bounds, in seconds and included, of the buckets the delays from arrival to first
+/// customer touch are counted in (`Stats::first_touch_buckets`): up to 1 h, 1-2 h, 2-4 h,
+/// 4-8 h, 8-12 h, 12-24 h, 1-2 days, 2-3 days, 3-7 days; the last bucket, over 7 days, is
+/// open. A first touch exactly 24 h after arrival is met, and falls in 12-24 h.
+pub const DELAY_BOUNDS_S: [i64; 9] = [
+    3_600,
+    2 * 3_600,
+    4 * 3_600,
+    8 * 3_600,
+    12 * 3_600,
+    24 * 3_600,
+    48 * 3_600,
+    72 * 3_600,
+    7 * 86_400,
+];
+
+/// How many delay buckets there are: one per bound, and the open one.
+pub const DELAY_BUCKETS: usize = DELAY_BOUNDS_S.len() + 1;
+
+/// The buckets' names, as the analytics view writes them.
+pub const DELAY_LABELS: [&str; DELAY_BUCKETS] = [
+    "≤1h", "1-2h", "2-4h", "4-8h", "8-12h", "12-24h", "1-2d", "2-3d", "3-7d", ">7d",
+];
+
+/// The bucket a delay of `seconds` is counted in.
+pub fn delay_bucket(seconds: i64) -> usize {
+    DELAY_BOUNDS_S.partition_point(|&bound| bound < seconds)
+}
+
+/// Where a delay of `seconds` falls on an axis of the buckets, each one unit wide: bucket
+/// `i` spans `i` to `i + 1`, placed linearly inside it (the open bucket as if it ended at 14
+/// days). The 24-hour line is at 6.
+pub fn delay_position(seconds: i64) -> f64 {
+    let bucket = delay_bucket(seconds);
+    let low = match bucket {
+        0 => 0,
+        i => DELAY_BOUNDS_S[i - 1],
+    };
+    let high = DELAY_BOUNDS_S
+        .get(bucket)
+        .copied()
+        .unwrap_or(14 * 86_400)
+        .max(low + 1);
+    let within = (seconds.clamp(low, high) - low) as f64 / (high - low) as f64;
+    bucket as f64 + within
+}
+
 /// The SLA states of some leads, counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SlaCounts {

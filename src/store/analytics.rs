@@ -5,7 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use foldhash::HashMap;
 use rusqlite::types::ValueRef;
-use std::collections::BTreeMap;
+use rusqlite::OptionalExtension;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{from_ts, Result, Store};
 use crate::domain::analytics::{
@@ -45,6 +46,8 @@ pub struct Stats {
     pub sla: SlaCounts,
     pub median_first_touch_s: Option<i64>,
     pub p90_first_touch_s: Option<i64>,
+    /// The delays of `median_first_touch_s`, counted by bucket ([`analytics::delay_bucket`]).
+    pub first_touch_buckets: [u64; analytics::DELAY_BUCKETS],
     /// Contactable leads with no customer touch yet.
     pub untouched: u64,
     /// Each local day of `Window::days`, oldest first.
@@ -127,6 +130,37 @@ struct OriginTally {
     /// Every non-test arrival, in seconds.
     arrivals: Vec<i64>,
     last_test: Option<i64>,
+}
+
+impl OriginTally {
+    /// Adds another origin's tally of the same offer.
+    fn merge(&mut self, other: OriginTally) {
+        self.leads_in_window += other.leads_in_window;
+        self.arrivals.extend(other.arrivals);
+        self.last_test = self.last_test.max(other.last_test);
+    }
+}
+
+/// Each offer's health at `now`, from what its origins gathered.
+fn health_of(
+    offers: BTreeMap<String, OriginTally>,
+    now: DateTime<Utc>,
+) -> BTreeMap<String, OfferHealth> {
+    offers
+        .into_iter()
+        .map(|(offer, tally)| {
+            let last_lead_at = tally.arrivals.iter().max().copied().map(from_ts);
+            let median_gap_s = analytics::median_gap(tally.arrivals);
+            let health = OfferHealth {
+                leads: tally.leads_in_window,
+                last_lead_at,
+                last_test_lead_at: tally.last_test.map(from_ts),
+                median_gap_s,
+                silent: analytics::is_silent(now, last_lead_at, median_gap_s),
+            };
+            (offer, health)
+        })
+        .collect()
 }
 
 /// What one owner (folded) gathers in the pass.
@@ -347,8 +381,10 @@ impl Store {
                 stats.untouched += 1;
             }
             if let (Some(_), Some(touch)) = (due, touch) {
-                first_touch_delays.push(touch - received_s);
-                owner.first_touch_delays.push(touch - received_s);
+                let delay = touch - received_s;
+                first_touch_delays.push(delay);
+                owner.first_touch_delays.push(delay);
+                stats.first_touch_buckets[analytics::delay_bucket(delay)] += 1;
             }
         }
         drop(rows);
@@ -412,26 +448,42 @@ impl Store {
             }
             // Leads without an offer are no offer's.
             let Some(offer) = offer else { continue };
-            let merged = offers.entry(offer).or_default();
-            merged.leads_in_window += tally.leads_in_window;
-            merged.arrivals.extend(tally.arrivals);
-            merged.last_test = merged.last_test.max(tally.last_test);
+            offers.entry(offer).or_default().merge(tally);
         }
-        for (offer, tally) in offers {
-            let last_lead_at = tally.arrivals.iter().max().copied().map(from_ts);
-            let median_gap_s = analytics::median_gap(tally.arrivals);
-            stats.offers.insert(
-                offer,
-                OfferHealth {
-                    leads: tally.leads_in_window,
-                    last_lead_at,
-                    last_test_lead_at: tally.last_test.map(from_ts),
-                    median_gap_s,
-                    silent: analytics::is_silent(now, last_lead_at, median_gap_s),
-                },
-            );
-        }
+        stats.offers = health_of(offers, now);
         Ok(())
+    }
+
+    /// Every offer's health at `now`, as in [`Stats::offers`], without the other figures: a
+    /// pass over the leads' arrival times alone (the inbox's warning of a silent offer asks
+    /// for it when it opens and after each import). `leads` counts every non-test lead.
+    pub fn offer_health(&self, now: DateTime<Utc>) -> Result<BTreeMap<String, OfferHealth>> {
+        let mut origins: HashMap<i64, OriginTally> = HashMap::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT origin_id, is_test, received_at FROM lead_rows")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let origin = origins.entry(row.get(0)?).or_default();
+            let received_s: i64 = row.get(2)?;
+            if row.get::<_, bool>(1)? {
+                origin.last_test = origin.last_test.max(Some(received_s));
+            } else {
+                origin.leads_in_window += 1;
+                origin.arrivals.push(received_s);
+            }
+        }
+        drop(rows);
+        let mut offers: BTreeMap<String, OriginTally> = BTreeMap::new();
+        let mut stmt = self.conn.prepare("SELECT id, offer FROM lead_origins")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let tally = origins.remove(&row.get::<_, i64>(0)?).unwrap_or_default();
+            if let Some(offer) = row.get::<_, Option<String>>(1)? {
+                offers.entry(offer).or_default().merge(tally);
+            }
+        }
+        Ok(health_of(offers, now))
     }
 
     /// The follow-up backlog now, in all and by owner: the Today queue's rules over each
@@ -478,6 +530,78 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// The offers whose silence the rep has muted (the inbox's status bar does not warn of
+    /// them).
+    pub fn muted_offers(&self) -> Result<BTreeSet<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT offer FROM offer_mutes")?;
+        let offers = stmt.query_map([], |r| r.get(0))?;
+        Ok(offers.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Mutes the silence of `offer` (`muted`), or unmutes it, at `at`. Returns when it was
+    /// muted before (none: it was not), for an undo.
+    pub fn set_offer_muted(
+        &mut self,
+        offer: &str,
+        muted: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let tx = self.conn.transaction()?;
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT muted_at FROM offer_mutes WHERE offer = ?1",
+                [offer],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match muted {
+            true if previous.is_none() => {
+                tx.execute(
+                    "INSERT INTO offer_mutes (offer, muted_at) VALUES (?1, ?2)",
+                    rusqlite::params![offer, at.timestamp()],
+                )?;
+            }
+            false => {
+                tx.execute("DELETE FROM offer_mutes WHERE offer = ?1", [offer])?;
+            }
+            true => {}
+        }
+        tx.commit()?;
+        Ok(previous.map(from_ts))
+    }
+
+    /// Takes back a mute (`written` true) or an unmute of `offer`, putting back `previous`,
+    /// unless someone changed it since.
+    pub fn undo_offer_mute(
+        &mut self,
+        offer: &str,
+        written: bool,
+        previous: Option<DateTime<Utc>>,
+    ) -> Result<super::Undone> {
+        let tx = self.conn.transaction()?;
+        let now: Option<i64> = tx
+            .query_row(
+                "SELECT muted_at FROM offer_mutes WHERE offer = ?1",
+                [offer],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if now.is_some() != written {
+            return Ok(super::Undone::ChangedSince);
+        }
+        tx.execute("DELETE FROM offer_mutes WHERE offer = ?1", [offer])?;
+        if let Some(at) = previous {
+            tx.execute(
+                "INSERT INTO offer_mutes (offer, muted_at) VALUES (?1, ?2)",
+                rusqlite::params![offer, at.timestamp()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(super::Undone::Yes)
     }
 }
 
@@ -549,6 +673,69 @@ mod tests {
         let mut pipeline = Pipeline::default();
         customers.each(|path| pipeline.count(path));
         pipeline.customers
+    }
+
+    /// The delays counted by bucket in the pass are the delays the median and p90 are taken
+    /// over, each in its bucket; the health alone is the health the whole pass gives.
+    #[test]
+    fn first_touch_delays_are_counted_by_bucket_in_the_same_pass() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        // Six customers, each a lead a day apart; a DNC lead and a test lead beside them.
+        let mut leads = String::new();
+        for (i, name) in ["Ana", "Ben", "Cy", "Di", "Ed", "Flo"].iter().enumerate() {
+            leads.push_str(&format!(
+                r#"{{"FirstName":"{name}","Email":"{name}@example.org","LeadSource":"AppSource-PLT|contoso.a","receivedAt":"2026-11-1{i}T08:00:00Z"}}"#
+            ));
+            leads.push('\n');
+        }
+        leads.push_str(r#"{"FirstName":"Gil","Email":"gil@example.org","LeadSource":"AppSource-DNC|contoso.a","receivedAt":"2026-11-16T08:00:00Z"}"#);
+        leads.push('\n');
+        leads.push_str(r#"{"FirstName":"MSFT_TEST_1","Email":"MSFT_TEST_1@test.com","LeadSource":"AppSource-INS|contoso.a","receivedAt":"2026-11-17T08:00:00Z"}"#);
+        let options = crate::import::ImportOptions::default();
+        crate::import::import_bytes(&mut store, "l.ndjson", leads.as_bytes(), now, &options, now)
+            .unwrap();
+        // Delays: 30 min, 3 h, exactly 24 h (met), 24 h and a minute, 5 days; Flo untouched.
+        let hour = chrono::Duration::hours(1);
+        for (id, delay) in [
+            (1, hour / 2),
+            (2, hour * 3),
+            (3, hour * 24),
+            (4, hour * 24 + chrono::Duration::minutes(1)),
+            (5, hour * 120),
+        ] {
+            let arrived = Utc
+                .with_ymd_and_hms(2026, 11, 10 + id as u32 - 1, 8, 0, 0)
+                .unwrap();
+            store
+                .add_touch(
+                    id,
+                    crate::domain::TouchKind::Email,
+                    None,
+                    arrived + delay,
+                    now,
+                )
+                .unwrap();
+        }
+        let rules = Rules::default();
+        let query = StatsQuery {
+            window: Window::default(),
+            zone: Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap()),
+            rules: &rules,
+            now,
+        };
+        let stats = store.stats(&query).unwrap();
+        let mut expected = [0u64; analytics::DELAY_BUCKETS];
+        for bucket in [0, 2, 5, 6, 8] {
+            expected[bucket] += 1;
+        }
+        assert_eq!(stats.first_touch_buckets, expected);
+        assert_eq!(stats.median_first_touch_s, Some(24 * 3600));
+        assert_eq!(stats.p90_first_touch_s, Some(120 * 3600));
+        assert_eq!(store.offer_health(now).unwrap(), stats.offers);
+        let alpha = &stats.offers["contoso.a"];
+        assert_eq!(alpha.leads, 7);
+        assert_eq!(alpha.median_gap_s, Some(86_400));
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub const CURRENT: Schema = Schema {
             sql: include_str!("migrations/0010_folded_search.sql"),
             rebuilds_search: true,
         },
+        Step::sql(include_str!("migrations/0011_offer_mutes.sql")),
     ],
 };
 

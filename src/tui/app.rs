@@ -6,16 +6,22 @@ use crossterm::event::{
 };
 use std::path::PathBuf;
 
+use super::analytics::Analytics;
 use super::keys::{Command, Context, Keymap};
 use super::layout::Areas;
 pub use super::prompt::Input;
 use super::prompt::{pick_status, Picked, Typed};
 use super::today::{Queue, QueueAsk};
 use super::writer::{Change, Job, Report, Saved, Writer};
+use crate::domain::analytics::Window;
 use crate::domain::follow_up::{self, Rules};
 use crate::domain::{Action, Lead, LeadFilter, OwnerFilter, SortKey, Status, Touch, TouchKind};
 use crate::import::FileReport;
-use crate::store::{ActionCounts, Cursor, ImportRecord, PageEnd, PageStart, Store, StoreError};
+use crate::store::{
+    ActionCounts, Cursor, ImportRecord, OfferHealth, PageEnd, PageStart, Stats, StatsQuery, Store,
+    StoreError,
+};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The action filters, in key order (`1`..`7`). `Other` shows only when such leads exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +115,8 @@ pub enum Mode {
     },
     ImportSummary(Vec<FileReport>),
     Help,
+    /// The numbers (`A`): SLA by day, first touches, funnel, owners, offers.
+    Analytics,
 }
 
 /// A change the rep made, saved or on its way: what `u` takes back.
@@ -338,6 +346,51 @@ pub struct QueueReply {
     pub queue: Queue,
 }
 
+/// The figures of the analytics view, or the offers' health alone, asked of the worker: at a
+/// million leads they take longer than a keystroke may.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsRequest {
+    pub generation: u64,
+    /// The window of the figures; none: the offers' health alone (the silent warning).
+    pub window: Option<Window>,
+    pub zone: Zone,
+    pub rules: Rules,
+    pub now: DateTime<Utc>,
+}
+
+/// The answer to a [`StatsRequest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsReply {
+    pub generation: u64,
+    /// Every offer's health over all history.
+    pub health: BTreeMap<String, OfferHealth>,
+    /// The figures, when a window was asked for.
+    pub stats: Option<Box<Stats>>,
+}
+
+impl StatsRequest {
+    /// Runs the request against a store (the worker's own connection, or the app's).
+    pub fn run(&self, store: &Store) -> Result<StatsReply, StoreError> {
+        let (health, stats) = match self.window {
+            Some(window) => {
+                let stats = store.stats(&StatsQuery {
+                    window,
+                    zone: self.zone,
+                    rules: &self.rules,
+                    now: self.now,
+                })?;
+                (stats.offers.clone(), Some(Box::new(stats)))
+            }
+            None => (store.offer_health(self.now)?, None),
+        };
+        Ok(StatsReply {
+            generation: self.generation,
+            health,
+            stats,
+        })
+    }
+}
+
 impl QueueRequest {
     /// Runs the request against a store (the worker's own connection).
     pub fn run(&self, store: &Store) -> Result<QueueReply, StoreError> {
@@ -423,6 +476,21 @@ pub struct App {
     pub mail_command: Option<String>,
     /// How the lists and the pane show a time (the settings' `date_format`).
     pub date_format: String,
+    /// The analytics view's window, figures and selected offer.
+    pub analytics: Analytics,
+    /// Where Esc in the analytics view returns: the list (or Today view), or the lead.
+    analytics_return: Mode,
+    /// The SLA compliance a day should reach, in percent (the settings' `sla_target`).
+    pub sla_target: u8,
+    /// Every offer's health, from the worker's latest answer: the status bar warns of the
+    /// silent ones.
+    pub health: BTreeMap<String, OfferHealth>,
+    /// The offers whose silence the rep muted (read from the store).
+    pub muted: BTreeSet<String>,
+    stats_generation: u64,
+    /// The generation of the last stats answer taken in.
+    stats_answered: u64,
+    stats_request: Option<StatsRequest>,
 }
 
 impl App {
@@ -505,10 +573,21 @@ impl App {
             templates: None,
             mail_command: None,
             date_format: SHORT_TIME.to_string(),
+            analytics: Analytics::default(),
+            analytics_return: Mode::List,
+            sla_target: crate::config::DEFAULT_SLA_TARGET,
+            health: BTreeMap::new(),
+            muted: BTreeSet::new(),
+            stats_generation: 0,
+            stats_answered: 0,
+            stats_request: None,
         };
         app.refresh_counts()?;
         app.load_from_top()?;
         app.last_import = app.store.last_import()?;
+        app.muted = app.store.muted_offers()?;
+        // The offers' health, for the status bar's warning of a silent one.
+        app.ask_stats(false)?;
         Ok(app)
     }
 
@@ -599,7 +678,14 @@ impl App {
         if self.queue.is_some() {
             self.load_queue()?;
         }
-        self.last_import = self.store.last_import()?;
+        let last_import = self.store.last_import()?;
+        if last_import != self.last_import {
+            // New leads (from this inbox, a watched folder or another process): the offers'
+            // health again.
+            self.last_import = last_import;
+            self.ask_stats(false)?;
+        }
+        self.muted = self.store.muted_offers()?;
         if matches!(self.mode, Mode::Detail) || matches!(self.base, Mode::Detail) {
             self.load_detail()?;
         }
@@ -821,6 +907,136 @@ impl App {
         queue.settle(&self.store, Some(&before), self.page as usize)?;
         self.queue = Some(queue);
         self.follow_selection()
+    }
+
+    /// Asks for the offers' health and, with `figures` (or while the analytics view waits
+    /// for its figures), the figures of the view's window: inline, or from the worker when
+    /// there is one. A newer request replaces any earlier one not answered yet.
+    fn ask_stats(&mut self, figures: bool) -> Result<(), StoreError> {
+        let figures = figures || self.analytics_pending();
+        if figures {
+            self.analytics.stats = None;
+            self.analytics.failed = None;
+        }
+        self.stats_generation += 1;
+        let today = self.zone.date_of(self.now);
+        let request = StatsRequest {
+            generation: self.stats_generation,
+            window: figures.then(|| self.analytics.period.window(today)),
+            zone: self.zone,
+            rules: self.rules.clone(),
+            now: self.now,
+        };
+        match self.background_counts {
+            true => self.stats_request = Some(request),
+            false => match request.run(&self.store) {
+                Ok(reply) => self.apply_stats(reply),
+                Err(e) => self.stats_failed(e.to_string()),
+            },
+        }
+        Ok(())
+    }
+
+    /// The figures or health the worker should compute next, if any.
+    pub fn take_stats_request(&mut self) -> Option<StatsRequest> {
+        self.stats_request.take()
+    }
+
+    /// Whether a stats request is waiting for its answer.
+    pub fn stats_pending(&self) -> bool {
+        self.stats_generation > self.stats_answered
+    }
+
+    /// Whether the analytics view waits for its figures ("computing…").
+    pub fn analytics_pending(&self) -> bool {
+        self.analytics.stats.is_none() && self.analytics.failed.is_none() && self.stats_pending()
+    }
+
+    /// Figures or health arrived; answers to superseded requests are dropped.
+    pub fn apply_stats(&mut self, reply: StatsReply) {
+        if reply.generation != self.stats_generation {
+            return;
+        }
+        self.stats_answered = reply.generation;
+        self.health = reply.health;
+        if let Some(stats) = reply.stats {
+            let offers = stats.offers.len();
+            self.analytics.stats = Some(stats);
+            self.analytics.selected = self.analytics.selected.min(offers.saturating_sub(1));
+        }
+    }
+
+    /// The worker could not compute the figures.
+    pub fn stats_failed(&mut self, error: String) {
+        self.stats_answered = self.stats_generation;
+        if self.analytics.stats.is_none() {
+            self.analytics.failed = Some(error.clone());
+        }
+        self.flash_error(format!("cannot compute the figures: {error}"));
+    }
+
+    /// Opens the analytics view over the list (or Today view) or the lead's pane, and asks
+    /// for its figures.
+    fn open_analytics(&mut self) -> Result<(), StoreError> {
+        self.analytics_return = match self.mode {
+            Mode::Detail => Mode::Detail,
+            _ => Mode::List,
+        };
+        self.mode = Mode::Analytics;
+        self.base = Mode::Analytics;
+        self.ask_stats(true)
+    }
+
+    /// Back to where the rep was before `A`.
+    fn close_analytics(&mut self) -> Result<(), StoreError> {
+        self.mode = self.analytics_return.clone();
+        self.base = self.analytics_return.clone();
+        self.follow_selection()
+    }
+
+    /// The analytics view's keys.
+    fn run_in_analytics(&mut self, command: Command) -> Result<Effect, StoreError> {
+        match command {
+            Command::Quit | Command::Back | Command::Analytics => self.close_analytics()?,
+            Command::Down => self.move_offer(1),
+            Command::Up => self.move_offer(-1),
+            Command::CycleWindow => {
+                self.analytics.period = self.analytics.period.next();
+                self.ask_stats(true)?;
+            }
+            Command::MuteOffer => self.mute_selected_offer()?,
+            Command::Undo => self.undo()?,
+            Command::Help => self.over_base(Mode::Help),
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+
+    /// Moves the offers table's selection.
+    fn move_offer(&mut self, delta: i64) {
+        let last = self.analytics.offers().len().saturating_sub(1) as i64;
+        let selected = (self.analytics.selected as i64 + delta).clamp(0, last);
+        self.analytics.selected = selected as usize;
+    }
+
+    /// Mutes the silence warning of the selected offer, or unmutes it, through the writer.
+    fn mute_selected_offer(&mut self) -> Result<(), StoreError> {
+        let Some(offer) = self.analytics.selected_offer().map(str::to_string) else {
+            self.flash_error("no offer selected");
+            return Ok(());
+        };
+        let muted = !self.muted.contains(&offer);
+        let label = format!(
+            "{} of offer {}",
+            if muted { "mute" } else { "unmute" },
+            crate::domain::text::printable(&offer)
+        );
+        let change = Change::MuteOffer {
+            offer,
+            muted,
+            at: self.now,
+        };
+        self.submit(change, label, true)
     }
 
     /// The worker could not compute the queue.
@@ -1228,10 +1444,10 @@ impl App {
     }
 
     pub fn context(&self) -> Context {
-        if matches!(self.mode, Mode::Detail) {
-            Context::Detail
-        } else {
-            Context::List
+        match self.mode {
+            Mode::Detail => Context::Detail,
+            Mode::Analytics => Context::Analytics,
+            _ => Context::List,
         }
     }
 
@@ -1265,7 +1481,7 @@ impl App {
         }
         let context = self.context();
         match &mut self.mode {
-            Mode::List | Mode::Detail => self
+            Mode::List | Mode::Detail | Mode::Analytics => self
                 .keymap
                 .command_for(key, context)
                 .map_or(Control::Nothing, Control::Command),
@@ -1355,7 +1571,11 @@ impl App {
         match control {
             Control::Quit => return Ok(Effect::Quit),
             // Any key in the list or the pane clears the last message.
-            Control::Nothing if matches!(self.mode, Mode::List | Mode::Detail) => self.flash = None,
+            Control::Nothing
+                if matches!(self.mode, Mode::List | Mode::Detail | Mode::Analytics) =>
+            {
+                self.flash = None
+            }
             Control::Nothing => {}
             Control::Command(command) => {
                 self.flash = None;
@@ -1523,6 +1743,9 @@ impl App {
     }
 
     fn run(&mut self, command: Command) -> Result<Effect, StoreError> {
+        if matches!(self.mode, Mode::Analytics) {
+            return self.run_in_analytics(command);
+        }
         let in_detail = matches!(self.mode, Mode::Detail);
         match command {
             Command::Quit if in_detail => self.mode = Mode::List,
@@ -1580,6 +1803,9 @@ impl App {
             Command::Delete => self.ask_delete(),
             Command::Import => self.over_base(Mode::ImportPath(Input::default())),
             Command::Help => self.over_base(Mode::Help),
+            Command::Analytics => self.open_analytics()?,
+            // The analytics view's own.
+            Command::CycleWindow | Command::MuteOffer => {}
         }
         Ok(Effect::None)
     }
@@ -1838,7 +2064,9 @@ impl App {
 
     /// Hands a change to the writer; `undoable` changes go on the undo stack.
     fn submit(&mut self, change: Change, label: String, undoable: bool) -> Result<(), StoreError> {
-        let (change, label) = match self.marks.is_empty() {
+        // A mute is about an offer, not the marked leads.
+        let for_leads = !matches!(change, Change::MuteOffer { .. });
+        let (change, label) = match self.marks.is_empty() || !for_leads {
             true => (change, label),
             false => match self.for_marked(change)? {
                 // "email for Ana" becomes "email for 3 customers".
@@ -2108,6 +2336,13 @@ impl App {
                 }
                 format!("undone: {what}")
             }
+            Saved::OfferMuted { offer, muted } => match muted {
+                true => format!(
+                    "offer {} muted: no warning of its silence (u to undo)",
+                    crate::domain::text::printable(&offer)
+                ),
+                false => format!("offer {} unmuted", crate::domain::text::printable(&offer)),
+            },
             Saved::Imported(_) => unreachable!("handled by finish_job"),
         };
         self.flash_info(text);

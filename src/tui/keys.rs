@@ -51,6 +51,12 @@ pub enum Command {
     MarkAll,
     /// Write the marked leads (else the selected one) to a CSV or JSON file.
     Export,
+    /// The analytics view, or back from it.
+    Analytics,
+    /// The analytics view's next window: 7, 30, 90 days, all.
+    CycleWindow,
+    /// Mute (or unmute) the silence of the offer selected in the analytics view.
+    MuteOffer,
 }
 
 /// Where a binding applies.
@@ -58,6 +64,21 @@ pub enum Command {
 pub enum Context {
     List,
     Detail,
+    /// The analytics view (`A`).
+    Analytics,
+}
+
+impl Context {
+    pub const ALL: [Context; 3] = [Context::List, Context::Detail, Context::Analytics];
+
+    /// The view's name in the settings' `[keys.VIEW]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::List => "list",
+            Context::Detail => "detail",
+            Context::Analytics => "analytics",
+        }
+    }
 }
 
 pub struct Binding {
@@ -94,6 +115,9 @@ impl Key {
 
 const BOTH: &[Context] = &[Context::List, Context::Detail];
 const LIST: &[Context] = &[Context::List];
+/// Every view: the lead list (and Today view), the lead's pane, the analytics view.
+const EVERY: &[Context] = &[Context::List, Context::Detail, Context::Analytics];
+const ANALYTICS: &[Context] = &[Context::Analytics];
 
 pub const KEYMAP: &[Binding] = &[
     Binding {
@@ -281,7 +305,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "u",
         command: Command::Undo,
         help: "undo the last change",
-        contexts: BOTH,
+        contexts: EVERY,
         hint: Some("undo"),
     },
     Binding {
@@ -384,6 +408,51 @@ pub const KEYMAP: &[Binding] = &[
         hint: None,
     },
     Binding {
+        name: Some("analytics"),
+        keys: &[Key::Char('A')],
+        label: "A",
+        command: Command::Analytics,
+        help: "analytics: SLA, funnel, owners, offers",
+        contexts: EVERY,
+        hint: None,
+    },
+    Binding {
+        name: Some("down"),
+        keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
+        label: "j/↓",
+        command: Command::Down,
+        help: "next offer",
+        contexts: ANALYTICS,
+        hint: Some("offer"),
+    },
+    Binding {
+        name: Some("up"),
+        keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
+        label: "k/↑",
+        command: Command::Up,
+        help: "previous offer",
+        contexts: ANALYTICS,
+        hint: None,
+    },
+    Binding {
+        name: Some("window"),
+        keys: &[Key::Char('w')],
+        label: "w",
+        command: Command::CycleWindow,
+        help: "the window: 7 days, 30 days, 90 days, all",
+        contexts: ANALYTICS,
+        hint: Some("window"),
+    },
+    Binding {
+        name: Some("mute"),
+        keys: &[Key::Char('m')],
+        label: "m",
+        command: Command::MuteOffer,
+        help: "mute (or unmute) the selected offer's silence warning",
+        contexts: ANALYTICS,
+        hint: Some("mute offer"),
+    },
+    Binding {
         name: Some("import"),
         keys: &[Key::Char('i')],
         label: "i",
@@ -398,7 +467,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "?",
         command: Command::Help,
         help: "this help",
-        contexts: BOTH,
+        contexts: EVERY,
         hint: Some("help"),
     },
     Binding {
@@ -407,7 +476,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "Esc",
         command: Command::Back,
         help: "back / clear the search",
-        contexts: BOTH,
+        contexts: EVERY,
         hint: None,
     },
     Binding {
@@ -416,7 +485,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "q",
         command: Command::Quit,
         help: "back, or quit",
-        contexts: BOTH,
+        contexts: EVERY,
         hint: Some("quit"),
     },
     Binding {
@@ -425,7 +494,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "^c",
         command: Command::Quit,
         help: "quit",
-        contexts: BOTH,
+        contexts: EVERY,
         hint: None,
     },
 ];
@@ -487,10 +556,12 @@ impl Keymap {
                 key: format!("keys.{}.{}", remap.view, remap.name),
                 problem,
             };
-            let context = match remap.view.as_str() {
-                "list" => Context::List,
-                "detail" => Context::Detail,
-                _ => return Err(error("no such view: the views are list and detail".into())),
+            let Some(context) = Context::ALL
+                .into_iter()
+                .find(|c| c.name() == remap.view.as_str())
+            else {
+                let problem = "no such view: the views are list, detail and analytics";
+                return Err(error(problem.into()));
             };
             let keys = remap
                 .keys
@@ -540,7 +611,7 @@ impl Keymap {
 
     /// Two bindings of one view on the same key: the later remapping is the error.
     fn check_conflicts(&self, remaps: &[Remap]) -> Result<(), RemapError> {
-        for context in [Context::List, Context::Detail] {
+        for context in Context::ALL {
             let bound: Vec<&Bound> = self
                 .bindings
                 .iter()
@@ -551,10 +622,7 @@ impl Keymap {
                     let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) else {
                         continue;
                     };
-                    let view = match context {
-                        Context::List => "list",
-                        Context::Detail => "detail",
-                    };
+                    let view = context.name();
                     let remap = remaps
                         .iter()
                         .filter(|r| {
@@ -702,7 +770,7 @@ mod tests {
 
     #[test]
     fn every_hint_key_does_what_it_says() {
-        for context in [Context::List, Context::Detail] {
+        for context in Context::ALL {
             for binding in KEYMAP.iter().filter(|b| b.contexts.contains(&context)) {
                 for k in binding.keys {
                     let event = match k {
@@ -799,7 +867,10 @@ mod tests {
         assert_eq!((e.line, e.key.as_str()), (4, "keys.list.email"));
         assert_eq!(e.problem, "c is already the key of call (log a call)");
         let e = error(&[remap("inbox", "email", &["E"], 2)]);
-        assert_eq!(e.problem, "no such view: the views are list and detail");
+        assert_eq!(
+            e.problem,
+            "no such view: the views are list, detail and analytics"
+        );
         let e = error(&[remap("detail", "sort", &["x"], 2)]);
         assert!(
             e.problem

@@ -1,6 +1,7 @@
 //! The interactive inbox: state ([`app`]), keys ([`keys`]), drawing ([`view`]), and the
 //! event loop here, which owns the terminal and the import thread.
 
+pub mod analytics;
 pub mod app;
 pub mod keys;
 pub mod layout;
@@ -55,6 +56,8 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// The settings' `date_format`.
     pub date_format: Option<String>,
+    /// The settings' `sla_target`: the analytics view's line, in percent.
+    pub sla_target: u8,
 }
 
 /// Runs the inbox until the rep quits. `cleanup` is removed on the way out however the
@@ -81,6 +84,7 @@ pub fn run(
     };
     app.me = options.me.clone();
     app.rules = options.follow_up.clone();
+    app.sla_target = options.sla_target;
     app.mail_command = options.mail_command.clone();
     app.templates = options.templates.clone();
     if let Some(pattern) = &options.date_format {
@@ -325,7 +329,11 @@ fn event_loop(
         }
         // Short polls while changes are on their way keep the gauge and the marks moving;
         // otherwise wake a few times a second to notice the clock and other writers.
-        let timeout = if app.unsaved_count() > 0 || app.counts_stale || app.queue_pending() {
+        let timeout = if app.unsaved_count() > 0
+            || app.counts_stale
+            || app.queue_pending()
+            || app.stats_pending()
+        {
             Duration::from_millis(50)
         } else {
             Duration::from_millis(250)
@@ -403,11 +411,13 @@ struct CountsWorker {
 enum Ask {
     Counts(app::CountsRequest),
     Queue(app::QueueRequest),
+    Stats(app::StatsRequest),
 }
 
 enum Answer {
     Counts(Result<app::CountsReply, String>),
     Queue(Result<Box<app::QueueReply>, String>),
+    Stats(Result<Box<app::StatsReply>, String>),
 }
 
 impl CountsWorker {
@@ -417,6 +427,9 @@ impl CountsWorker {
     fn exchange(&self, app: &mut App, patience: Duration) -> Result<()> {
         if let Some(request) = app.take_counts_request() {
             let _ = self.requests.send(Ask::Counts(request));
+        }
+        if let Some(request) = app.take_stats_request() {
+            let _ = self.requests.send(Ask::Stats(request));
         }
         let mut wait = None;
         if let Some(request) = app.take_queue_request() {
@@ -442,6 +455,8 @@ impl CountsWorker {
                 Answer::Counts(Err(e)) => app.counts_failed(e),
                 Answer::Queue(Ok(reply)) => app.apply_queue(*reply)?,
                 Answer::Queue(Err(e)) => app.queue_failed(e),
+                Answer::Stats(Ok(reply)) => app.apply_stats(*reply),
+                Answer::Stats(Err(e)) => app.stats_failed(e),
             }
         }
         Ok(())
@@ -518,26 +533,35 @@ fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
         // Only the newest request of each kind matters.
-        let (mut counts, mut queue) = (None, None);
+        let (mut counts, mut queue, mut stats) = (None, None, None);
         for request in first.into_iter().chain(request_rx.try_iter()) {
             match request {
                 Ask::Counts(request) => counts = Some(request),
                 Ask::Queue(request) => queue = Some(request),
+                Ask::Stats(request) => stats = Some(request),
             }
         }
         if store.files_replaced() {
             if let Err(e) = store.reopen() {
                 let _ = reply_tx.send(Answer::Counts(Err(e.to_string())));
+                if stats.is_some() {
+                    let _ = reply_tx.send(Answer::Stats(Err(e.to_string())));
+                }
                 continue;
             }
         }
-        // The counts first: they are quick, and the filter bar waits for them.
+        // The counts first: they are quick, and the filter bar waits for them; the figures
+        // last (the Today view waits for its queue when the inbox opens).
         let answers = counts
             .map(|r| Answer::Counts(r.run(&store).map_err(|e| e.to_string())))
             .into_iter()
             .chain(
                 queue
                     .map(|r| Answer::Queue(r.run(&store).map(Box::new).map_err(|e| e.to_string()))),
+            )
+            .chain(
+                stats
+                    .map(|r| Answer::Stats(r.run(&store).map(Box::new).map_err(|e| e.to_string()))),
             );
         for answer in answers {
             if reply_tx.send(answer).is_err() {

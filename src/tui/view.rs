@@ -20,20 +20,32 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let size = frame.area();
     let areas = Areas::new(size.width, size.height);
-    match &app.queue {
-        Some(queue) => draw_today_counts(frame, app, queue, theme, areas.tabs),
-        None => draw_tabs(frame, app, theme, areas.tabs),
-    }
-    // An overlay opened from the lead pane keeps the pane under it.
-    let on_detail = match app.mode {
-        Mode::Detail => true,
-        Mode::List => false,
-        _ => matches!(app.base, Mode::Detail),
+    // An overlay opened from the lead pane or the analytics view keeps it under it.
+    let (on_detail, on_analytics) = match app.mode {
+        Mode::Detail => (true, false),
+        Mode::Analytics => (false, true),
+        Mode::List => (false, false),
+        _ => (
+            matches!(app.base, Mode::Detail),
+            matches!(app.base, Mode::Analytics),
+        ),
     };
-    match &app.queue {
-        _ if on_detail => draw_detail(frame, app, theme, areas.body()),
-        Some(queue) => draw_today(frame, app, queue, theme, &areas),
-        None => draw_list(frame, app, theme, &areas),
+    if on_analytics {
+        let area = Rect {
+            height: areas.message.y.min(size.height),
+            ..areas.tabs
+        };
+        super::analytics::draw(frame, app, theme, area);
+    } else {
+        match &app.queue {
+            Some(queue) => draw_today_counts(frame, app, queue, theme, areas.tabs),
+            None => draw_tabs(frame, app, theme, areas.tabs),
+        }
+        match &app.queue {
+            _ if on_detail => draw_detail(frame, app, theme, areas.body()),
+            Some(queue) => draw_today(frame, app, queue, theme, &areas),
+            None => draw_list(frame, app, theme, &areas),
+        }
     }
     draw_message(frame, app, theme, areas.message);
     draw_status(frame, app, theme, areas.status);
@@ -872,6 +884,11 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             theme.key(),
         ));
     }
+    // An offer whose leads stopped coming: a broken lead connection loses leads for good.
+    if let Some(warning) = super::analytics::silent_warning(app) {
+        spans.push(Span::styled(warning, theme.overdue()));
+        spans.push(Span::raw(" · "));
+    }
     let shown = match &app.queue {
         Some(queue) if !queue.complete => "reading today's queue… · ".to_string(),
         Some(queue) => format!("{} customers today · ", queue.items.len()),
@@ -912,11 +929,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
 }
 
 fn draw_hints(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
-    let context = if matches!(app.mode, Mode::Detail) {
-        Context::Detail
-    } else {
-        Context::List
-    };
+    let context = app.context();
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, hint) in app.keymap.hints(context) {
@@ -992,6 +1005,7 @@ fn draw_help(frame: &mut Frame<'_>, app: &App, theme: Theme, size: Rect) {
     // The keys of the view the help was opened from.
     let context = match app.base {
         Mode::Detail => Context::Detail,
+        Mode::Analytics => Context::Analytics,
         _ => Context::List,
     };
     let entries: Vec<Line<'_>> = app

@@ -90,6 +90,13 @@ pub enum Change {
     /// The same change on several leads (marked ones), taken back as one. A lead one of
     /// them is refused for (a rule of the lead or the customer) is counted and skipped.
     Bulk(Vec<Change>),
+    /// Mutes (`muted`) or unmutes the warning that `offer` has gone silent; `at` is when the
+    /// key was pressed.
+    MuteOffer {
+        offer: String,
+        muted: bool,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Change {
@@ -105,7 +112,10 @@ impl Change {
             | Change::Qualify { lead_id, .. }
             | Change::Check { lead_id, .. }
             | Change::Delete { lead_id } => *lead_id = id,
-            Change::Undo { .. } | Change::Import { .. } | Change::Bulk(_) => {}
+            Change::Undo { .. }
+            | Change::Import { .. }
+            | Change::Bulk(_)
+            | Change::MuteOffer { .. } => {}
         }
         change
     }
@@ -121,7 +131,10 @@ impl Change {
             | Change::Qualify { lead_id, .. }
             | Change::Check { lead_id, .. }
             | Change::Delete { lead_id } => Some(*lead_id),
-            Change::Undo { .. } | Change::Import { .. } | Change::Bulk(_) => None,
+            Change::Undo { .. }
+            | Change::Import { .. }
+            | Change::Bulk(_)
+            | Change::MuteOffer { .. } => None,
         }
     }
 }
@@ -189,6 +202,10 @@ pub enum Saved {
         refused: usize,
         first: Option<String>,
     },
+    OfferMuted {
+        offer: String,
+        muted: bool,
+    },
 }
 
 /// What the writer remembers of each saved change, to take it back.
@@ -222,6 +239,13 @@ enum Written {
     },
     /// What each change of a bulk change wrote, in order.
     Bulk(Vec<Written>),
+    OfferMute {
+        offer: String,
+        /// Muted (else unmuted).
+        written: bool,
+        /// When it was muted before, if it was.
+        previous: Option<DateTime<Utc>>,
+    },
 }
 
 /// What a status change saved, and how to take it back: `done` is the status it replaced
@@ -392,6 +416,19 @@ fn apply_one(
             };
             (saved, None)
         }
+        Change::MuteOffer { offer, muted, at } => {
+            let previous = store.set_offer_muted(offer, *muted, *at)?;
+            let written = Written::OfferMute {
+                offer: offer.clone(),
+                written: *muted,
+                previous,
+            };
+            let saved = Saved::OfferMuted {
+                offer: offer.clone(),
+                muted: *muted,
+            };
+            (saved, Some(written))
+        }
         Change::Undo { .. } => unreachable!("an undo is the ledger's"),
         Change::Import { path, now } => {
             let options = ImportOptions::default();
@@ -462,6 +499,11 @@ fn undo_one(store: &mut Store, written: Written) -> Result<(i64, Undone), StoreE
             store.unsnooze(lead_id, previous)?;
             (lead_id, Undone::Yes)
         }
+        Written::OfferMute {
+            offer,
+            written,
+            previous,
+        } => (0, store.undo_offer_mute(&offer, written, previous)?),
         Written::Bulk(all) => {
             let mut undone = Undone::Yes;
             for written in all.into_iter().rev() {

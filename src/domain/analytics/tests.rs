@@ -370,3 +370,23 @@ fn the_pipeline_stage_follows_the_contactable_leads() {
         }
     );
 }
+
+#[test]
+fn delays_fall_in_their_buckets_bounds_included() {
+    assert_eq!(delay_bucket(0), 0);
+    assert_eq!(delay_bucket(3_600), 0);
+    assert_eq!(delay_bucket(3_601), 1);
+    // A touch exactly 24 hours after arrival is met: in 12-24h, left of the line.
+    assert_eq!(delay_bucket(86_400), 5);
+    assert_eq!(DELAY_LABELS[delay_bucket(86_400)], "12-24h");
+    assert_eq!(delay_bucket(86_401), 6);
+    assert_eq!(delay_bucket(7 * 86_400), 8);
+    assert_eq!(delay_bucket(7 * 86_400 + 1), 9);
+    assert_eq!(delay_bucket(400 * 86_400), DELAY_BUCKETS - 1);
+    // Positions: the 24-hour line at 6, a delay placed inside its bucket.
+    assert_eq!(delay_position(86_400), 6.0);
+    assert_eq!(delay_position(0), 0.0);
+    assert_eq!(delay_position(18 * 3_600), 5.5);
+    assert_eq!(delay_position(36 * 3_600), 6.5);
+    assert_eq!(delay_position(100 * 86_400), 10.0);
+}
