@@ -148,19 +148,21 @@ fn health_of(
 ) -> BTreeMap<String, OfferHealth> {
     offers
         .into_iter()
-        .map(|(offer, tally)| {
-            let last_lead_at = tally.arrivals.iter().max().copied().map(from_ts);
-            let median_gap_s = analytics::median_gap(tally.arrivals);
-            let health = OfferHealth {
-                leads: tally.leads_in_window,
-                last_lead_at,
-                last_test_lead_at: tally.last_test.map(from_ts),
-                median_gap_s,
-                silent: analytics::is_silent(now, last_lead_at, median_gap_s),
-            };
-            (offer, health)
-        })
+        .map(|(offer, tally)| (offer, health(tally, now)))
         .collect()
+}
+
+/// One offer's health at `now`, from what its origins gathered.
+fn health(tally: OriginTally, now: DateTime<Utc>) -> OfferHealth {
+    let last_lead_at = tally.arrivals.iter().max().copied().map(from_ts);
+    let median_gap_s = analytics::median_gap(tally.arrivals);
+    OfferHealth {
+        leads: tally.leads_in_window,
+        last_lead_at,
+        last_test_lead_at: tally.last_test.map(from_ts),
+        median_gap_s,
+        silent: analytics::is_silent(now, last_lead_at, median_gap_s),
+    }
 }
 
 /// What one owner (folded) gathers in the pass.
@@ -454,36 +456,49 @@ impl Store {
         Ok(())
     }
 
-    /// Every offer's health at `now`, as in [`Stats::offers`], without the other figures: a
-    /// pass over the leads' arrival times alone (the inbox's warning of a silent offer asks
-    /// for it when it opens and after each import). `leads` counts every non-test lead.
+    /// Every offer's health at `now`, as in [`Stats::offers`], without the other figures
+    /// (the inbox's warning of a silent offer asks for it when it opens and after each
+    /// import). `leads` counts every non-test lead. SQLite hands over the arrivals sorted by
+    /// offer, so that only one offer's are held at a time: the inbox's memory stays that of
+    /// its screen at a million leads.
     pub fn offer_health(&self, now: DateTime<Utc>) -> Result<BTreeMap<String, OfferHealth>> {
-        let mut origins: HashMap<i64, OriginTally> = HashMap::default();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT origin_id, is_test, received_at FROM lead_rows")?;
+        let mut offers = BTreeMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT o.offer, r.is_test, r.received_at
+             FROM lead_rows r JOIN lead_origins o ON o.id = r.origin_id
+             WHERE o.offer IS NOT NULL ORDER BY o.offer",
+        )?;
         let mut rows = stmt.query([])?;
+        let mut current: Option<(String, OriginTally)> = None;
         while let Some(row) = rows.next()? {
-            let origin = origins.entry(row.get(0)?).or_default();
+            let ValueRef::Text(offer) = row.get_ref(0)? else {
+                continue;
+            };
+            if current
+                .as_ref()
+                .is_none_or(|(name, _)| name.as_bytes() != offer)
+            {
+                if let Some((name, tally)) = current.take() {
+                    offers.insert(name, health(tally, now));
+                }
+                let name = String::from_utf8_lossy(offer).into_owned();
+                current = Some((name, OriginTally::default()));
+            }
+            let Some((_, tally)) = current.as_mut() else {
+                continue;
+            };
             let received_s: i64 = row.get(2)?;
             if row.get::<_, bool>(1)? {
-                origin.last_test = origin.last_test.max(Some(received_s));
+                tally.last_test = tally.last_test.max(Some(received_s));
             } else {
-                origin.leads_in_window += 1;
-                origin.arrivals.push(received_s);
+                tally.leads_in_window += 1;
+                tally.arrivals.push(received_s);
             }
         }
-        drop(rows);
-        let mut offers: BTreeMap<String, OriginTally> = BTreeMap::new();
-        let mut stmt = self.conn.prepare("SELECT id, offer FROM lead_origins")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let tally = origins.remove(&row.get::<_, i64>(0)?).unwrap_or_default();
-            if let Some(offer) = row.get::<_, Option<String>>(1)? {
-                offers.entry(offer).or_default().merge(tally);
-            }
+        if let Some((name, tally)) = current {
+            offers.insert(name, health(tally, now));
         }
-        Ok(health_of(offers, now))
+        Ok(offers)
     }
 
     /// The follow-up backlog now, in all and by owner: the Today queue's rules over each
