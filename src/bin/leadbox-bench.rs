@@ -31,19 +31,17 @@
 //! `bench/run.sh` runs it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use leadbox::store::Store;
-use leadbox::tui::app::{
-    App, CountsReply, CountsRequest, Mode, QueueReply, QueueRequest, StatsReply, StatsRequest, Zone,
-};
+use leadbox::tui::app::{App, Mode, Zone};
 use leadbox::tui::theme::Theme;
 use leadbox::tui::view::draw;
+use leadbox::tui::worker::Worker;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde_json::{json, Value};
@@ -252,106 +250,6 @@ fn today_sequence() -> Vec<Step> {
 
 /// The filter-bar counts on a thread with its own connection, as the inbox's event loop
 /// runs them; replies carry the time the worker spent on them.
-struct CountsWorker {
-    requests: mpsc::Sender<Ask>,
-    replies: mpsc::Receiver<(Answer, f64)>,
-}
-
-/// What the inbox asks of its worker: counts, the Today view's whole queue, or the figures
-/// of the analytics view (else the offers' health alone).
-enum Ask {
-    Counts(CountsRequest),
-    Queue(QueueRequest),
-    Stats(StatsRequest),
-}
-
-enum Answer {
-    Counts(CountsReply),
-    Queue(Box<QueueReply>),
-    Stats(Box<StatsReply>),
-}
-
-impl CountsWorker {
-    fn spawn(db: &Path) -> Result<CountsWorker> {
-        let store = Store::open(db)?;
-        let (request_tx, request_rx) = mpsc::channel::<Ask>();
-        let (reply_tx, reply_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            while let Ok(first) = request_rx.recv() {
-                // The newest request of each kind, the counts first and the figures last, as
-                // the inbox's worker.
-                let (mut counts, mut queue, mut stats) = (None, None, None);
-                for request in std::iter::once(first).chain(request_rx.try_iter()) {
-                    match request {
-                        Ask::Counts(request) => counts = Some(request),
-                        Ask::Queue(request) => queue = Some(request),
-                        Ask::Stats(request) => stats = Some(request),
-                    }
-                }
-                let t = Instant::now();
-                if let Some(Ok(reply)) = counts.map(|r| r.run(&store)) {
-                    if reply_tx
-                        .send((Answer::Counts(reply), ms(t.elapsed())))
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-                let t = Instant::now();
-                if let Some(Ok(reply)) = queue.map(|r| r.run(&store)) {
-                    if reply_tx
-                        .send((Answer::Queue(Box::new(reply)), ms(t.elapsed())))
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-                let t = Instant::now();
-                if let Some(Ok(reply)) = stats.map(|r| r.run(&store)) {
-                    if reply_tx
-                        .send((Answer::Stats(Box::new(reply)), ms(t.elapsed())))
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            }
-        });
-        Ok(CountsWorker {
-            requests: request_tx,
-            replies: reply_rx,
-        })
-    }
-
-    /// Sends the app's pending requests and applies the replies that came back; true when
-    /// any did (the screen needs drawing). The worker's time per counts request goes to
-    /// `worker_ms`.
-    fn pump(&self, app: &mut App, worker_ms: &mut Vec<f64>) -> Result<bool> {
-        if let Some(request) = app.take_counts_request() {
-            let _ = self.requests.send(Ask::Counts(request));
-        }
-        if let Some(request) = app.take_queue_request() {
-            let _ = self.requests.send(Ask::Queue(request));
-        }
-        if let Some(request) = app.take_stats_request() {
-            let _ = self.requests.send(Ask::Stats(request));
-        }
-        let mut applied = false;
-        while let Ok((answer, elapsed)) = self.replies.try_recv() {
-            match answer {
-                Answer::Counts(reply) => {
-                    worker_ms.push(elapsed);
-                    app.apply_counts(reply);
-                }
-                Answer::Queue(reply) => app.apply_queue(*reply)?,
-                Answer::Stats(reply) => app.apply_stats(*reply),
-            }
-            applied = true;
-        }
-        Ok(applied)
-    }
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -395,7 +293,7 @@ fn rss_hwm_mb() -> Option<f64> {
 struct Inbox {
     app: App,
     terminal: Terminal<TestBackend>,
-    worker: Option<CountsWorker>,
+    worker: Option<Worker>,
     theme: Theme,
 }
 
@@ -424,8 +322,9 @@ fn open_inbox(options: &Options, now: DateTime<Utc>, today: bool) -> Result<(Inb
     // As the inbox does for its own connection.
     store.set_cache_mib(leadbox::tui::INBOX_CACHE_MIB)?;
     let (mut app, worker) = if options.worker_counts {
-        let worker = CountsWorker::spawn(&options.db)?;
-        (App::with_counts_worker(store, now, zone)?, Some(worker))
+        // The inbox's own worker, on a connection of its own.
+        let worker = Worker::spawn(&store)?;
+        (App::with_counts_worker(store, now, zone)?, worker)
     } else {
         (App::new(store, now, zone)?, None)
     };
@@ -446,7 +345,7 @@ fn open_inbox(options: &Options, now: DateTime<Utc>, today: bool) -> Result<(Inb
         Some(worker) if today => {
             let deadline = Instant::now() + Duration::from_secs(120);
             while app.queue_pending() && Instant::now() < deadline {
-                worker.pump(&mut app, &mut Vec::new())?;
+                worker.exchange(&mut app, Duration::ZERO)?;
                 std::thread::sleep(Duration::from_millis(1));
             }
             terminal.draw(|frame| draw(frame, &app, theme))?;
@@ -524,7 +423,11 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options, in_today: bool) 
             // whatever counts came back, and draw them.
             if let Some(worker) = &inbox.worker {
                 let t = Instant::now();
-                if worker.pump(&mut inbox.app, &mut times.counts_worker)? {
+                let exchanged = worker.exchange(&mut inbox.app, Duration::ZERO)?;
+                times
+                    .counts_worker
+                    .extend(exchanged.counts_took.iter().map(|&d| ms(d)));
+                if exchanged.answers > 0 {
                     let app = &inbox.app;
                     inbox.terminal.draw(|frame| draw(frame, app, theme))?;
                     times.counts_redraw.push(ms(t.elapsed()));
@@ -539,7 +442,10 @@ fn replay(inbox: &mut Inbox, steps: &[Step], options: &Options, in_today: bool) 
         while (inbox.app.counts_stale || inbox.app.queue_pending() || inbox.app.stats_pending())
             && Instant::now() < deadline
         {
-            worker.pump(&mut inbox.app, &mut times.counts_worker)?;
+            let exchanged = worker.exchange(&mut inbox.app, Duration::ZERO)?;
+            times
+                .counts_worker
+                .extend(exchanged.counts_took.iter().map(|&d| ms(d)));
             std::thread::sleep(Duration::from_millis(2));
         }
     }
@@ -593,7 +499,7 @@ fn time_figures(inbox: &mut Inbox, key: char) -> Result<(f64, f64)> {
     let deadline = Instant::now() + Duration::from_secs(120);
     while inbox.app.analytics_pending() && Instant::now() < deadline {
         if let Some(worker) = &inbox.worker {
-            worker.pump(&mut inbox.app, &mut Vec::new())?;
+            worker.exchange(&mut inbox.app, Duration::ZERO)?;
         }
         std::thread::sleep(Duration::from_millis(1));
     }

@@ -9,6 +9,7 @@ pub mod prompt;
 pub mod theme;
 pub mod today;
 pub mod view;
+pub mod worker;
 pub mod writer;
 
 use anyhow::{Context as _, Result};
@@ -70,7 +71,7 @@ pub fn run(
     options: Options,
 ) -> Result<()> {
     let now = crate::clock::now()?;
-    let counts = spawn_counts_worker(&store)?;
+    let counts = worker::Worker::spawn(&store)?;
     let folder = match &options.watch {
         Some(dir) => Some(FolderWatch::start(&store, dir.clone())?),
         None => None,
@@ -311,7 +312,7 @@ fn event_loop(
     app: &mut App,
     theme: Theme,
     quit_signal: &AtomicBool,
-    counts: Option<&CountsWorker>,
+    counts: Option<&worker::Worker>,
     folder: Option<&FolderWatch>,
     mouse: bool,
 ) -> Result<()> {
@@ -401,68 +402,6 @@ fn quit(
     Ok(())
 }
 
-/// Counts and the Today queue on a thread with its own connection: at a million leads
-/// they take longer than a keystroke may.
-struct CountsWorker {
-    requests: mpsc::Sender<Ask>,
-    replies: mpsc::Receiver<Answer>,
-}
-
-enum Ask {
-    Counts(app::CountsRequest),
-    Queue(app::QueueRequest),
-    Stats(app::StatsRequest),
-}
-
-enum Answer {
-    Counts(Result<app::CountsReply, String>),
-    Queue(Result<Box<app::QueueReply>, String>),
-    Stats(Result<Box<app::StatsReply>, String>),
-}
-
-impl CountsWorker {
-    /// Hands the app's requests to the worker and its answers to the app. A queue just
-    /// asked for is waited for up to `patience`: a store of a usual size answers within
-    /// it, and the view then never shows the queue's start for a single frame.
-    fn exchange(&self, app: &mut App, patience: Duration) -> Result<()> {
-        if let Some(request) = app.take_counts_request() {
-            let _ = self.requests.send(Ask::Counts(request));
-        }
-        if let Some(request) = app.take_stats_request() {
-            let _ = self.requests.send(Ask::Stats(request));
-        }
-        let mut wait = None;
-        if let Some(request) = app.take_queue_request() {
-            let _ = self.requests.send(Ask::Queue(request));
-            wait = Some(std::time::Instant::now() + patience);
-        }
-        loop {
-            let answer = match wait {
-                Some(until) if app.queue_pending() => {
-                    let left = until.saturating_duration_since(std::time::Instant::now());
-                    match self.replies.recv_timeout(left) {
-                        Ok(answer) => answer,
-                        Err(_) => break,
-                    }
-                }
-                _ => match self.replies.try_recv() {
-                    Ok(answer) => answer,
-                    Err(_) => break,
-                },
-            };
-            match answer {
-                Answer::Counts(Ok(reply)) => app.apply_counts(reply),
-                Answer::Counts(Err(e)) => app.counts_failed(e),
-                Answer::Queue(Ok(reply)) => app.apply_queue(*reply)?,
-                Answer::Queue(Err(e)) => app.queue_failed(e),
-                Answer::Stats(Ok(reply)) => app.apply_stats(*reply),
-                Answer::Stats(Err(e)) => app.stats_failed(e),
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A drop folder watched beside the inbox: a thread with its own connection imports what
 /// arrives (`import::watch`); each file's report comes back as a line for the status bar.
 /// The inbox's UI thread writes nothing.
@@ -515,62 +454,4 @@ impl FolderWatch {
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.thread.join();
     }
-}
-
-fn spawn_counts_worker(main: &Store) -> Result<Option<CountsWorker>> {
-    if main.is_in_memory() {
-        return Ok(None);
-    }
-    let mut store = Store::open(main.path())
-        .context("cannot open a second connection to the store for the counts")?;
-    let (request_tx, request_rx) = mpsc::channel::<Ask>();
-    let (reply_tx, reply_rx) = mpsc::channel();
-    std::thread::spawn(move || loop {
-        // Wakes now and then to let go of replaced files even when nothing is asked.
-        let first = match request_rx.recv_timeout(Duration::from_millis(250)) {
-            Ok(request) => Some(request),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        // Only the newest request of each kind matters.
-        let (mut counts, mut queue, mut stats) = (None, None, None);
-        for request in first.into_iter().chain(request_rx.try_iter()) {
-            match request {
-                Ask::Counts(request) => counts = Some(request),
-                Ask::Queue(request) => queue = Some(request),
-                Ask::Stats(request) => stats = Some(request),
-            }
-        }
-        if store.files_replaced() {
-            if let Err(e) = store.reopen() {
-                let _ = reply_tx.send(Answer::Counts(Err(e.to_string())));
-                if stats.is_some() {
-                    let _ = reply_tx.send(Answer::Stats(Err(e.to_string())));
-                }
-                continue;
-            }
-        }
-        // The counts first: they are quick, and the filter bar waits for them; the figures
-        // last (the Today view waits for its queue when the inbox opens).
-        let answers = counts
-            .map(|r| Answer::Counts(r.run(&store).map_err(|e| e.to_string())))
-            .into_iter()
-            .chain(
-                queue
-                    .map(|r| Answer::Queue(r.run(&store).map(Box::new).map_err(|e| e.to_string()))),
-            )
-            .chain(
-                stats
-                    .map(|r| Answer::Stats(r.run(&store).map(Box::new).map_err(|e| e.to_string()))),
-            );
-        for answer in answers {
-            if reply_tx.send(answer).is_err() {
-                return;
-            }
-        }
-    });
-    Ok(Some(CountsWorker {
-        requests: request_tx,
-        replies: reply_rx,
-    }))
 }
