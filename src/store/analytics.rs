@@ -566,19 +566,10 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>> {
         let tx = self.conn.transaction()?;
-        let previous: Option<i64> = tx
-            .query_row(
-                "SELECT muted_at FROM offer_mutes WHERE offer = ?1",
-                [offer],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let previous = muted_at(&tx, offer)?;
         match muted {
             true if previous.is_none() => {
-                tx.execute(
-                    "INSERT INTO offer_mutes (offer, muted_at) VALUES (?1, ?2)",
-                    rusqlite::params![offer, at.timestamp()],
-                )?;
+                mute(&tx, offer, at)?;
             }
             false => {
                 tx.execute("DELETE FROM offer_mutes WHERE offer = ?1", [offer])?;
@@ -598,26 +589,37 @@ impl Store {
         previous: Option<DateTime<Utc>>,
     ) -> Result<super::Undone> {
         let tx = self.conn.transaction()?;
-        let now: Option<i64> = tx
-            .query_row(
-                "SELECT muted_at FROM offer_mutes WHERE offer = ?1",
-                [offer],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let now = muted_at(&tx, offer)?;
         if now.is_some() != written {
             return Ok(super::Undone::ChangedSince);
         }
         tx.execute("DELETE FROM offer_mutes WHERE offer = ?1", [offer])?;
         if let Some(at) = previous {
-            tx.execute(
-                "INSERT INTO offer_mutes (offer, muted_at) VALUES (?1, ?2)",
-                rusqlite::params![offer, at.timestamp()],
-            )?;
+            mute(&tx, offer, at)?;
         }
         tx.commit()?;
         Ok(super::Undone::Yes)
     }
+}
+
+/// When `offer` was muted, if it is.
+fn muted_at(conn: &rusqlite::Connection, offer: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT muted_at FROM offer_mutes WHERE offer = ?1",
+            [offer],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Mutes `offer` as of `at`.
+fn mute(conn: &rusqlite::Connection, offer: &str, at: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO offer_mutes (offer, muted_at) VALUES (?1, ?2)",
+        rusqlite::params![offer, at.timestamp()],
+    )?;
+    Ok(())
 }
 
 /// The leads of each ISO week of the window, by action, from the counts per local day;
