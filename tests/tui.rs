@@ -1043,6 +1043,13 @@ fn a_search_in_the_today_view_waits_for_its_own_queue() {
     let queue = app.queue.as_ref().unwrap();
     assert_eq!(queue.items.len(), 1);
     assert_eq!(queue.rows[0].lead.name().as_deref(), Some("Chen Wei"));
+    // Asked again under the same search, the queue as it was stays on screen meanwhile.
+    app.reload().unwrap();
+    assert!(app.queue_pending());
+    assert_eq!(app.queue.as_ref().unwrap().items.len(), 1);
+    assert!(screen(&app).contains("Chen Wei"));
+    let request = app.take_queue_request().unwrap();
+    app.apply_queue(request.run(&app.store).unwrap()).unwrap();
     // `*` waits for the whole queue too.
     key(&mut app, KeyCode::Enter);
     keys(&mut app, "/");

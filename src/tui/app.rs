@@ -852,7 +852,7 @@ impl App {
     /// Computes the Today view's queue again, the selection where it was: inline, or on
     /// the worker when there is one, showing the start of the queue meanwhile.
     fn load_queue(&mut self) -> Result<(), StoreError> {
-        let before = self.queue.take();
+        let mut before = self.queue.take();
         let page = self.page as usize;
         let ask = QueueAsk {
             rules: self.rules.clone(),
@@ -869,7 +869,7 @@ impl App {
         };
         let queue = match self.background_counts {
             true => {
-                let mut queue = Queue::start(&self.store, &ask, before.as_ref(), page)?;
+                let mut queue = Queue::start(&self.store, &ask, before.as_mut(), page)?;
                 queue.settle(&self.store, before.as_ref(), page)?;
                 self.queue_generation += 1;
                 self.queue_request = Some(QueueRequest {

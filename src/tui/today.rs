@@ -82,18 +82,21 @@ impl Queue {
 
     /// What can be shown of the queue `ask` asks for at once, while the whole of it is
     /// computed: its start ([`Store::today_head`], `n` rows or more) when no filter
-    /// narrows it; else `before` when it was made for the same customers and filter (the
-    /// queue as it was); else nothing yet.
+    /// narrows it; else the rows of `before` when it was made for the same customers and
+    /// filter (the queue as it was: they are taken, not copied, a million at most); else
+    /// nothing yet.
     pub fn start(
         store: &Store,
         ask: &QueueAsk,
-        before: Option<&Queue>,
+        before: Option<&mut Queue>,
         n: usize,
     ) -> Result<Queue, StoreError> {
         let made_for = (ask.owner.clone(), ask.filter.clone());
         let items = match (ask.narrowing(), before) {
             (None, _) => store.today_head(&ask.rules, ask.zone, ask.now, &ask.owner, n)?,
-            (Some(_), Some(before)) if before.made_for == made_for => before.items.clone(),
+            (Some(_), Some(before)) if before.made_for == made_for => {
+                std::mem::take(&mut before.items)
+            }
             (Some(_), _) => Vec::new(),
         };
         Ok(Queue {
