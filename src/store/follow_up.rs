@@ -786,48 +786,46 @@ fn waiting_customers(
     owner: &OwnerFilter,
     take: &mut impl FnMut(i64, Option<Next>),
 ) -> Result<Vec<i64>> {
-    // One pass over the leads, in the table's order, then sorted by customer here: at a
-    // million leads that costs less than an index by customer would at each import (the
-    // pass reads only the first columns of each row).
+    // The index of waiting leads (`lead_rows_waiting`) holds these columns in this order: a
+    // few bytes a lead, a customer's leads together.
     let (owner_sql, owner_param) = owner.sql("owner");
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT contact_id, sla_due_at, id, received_at, lane FROM lead_rows
-         WHERE {} AND {owner_sql}",
-        schema::waiting_sql()
-    ))?;
-    let mut waiting: Vec<(i64, i64, i64, i64, u8)> = Vec::with_capacity(room_for_leads(conn)?);
+    let mut stmt = conn.prepare_cached(&waiting_leads_sql(&owner_sql))?;
+    let mut seen: Vec<i64> = Vec::new();
+    let mut leads: Vec<CustomerLead> = Vec::new();
+    let none = CustomerState::default();
     let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
     while let Some(r) = rows.next()? {
-        waiting.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
-    }
-    waiting.sort_unstable();
-    let mut seen = Vec::with_capacity(waiting.len());
-    let mut leads: Vec<CustomerLead> = Vec::new();
-    let mut current = None;
-    let none = CustomerState::default();
-    for (contact_id, due, id, received_at, lane) in waiting {
-        if current != Some(contact_id) {
-            if let Some(done) = current {
+        let contact_id: i64 = r.get(0)?;
+        if seen.last() != Some(&contact_id) {
+            if let Some(&done) = seen.last() {
                 take(done, follow_up::next(&leads, &[], &none, rules, zone));
             }
             leads.clear();
-            current = Some(contact_id);
             seen.push(contact_id);
         }
         leads.push(CustomerLead {
-            id,
-            received_at: from_ts(received_at),
-            action: lane::action(lane).cloned(),
+            id: r.get(2)?,
+            received_at: from_ts(r.get(3)?),
+            action: lane::action(r.get(4)?).cloned(),
             // Open, as every waiting lead is (new or contacted: the same to the rules).
             status: Status::New,
-            sla_due_at: Some(from_ts(due)),
+            sla_due_at: Some(from_ts(r.get(1)?)),
             first_touch_at: None,
         });
     }
-    if let Some(done) = current {
+    if let Some(&done) = seen.last() {
         take(done, follow_up::next(&leads, &[], &none, rules, zone));
     }
     Ok(seen)
+}
+
+/// The waiting leads whose owner `owner_sql` admits, by customer.
+fn waiting_leads_sql(owner_sql: &str) -> String {
+    format!(
+        "SELECT contact_id, sla_due_at, id, received_at, lane FROM lead_rows
+         WHERE {} AND {owner_sql} ORDER BY contact_id",
+        schema::waiting_sql()
+    )
 }
 
 /// Room for a row per lead: growing a vector of a million rows step by step costs more
@@ -1063,6 +1061,83 @@ mod tests {
                 .unwrap();
             assert_eq!(head, whole[..head.len()], "budget {budget}");
             assert!(head.len() <= budget, "budget {budget}: {}", head.len());
+        }
+    }
+
+    /// The whole queue is each customer's next item (read customer by customer), in the
+    /// queue's order, whatever the owner or the clock.
+    #[test]
+    fn the_queue_is_every_customer_judged_alone() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let store = busy_store(now);
+        let rules = Rules::default();
+        let zone = Zone::Named(chrono_tz::Europe::Berlin);
+        let contacts: std::collections::BTreeSet<i64> = (1..=600)
+            .map(|id| store.customer_of(id).unwrap().contact_id)
+            .collect();
+        let owners = [
+            OwnerFilter::Any,
+            OwnerFilter::Named("ANA".into()),
+            OwnerFilter::Nobody,
+        ];
+        for hours in [-30, 0, 40] {
+            let at = now + chrono::Duration::hours(hours);
+            let end_of_today = zone.end_of_day(at);
+            for owner in &owners {
+                let mut alone = Vec::new();
+                for &contact_id in &contacts {
+                    let customer = customer(&store.conn, contact_id).unwrap();
+                    if !owner.admits(customer.owner.as_deref()) {
+                        continue;
+                    }
+                    let Some(next) = customer.next(&rules, zone) else {
+                        continue;
+                    };
+                    if let Some(reason) = next.reason(at, end_of_today) {
+                        alone.push(QueueItem {
+                            contact_id,
+                            reason,
+                            next,
+                        });
+                    }
+                }
+                alone.sort_by_key(|i| (i.reason, i.next.due_at, i.contact_id));
+                let mut whole = store.today(&rules, zone, at, owner).unwrap().items;
+                assert!(whole.len() > 5, "{hours}h {owner:?}: {}", whole.len());
+                // The queue's order within a group (test drives first) is tested apart.
+                whole.sort_by_key(|i| (i.reason, i.next.due_at, i.contact_id));
+                assert_eq!(whole, alone, "{hours}h {owner:?}");
+            }
+        }
+    }
+
+    /// The queue reads the waiting leads from their index, in its order: at a million
+    /// leads, reading every lead's row or sorting them costs most of the queue's time.
+    #[test]
+    fn the_waiting_leads_are_read_from_their_index_in_order() {
+        let store = busy_store(Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap());
+        for owner in [
+            OwnerFilter::Any,
+            OwnerFilter::Named("ana".into()),
+            OwnerFilter::Nobody,
+        ] {
+            let (owner_sql, param) = owner.sql("owner");
+            let plan: Vec<String> = store
+                .conn
+                .prepare(&format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    waiting_leads_sql(&owner_sql)
+                ))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(param), |r| r.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert_eq!(
+                plan,
+                ["SCAN lead_rows USING COVERING INDEX lead_rows_waiting"],
+                "{owner:?}"
+            );
         }
     }
 }

@@ -1185,8 +1185,9 @@ impl ImportSession<'_> {
         // into a large store looks up and inserts at random places in every table.
         let cache_mib = if empty { 16 } else { 32 };
         tx.pragma_update(None, "cache_size", -1024 * cache_mib)?;
-        // (`leads` and `contacts` have no index to drop: every lookup and order is a table
-        // that a bulk import writes in key order, `store/orders.rs`.)
+        // Every lookup and order of the leads is a table that a bulk import writes in key
+        // order (`store/orders.rs`); the leads' one index, of the leads waiting for their
+        // first touch, is dropped and made again at the end.
         let bulk = if empty {
             let next_id = |table: &str| -> Result<i64> {
                 let sql = format!("SELECT ifnull(max(id), 0) + 1 FROM {table}");
@@ -1199,6 +1200,7 @@ impl ImportSession<'_> {
                 next_lead_id: next_id("lead_rows")?,
                 next_contact_id: next_id("contacts")?,
                 inserts: bulk::Inserts::new(tx),
+                indexes: bulk::Bulk::drop_indexes(tx)?,
             })
         } else {
             None
@@ -1432,6 +1434,7 @@ impl ImportSession<'_> {
         if let Some(mut bulk) = self.bulk.take() {
             bulk.insert_pending()?;
             bulk.keys.write(&mut bulk.inserts)?;
+            bulk.make_indexes(self.conn)?;
         }
         self.conn.execute(
             "UPDATE imports SET path = ?2, sha256 = ?3, format = ?4, imported_at = ?5, new = ?6,
@@ -1677,6 +1680,40 @@ mod tests {
     use super::*;
     use crate::domain::{LeadFilter, SlaState, SortKey};
     use chrono::TimeZone;
+
+    /// A first import drops the leads' indexes and makes them again: the store ends with
+    /// the schema it started with, whether the import is kept or given up.
+    #[test]
+    fn a_first_import_leaves_the_schema_as_it_found_it() {
+        let schema = |store: &Store| -> Vec<(String, String, Option<String>)> {
+            store
+                .conn
+                .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY name")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 18, 0, 0).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let fresh = schema(&store);
+        assert!(
+            fresh.iter().any(|(_, name, _)| name == "lead_rows_waiting"),
+            "{fresh:?}"
+        );
+        // Given up: the session ends without its commit.
+        let session = store.begin_import().unwrap();
+        assert!(session.bulk.is_some());
+        drop(session);
+        assert_eq!(schema(&store), fresh);
+        let options = crate::import::ImportOptions::default();
+        let leads = br#"{"FirstName":"Ana","Email":"ana@example.org","LeadSource":"SPZA-PLT|o.p"}"#;
+        let report =
+            crate::import::import_bytes(&mut store, "a.json", leads, now, &options, now).unwrap();
+        assert_eq!(report.new, 1, "{report}");
+        assert_eq!(schema(&store), fresh);
+    }
 
     /// A store whose files were replaced by something it cannot open stays closed, keeps
     /// saying it must be opened again, and opens once the file is a store again.

@@ -51,6 +51,7 @@ pub const CURRENT: Schema = Schema {
             rebuilds_search: true,
         },
         Step::sql(include_str!("migrations/0011_offer_mutes.sql")),
+        Step::sql(include_str!("migrations/0012_waiting_leads.sql")),
     ],
 };
 
@@ -78,6 +79,7 @@ pub fn base() -> String {
 /// A step's SQL, with each rule filled in.
 pub fn step(sql: &str) -> String {
     sql.replace("{reachable}", sla::reachable_sql())
+        .replace("{waiting}", &waiting_sql())
 }
 
 /// A lead waiting for its first touch: contactable (it has a due time), open, untouched.
