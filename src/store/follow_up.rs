@@ -314,11 +314,14 @@ impl Store {
     }
 
     /// Reads the lead of each row of `items` with `sql` (a query of leads with an `id`
-    /// column, to which the condition on ids is added; `read` makes a row into a `T`), and
-    /// hands it to `each` in order with its customer's touch figures (read in one pass
-    /// first: most customers have none). The leads are read in the order of their ids, a
-    /// batch at a time, each batch as a range of ids when they are most of it: a queue of a
-    /// million rows reads the table once, in order.
+    /// column, to which a range of ids is added; `read` makes a row into a `T`), and hands
+    /// it to `each` in order with its customer's touch figures (read in one pass first:
+    /// most customers have none). The rows are read a batch at a time in queue order, and
+    /// each batch is handed on before the next is read: a million rows are never held at
+    /// once. A batch is read in the order of its ids, ids close together as one range: the
+    /// few leads between them cost less to step over than a search of the table for each.
+    /// The queue's leads are mostly in the order of their arrival, as their ids are: a
+    /// queue of a million rows then reads the table about once, in order.
     fn each_queue_lead<T, E: From<StoreError>>(
         &self,
         items: &[QueueItem],
@@ -327,44 +330,45 @@ impl Store {
         mut each: impl FnMut(&QueueItem, T, TouchFigures) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         const BATCH: usize = 4096;
+        /// Ids at most this far apart are read as one range.
+        const GAP: i64 = 8;
         let started = std::time::Instant::now();
         let touched = customer_touch_figures(&self.conn)?;
-        let mut by_id: Vec<(i64, usize)> = items
-            .iter()
-            .enumerate()
-            .map(|(at, item)| (item.next.lead_id, at))
-            .collect();
-        by_id.sort_unstable();
-        let mut leads: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-        let listed = format!("{sql} WHERE id IN rarray(?1)");
-        let ranged = format!("{sql} WHERE id BETWEEN ?1 AND ?2");
-        for batch in by_id.chunks(BATCH) {
-            let (first, last) = (batch[0].0, batch[batch.len() - 1].0);
-            let mut stmt;
-            let mut rows = match last - first < 2 * batch.len() as i64 {
-                true => {
-                    stmt = self
-                        .conn
-                        .prepare_cached(&ranged)
-                        .map_err(StoreError::from)?;
-                    stmt.query([first, last])
-                }
-                false => {
-                    stmt = self
-                        .conn
-                        .prepare_cached(&listed)
-                        .map_err(StoreError::from)?;
-                    let ids: Vec<i64> = batch.iter().map(|&(id, _)| id).collect();
-                    stmt.query([super::id_list(&ids)])
-                }
-            }
+        let mut ranged = self
+            .conn
+            .prepare_cached(&format!("{sql} WHERE id BETWEEN ?1 AND ?2"))
             .map_err(StoreError::from)?;
-            while let Some(row) = rows.next().map_err(StoreError::from)? {
-                let id: i64 = row.get(0).map_err(StoreError::from)?;
-                // Each lead is the row of one customer at most: in the batch once.
-                if let Ok(i) = batch.binary_search_by_key(&id, |&(id, _)| id) {
-                    leads[batch[i].1] = Some(read(row).map_err(StoreError::from)?);
+        let mut by_id: Vec<(i64, usize)> = Vec::with_capacity(BATCH);
+        let mut leads: Vec<Option<T>> = Vec::with_capacity(BATCH);
+        for batch in items.chunks(BATCH) {
+            by_id.clear();
+            by_id.extend(batch.iter().enumerate().map(|(at, i)| (i.next.lead_id, at)));
+            by_id.sort_unstable();
+            leads.clear();
+            leads.resize_with(batch.len(), || None);
+            let mut start = 0;
+            while start < by_id.len() {
+                let mut end = start + 1;
+                while end < by_id.len() && by_id[end].0 - by_id[end - 1].0 <= GAP {
+                    end += 1;
                 }
+                let run = &by_id[start..end];
+                let mut rows = ranged
+                    .query([run[0].0, run[run.len() - 1].0])
+                    .map_err(StoreError::from)?;
+                while let Some(row) = rows.next().map_err(StoreError::from)? {
+                    let id: i64 = row.get(0).map_err(StoreError::from)?;
+                    // Each lead is the row of one customer at most: in the batch once.
+                    if let Ok(i) = run.binary_search_by_key(&id, |&(id, _)| id) {
+                        leads[run[i].1] = Some(read(row).map_err(StoreError::from)?);
+                    }
+                }
+                start = end;
+            }
+            for (item, lead) in batch.iter().zip(leads.drain(..)) {
+                let lead = lead.ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
+                let touches = touched.get(&item.contact_id).copied().unwrap_or_default();
+                each(item, lead, touches)?;
             }
         }
         tracing::debug!(
@@ -372,11 +376,6 @@ impl Store {
             ms = started.elapsed().as_millis() as u64,
             "queue rows read"
         );
-        for (item, lead) in items.iter().zip(leads) {
-            let lead = lead.ok_or(StoreError::NoSuchLead(item.next.lead_id))?;
-            let touches = touched.get(&item.contact_id).copied().unwrap_or_default();
-            each(item, lead, touches)?;
-        }
         Ok(())
     }
 
