@@ -142,12 +142,14 @@ impl Store {
                 }
             }
         };
-        let waiting = waiting_customers(&self.conn, rules, zone, owner, &mut take)?;
-        let mut followed = followed_customers(&self.conn)?;
-        followed.retain(|id| waiting.binary_search(id).is_err());
-        for customer in customers(&self.conn, &followed)? {
-            if owner.admits(customer.owner.as_deref()) {
-                take(customer.contact_id, customer.next(rules, zone));
+        waiting_customers(&self.conn, rules, zone, owner, &mut take)?;
+        for customer in customers(&self.conn, &followed_customers(&self.conn)?)? {
+            let next = customer.next(rules, zone);
+            // A first touch is owed for a waiting lead: its customer was met above.
+            let waiting =
+                next.is_some_and(|n| matches!(n.owed, follow_up::Owed::FirstTouch { .. }));
+            if owner.admits(customer.owner.as_deref()) && !waiting {
+                take(customer.contact_id, next);
             }
         }
         // One row per customer: the keys differ, and an unstable sort is quicker.
@@ -776,31 +778,30 @@ fn checks(conn: &Connection, contact_id: i64) -> Result<Vec<String>> {
 }
 
 /// Hands each customer with a lead waiting for its first touch to `take`, with its next
-/// item (a first touch: their other leads do not change it); returns those customers, in
-/// ascending order.
+/// item (a first touch: their other leads do not change it), in ascending order.
 fn waiting_customers(
     conn: &Connection,
     rules: &Rules,
     zone: Zone,
     owner: &OwnerFilter,
     take: &mut impl FnMut(i64, Option<Next>),
-) -> Result<Vec<i64>> {
+) -> Result<()> {
     // The index of waiting leads (`lead_rows_waiting`) holds these columns in this order: a
     // few bytes a lead, a customer's leads together.
     let (owner_sql, owner_param) = owner.sql("owner");
     let mut stmt = conn.prepare_cached(&waiting_leads_sql(&owner_sql))?;
-    let mut seen: Vec<i64> = Vec::new();
+    let mut current = None;
     let mut leads: Vec<CustomerLead> = Vec::new();
     let none = CustomerState::default();
     let mut rows = stmt.query(rusqlite::params_from_iter(owner_param))?;
     while let Some(r) = rows.next()? {
         let contact_id: i64 = r.get(0)?;
-        if seen.last() != Some(&contact_id) {
-            if let Some(&done) = seen.last() {
+        if current != Some(contact_id) {
+            if let Some(done) = current {
                 take(done, follow_up::next(&leads, &[], &none, rules, zone));
             }
             leads.clear();
-            seen.push(contact_id);
+            current = Some(contact_id);
         }
         leads.push(CustomerLead {
             id: r.get(2)?,
@@ -812,10 +813,10 @@ fn waiting_customers(
             first_touch_at: None,
         });
     }
-    if let Some(&done) = seen.last() {
+    if let Some(done) = current {
         take(done, follow_up::next(&leads, &[], &none, rules, zone));
     }
-    Ok(seen)
+    Ok(())
 }
 
 /// The waiting leads whose owner `owner_sql` admits, by customer.
