@@ -898,10 +898,16 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: Theme, area: Rect) {
             count(app, app.store_total)
         ),
     };
+    // Beside the Today queue's customers, the overdue count says it counts leads: the
+    // queue's title counts overdue customers.
+    let overdue_text = match app.queue {
+        Some(_) => format!("{} overdue leads", count(app, overdue)),
+        None => format!("{} overdue", count(app, overdue)),
+    };
     spans.extend(vec![
         Span::raw(shown),
         Span::styled(
-            format!("{} overdue", count(app, overdue)),
+            overdue_text,
             if overdue > 0 {
                 theme.overdue()
             } else {
