@@ -1543,6 +1543,81 @@ fn json_objects(json: &str) -> Vec<(i64, String)> {
         .collect()
 }
 
+/// With a store on disk, the inbox's worker writes the export off the UI thread: the status
+/// bar says it is exporting until the worker's answer arrives, and the file is what the
+/// inline export writes. Each export asked for is written, however many are on their way.
+#[test]
+fn the_worker_writes_the_exports_off_the_ui_thread() {
+    let env = common::Env::new();
+    env.import_good();
+    let mut app = app_with(Store::open(&env.db).unwrap(), 120, 30);
+    let worker = leadbox::tui::worker::Worker::spawn(&app.store)
+        .unwrap()
+        .expect("a store on disk has a worker");
+    let inline = env.path("inline.csv");
+    keys(&mut app, "*y");
+    let request = requested(export_to(&mut app, &inline));
+    leadbox::tui::export(&mut app, request);
+    let expected = std::fs::read_to_string(&inline).unwrap();
+    let count = expected.lines().count() - 1;
+    assert!(count > 3, "{expected}");
+
+    let paths = [env.path("first.csv"), env.path("second.csv")];
+    for path in &paths {
+        keys(&mut app, "*y");
+        let request = requested(export_to(&mut app, path));
+        worker.export(&mut app, request);
+        assert!(app.exports_pending());
+        assert_eq!(
+            flash(&app),
+            (
+                format!("Exporting {count} leads to {}…", path.display()),
+                false
+            )
+        );
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.exports_pending() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never answered"
+        );
+        worker
+            .exchange(&mut app, std::time::Duration::from_millis(10))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(
+        flash(&app),
+        (
+            format!("Exported {count} leads to {}", paths[1].display()),
+            false
+        )
+    );
+    for path in &paths {
+        assert_eq!(std::fs::read_to_string(path).unwrap(), expected, "{path:?}");
+    }
+    // A file that is there is asked about, as inline.
+    keys(&mut app, " ");
+    let request = requested(export_to(&mut app, &paths[0]));
+    worker.export(&mut app, request);
+    while app.exports_pending() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never answered"
+        );
+        worker
+            .exchange(&mut app, std::time::Duration::from_millis(10))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        matches!(app.mode, Mode::ConfirmOverwrite(_)),
+        "{:?}",
+        app.mode
+    );
+}
+
 /// The oracle: an export from the inbox is byte for byte what `leadbox export` writes for
 /// the same leads (follow-up keys and a lost reason included), in its order, as CSV or JSON
 /// by the file's name.

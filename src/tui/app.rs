@@ -460,6 +460,8 @@ pub struct App {
     counts_request: Option<CountsRequest>,
     queue_generation: u64,
     queue_request: Option<QueueRequest>,
+    /// Exports handed to the worker and not yet written.
+    exports_pending: usize,
     /// The follow-up rules the Today view's queue follows.
     pub rules: Rules,
     /// The Today view, when it is shown instead of the list (`T` switches).
@@ -565,6 +567,7 @@ impl App {
             counts_request: None,
             queue_generation: 0,
             queue_request: None,
+            exports_pending: 0,
             rules: Rules::default(),
             queue: None,
             mine: false,
@@ -1333,6 +1336,28 @@ impl App {
             marked,
             overwrite: false,
         })
+    }
+
+    /// An export handed to the worker: the status bar says so until it is written.
+    pub fn export_started(&mut self, request: &ExportRequest) {
+        self.exports_pending += 1;
+        let n = request.ids.len();
+        self.flash_info(format!(
+            "Exporting {n} lead{} to {}…",
+            if n == 1 { "" } else { "s" },
+            request.path.display()
+        ));
+    }
+
+    /// The worker wrote an export (or failed to): [`App::export_finished`].
+    pub fn export_answered(&mut self, request: ExportRequest, outcome: ExportOutcome) {
+        self.exports_pending = self.exports_pending.saturating_sub(1);
+        self.export_finished(request, outcome);
+    }
+
+    /// Whether an export is being written by the worker.
+    pub fn exports_pending(&self) -> bool {
+        self.exports_pending > 0
     }
 
     /// What writing an export came to: said in the status bar; a file that is there is

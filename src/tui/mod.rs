@@ -247,14 +247,16 @@ fn off_screen<T>(
 }
 
 /// Writes the leads `request` names to its file and tells the inbox how it went
-/// ([`App::export_finished`]). The UI thread only reads the store for it. The file is
-/// created private (0600), is never one of the store's files, and a file already there is
-/// replaced only when the request says the rep agreed.
+/// ([`App::export_finished`]), on the UI thread: for a store in memory, which has no worker
+/// ([`worker::Worker::export`] writes the others' exports).
 pub fn export(app: &mut App, request: ExportRequest) {
     let outcome = write_export(&app.store, &request, app.now, &app.rules, app.zone);
     app.export_finished(request, outcome);
 }
 
+/// Writes the leads `request` names to its file, reading them from `store`. The file is
+/// created private (0600), is never one of the store's files, and a file already there is
+/// replaced only when the request says the rep agreed.
 fn write_export(
     store: &Store,
     request: &ExportRequest,
@@ -334,6 +336,7 @@ fn event_loop(
             || app.counts_stale
             || app.queue_pending()
             || app.stats_pending()
+            || app.exports_pending()
         {
             Duration::from_millis(50)
         } else {
@@ -349,7 +352,11 @@ fn event_loop(
                     Effect::Copy(text) => copy(&text)?,
                     Effect::OpenMail(url) => open_mail(terminal, app, &url, mouse)?,
                     Effect::EditDraft(draft) => edit_draft(terminal, app, &draft, mouse)?,
-                    Effect::Export(request) => export(app, request),
+                    Effect::Export(request) => match counts {
+                        // A million leads take seconds: the worker writes them.
+                        Some(worker) => worker.export(app, request),
+                        None => export(app, request),
+                    },
                     Effect::None => {}
                 }
                 if !event::poll(Duration::ZERO)? {

@@ -1,6 +1,7 @@
 //! The inbox's worker: a thread with its own connection that computes what takes longer
 //! than a keystroke may at a million leads (the filter bar's counts, the Today view's whole
-//! queue, the analytics figures and the offers' health). The app asks
+//! queue, the analytics figures and the offers' health) and writes the exports of marked
+//! leads. The app asks
 //! (`App::take_*_request`), the worker answers the newest request of each kind, and the
 //! answers go back to the app (`App::apply_*`). The event loop and `leadbox-bench` both
 //! drive it through [`Worker::exchange`].
@@ -21,12 +22,22 @@ enum Ask {
     Counts(app::CountsRequest),
     Queue(app::QueueRequest),
     Stats(app::StatsRequest),
+    Export(Box<ExportJob>),
 }
 
 enum Answer {
     Counts(Result<app::CountsReply, String>),
     Queue(Result<Box<app::QueueReply>, String>),
     Stats(Result<Box<app::StatsReply>, String>),
+    Export(Box<(app::ExportRequest, app::ExportOutcome)>),
+}
+
+/// An export with what writing it needs of the app.
+struct ExportJob {
+    request: app::ExportRequest,
+    now: chrono::DateTime<chrono::Utc>,
+    rules: crate::domain::follow_up::Rules,
+    zone: crate::domain::time::Zone,
 }
 
 /// What one [`Worker::exchange`] handed to the app.
@@ -56,13 +67,15 @@ impl Worker {
                 Err(mpsc::RecvTimeoutError::Timeout) => None,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             };
-            // Only the newest request of each kind matters.
+            // Only the newest request of each kind matters; every export is written.
             let (mut counts, mut queue, mut stats) = (None, None, None);
+            let mut exports = Vec::new();
             for request in first.into_iter().chain(request_rx.try_iter()) {
                 match request {
                     Ask::Counts(request) => counts = Some(request),
                     Ask::Queue(request) => queue = Some(request),
                     Ask::Stats(request) => stats = Some(request),
+                    Ask::Export(job) => exports.push(job),
                 }
             }
             if store.files_replaced() {
@@ -70,6 +83,12 @@ impl Worker {
                     let _ = reply_tx.send((Answer::Counts(Err(e.to_string())), Duration::ZERO));
                     if stats.is_some() {
                         let _ = reply_tx.send((Answer::Stats(Err(e.to_string())), Duration::ZERO));
+                    }
+                    for job in exports {
+                        let outcome =
+                            app::ExportOutcome::Failed(format!("cannot read the leads: {e}"));
+                        let answer = Answer::Export(Box::new((job.request, outcome)));
+                        let _ = reply_tx.send((answer, Duration::ZERO));
                     }
                     continue;
                 }
@@ -92,6 +111,17 @@ impl Worker {
             if let Some(r) = stats {
                 answer(&|| Answer::Stats(r.run(&store).map(Box::new).map_err(error)));
             }
+            for job in exports {
+                let ExportJob {
+                    request,
+                    now,
+                    rules,
+                    zone,
+                } = *job;
+                let outcome = super::write_export(&store, &request, now, &rules, zone);
+                let answer = Answer::Export(Box::new((request, outcome)));
+                answered = answered && reply_tx.send((answer, Duration::ZERO)).is_ok();
+            }
             if !answered {
                 // The inbox is gone.
                 return;
@@ -101,6 +131,24 @@ impl Worker {
             requests: request_tx,
             replies: reply_rx,
         }))
+    }
+
+    /// Hands an export to the worker; its answer reaches the app through
+    /// [`Worker::exchange`] ([`App::export_answered`]).
+    pub fn export(&self, app: &mut App, request: app::ExportRequest) {
+        app.export_started(&request);
+        let job = ExportJob {
+            request,
+            now: app.now,
+            rules: app.rules.clone(),
+            zone: app.zone,
+        };
+        if let Err(mpsc::SendError(Ask::Export(job))) =
+            self.requests.send(Ask::Export(Box::new(job)))
+        {
+            let outcome = app::ExportOutcome::Failed("the inbox's worker has stopped".into());
+            app.export_answered(job.request, outcome);
+        }
     }
 
     /// Hands the app's requests to the worker and its answers to the app. A queue just
@@ -144,6 +192,10 @@ impl Worker {
                 Answer::Queue(Err(e)) => app.queue_failed(e),
                 Answer::Stats(Ok(reply)) => app.apply_stats(*reply),
                 Answer::Stats(Err(e)) => app.stats_failed(e),
+                Answer::Export(done) => {
+                    let (request, outcome) = *done;
+                    app.export_answered(request, outcome)
+                }
             }
         }
         Ok(exchanged)
