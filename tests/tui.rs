@@ -1616,6 +1616,34 @@ fn the_worker_writes_the_exports_off_the_ui_thread() {
         "{:?}",
         app.mode
     );
+    assert!(app.quit_notes.is_empty(), "{:?}", app.quit_notes);
+    // Quitting with an export on its way: written whole, then said once the terminal is
+    // restored.
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "*y");
+    let last = env.path("last.csv");
+    let request = requested(export_to(&mut app, &last));
+    worker.export(&mut app, request);
+    app.quit_after_exports();
+    assert_eq!(
+        flash(&app),
+        ("writing the export before quitting…".to_string(), false)
+    );
+    while app.exports_pending() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never answered"
+        );
+        worker
+            .exchange(&mut app, std::time::Duration::from_millis(10))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(
+        app.quit_notes,
+        [format!("exported {count} leads to {}", last.display())]
+    );
+    assert_eq!(std::fs::read_to_string(&last).unwrap(), expected);
 }
 
 /// The oracle: an export from the inbox is byte for byte what `leadbox export` writes for

@@ -462,6 +462,9 @@ pub struct App {
     queue_request: Option<QueueRequest>,
     /// Exports handed to the worker and not yet written.
     exports_pending: usize,
+    /// The inbox is quitting: what the exports still on their way came to goes into
+    /// `quit_notes`.
+    quitting: bool,
     /// The follow-up rules the Today view's queue follows.
     pub rules: Rules,
     /// The Today view, when it is shown instead of the list (`T` switches).
@@ -568,6 +571,7 @@ impl App {
             queue_generation: 0,
             queue_request: None,
             exports_pending: 0,
+            quitting: false,
             rules: Rules::default(),
             queue: None,
             mine: false,
@@ -1349,10 +1353,36 @@ impl App {
         ));
     }
 
-    /// The worker wrote an export (or failed to): [`App::export_finished`].
+    /// The worker wrote an export (or failed to): [`App::export_finished`]; while quitting,
+    /// a line for the terminal once restored.
     pub fn export_answered(&mut self, request: ExportRequest, outcome: ExportOutcome) {
         self.exports_pending = self.exports_pending.saturating_sub(1);
+        if self.quitting {
+            let printable = crate::domain::text::printable;
+            let file = printable(&request.path.display().to_string()).into_owned();
+            self.quit_notes.push(match &outcome {
+                ExportOutcome::Written(n) => {
+                    format!(
+                        "exported {n} lead{} to {file}",
+                        if *n == 1 { "" } else { "s" }
+                    )
+                }
+                ExportOutcome::Exists => format!("not exported: {file} is there already"),
+                ExportOutcome::Failed(problem) => {
+                    format!("not exported: {}", printable(problem))
+                }
+            });
+        }
         self.export_finished(request, outcome);
+    }
+
+    /// The inbox is quitting once the exports on their way are written: each one's outcome
+    /// is then a quit note.
+    pub fn quit_after_exports(&mut self) {
+        self.quitting = true;
+        if self.exports_pending() {
+            self.flash_info("writing the export before quitting…");
+        }
     }
 
     /// Whether an export is being written by the worker.

@@ -328,7 +328,7 @@ fn event_loop(
     loop {
         terminal.draw(|frame| view::draw(frame, app, theme))?;
         if quit_signal.load(Ordering::Relaxed) {
-            return quit(terminal, app, theme);
+            return quit(terminal, app, theme, counts);
         }
         // Short polls while changes are on their way keep the gauge and the marks moving;
         // otherwise wake a few times a second to notice the clock and other writers.
@@ -348,7 +348,7 @@ fn event_loop(
                 // A touch is stamped with the moment its key was pressed.
                 app.set_clock(crate::clock::now()?);
                 match app.handle_event(&event::read()?) {
-                    Effect::Quit => return quit(terminal, app, theme),
+                    Effect::Quit => return quit(terminal, app, theme, counts),
                     Effect::Copy(text) => copy(&text)?,
                     Effect::OpenMail(url) => open_mail(terminal, app, &url, mouse)?,
                     Effect::EditDraft(draft) => edit_draft(terminal, app, &draft, mouse)?,
@@ -386,7 +386,17 @@ fn quit(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
     theme: Theme,
+    worker: Option<&worker::Worker>,
 ) -> Result<()> {
+    // An export on its way is written whole: quitting now would cut its file short.
+    app.quit_after_exports();
+    if let Some(worker) = worker.filter(|_| app.exports_pending()) {
+        terminal.draw(|frame| view::draw(frame, app, theme))?;
+        while app.exports_pending() {
+            worker.exchange(app, Duration::ZERO)?;
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
     let unsaved = app.unsaved_count();
     if unsaved > 0 {
         app.flash_info(format!(
