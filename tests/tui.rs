@@ -1543,6 +1543,21 @@ fn json_objects(json: &str) -> Vec<(i64, String)> {
         .collect()
 }
 
+/// Hands the worker's answers to the app until no export is on its way (30 s at most).
+fn exports_written(worker: &leadbox::tui::worker::Worker, app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.exports_pending() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never answered"
+        );
+        worker
+            .exchange(app, std::time::Duration::from_millis(10))
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// With a store on disk, the inbox's worker writes the export off the UI thread: the status
 /// bar says it is exporting until the worker's answer arrives, and the file is what the
 /// inline export writes. Each export asked for is written, however many are on their way.
@@ -1576,17 +1591,7 @@ fn the_worker_writes_the_exports_off_the_ui_thread() {
             )
         );
     }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while app.exports_pending() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker never answered"
-        );
-        worker
-            .exchange(&mut app, std::time::Duration::from_millis(10))
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    exports_written(&worker, &mut app);
     assert_eq!(
         flash(&app),
         (
@@ -1601,16 +1606,7 @@ fn the_worker_writes_the_exports_off_the_ui_thread() {
     keys(&mut app, " ");
     let request = requested(export_to(&mut app, &paths[0]));
     worker.export(&mut app, request);
-    while app.exports_pending() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker never answered"
-        );
-        worker
-            .exchange(&mut app, std::time::Duration::from_millis(10))
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    exports_written(&worker, &mut app);
     assert!(
         matches!(app.mode, Mode::ConfirmOverwrite(_)),
         "{:?}",
@@ -1629,16 +1625,7 @@ fn the_worker_writes_the_exports_off_the_ui_thread() {
         flash(&app),
         ("writing the export before quitting…".to_string(), false)
     );
-    while app.exports_pending() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker never answered"
-        );
-        worker
-            .exchange(&mut app, std::time::Duration::from_millis(10))
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    exports_written(&worker, &mut app);
     assert_eq!(
         app.quit_notes,
         [format!("exported {count} leads to {}", last.display())]
